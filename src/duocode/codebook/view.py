@@ -1,0 +1,70 @@
+"""Views of a codebook for the CLI (``codebook show`` / ``codebook validate``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from duocode.codebook.model import Codebook, load_codebook
+
+
+def _resolve(path: str | None, project_dir: str) -> Codebook:
+    if path:
+        return load_codebook(path)
+    from duocode.store import Project
+
+    with Project.open(project_dir) as project:
+        return project.codebook
+
+
+@dataclass
+class CodebookView:
+    codebook: Codebook
+
+    def to_dict(self) -> dict:
+        return self.codebook.to_dict()
+
+    def tables(self) -> list:
+        from rich.table import Table
+
+        cb = self.codebook
+        head = f"[bold]{cb.title}[/bold]  (id {cb.id}, version {cb.version}, {len(cb.variables)} variables)"
+        table = Table(show_lines=True)
+        for col in ("variable", "level", "values", "definition"):
+            table.add_column(col, overflow="fold")
+        for v in cb.variables:
+            values = ", ".join(v.value_ids) if v.values else v.allowed_text()
+            table.add_row(v.id, v.level, values, v.definition)
+        out = [head, table]
+        if cb.propositions:
+            props = Table(title="Propositions")
+            props.add_column("id")
+            props.add_column("statement", overflow="fold")
+            for p in cb.propositions:
+                props.add_row(p["id"], p["statement"])
+            out.append(props)
+        return out
+
+
+def show_codebook(path: str | None = None, project_dir: str = ".") -> CodebookView:
+    """The codebook at ``path`` (file or bundled name), else the project's stored one."""
+    return CodebookView(_resolve(path, project_dir))
+
+
+@dataclass
+class ValidationSummary:
+    codebook: Codebook
+
+    def to_dict(self) -> dict:
+        cb = self.codebook
+        return {"valid": True, "id": cb.id, "version": cb.version, "source": cb.source,
+                "variables": len(cb.variables), "values": sum(len(v.values) for v in cb.variables),
+                "propositions": len(cb.propositions)}
+
+    def tables(self) -> list:
+        d = self.to_dict()
+        return [f"{d['source']}: valid codebook '{d['id']}' version {d['version']}: {d['variables']} variables, "
+                f"{d['values']} values, {d['propositions']} propositions."]
+
+
+def validate_summary(path: str | None = None, project_dir: str = ".") -> ValidationSummary:
+    """Load (and so validate) a codebook; ``InputError`` lists every problem with its YAML line."""
+    return ValidationSummary(_resolve(path, project_dir))

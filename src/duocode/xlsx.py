@@ -1,0 +1,151 @@
+"""Workbook helpers shared by coder workbooks, reconcile workbooks and reports.
+
+Safety rules (see the developers' brief):
+- transcript text is data: a string is always written as a string cell, never a formula, with Excel's
+  "quote prefix" so that editing the cell does not turn it into one either; the text itself is unchanged;
+- untrusted workbooks are opened only after checking that they are a plain (unencrypted) zip of a sane size;
+  openpyxl parses their XML through defusedxml when it is installed (it is a dependency).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from duocode.errors import InputError
+
+META_SHEET = "_duocode"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MAX_UNCOMPRESSED = 512 * 1024 * 1024
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def set_text(cell, value: Any) -> None:
+    """Write ``value`` so that Excel and LibreOffice show it and never evaluate it.
+
+    Strings are stored as string cells; ones starting with a formula trigger also get the quote prefix.
+    Characters that XML 1.0 cannot carry are replaced by U+FFFD (they cannot be stored at all otherwise).
+    """
+    if isinstance(value, str):
+        value = _ILLEGAL_XML.sub("\ufffd", value)
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def write_meta_sheet(workbook, meta: dict[str, Any], password: str | None = None) -> None:
+    """Add the hidden, protected metadata sheet (key in A, JSON value in B, and a checksum row)."""
+    ws = workbook.create_sheet(META_SHEET)
+    rows = sorted(meta.items())
+    for i, (key, value) in enumerate(rows, start=1):
+        set_text(ws.cell(row=i, column=1), key)
+        set_text(ws.cell(row=i, column=2), json.dumps(value, ensure_ascii=False, sort_keys=True))
+    set_text(ws.cell(row=len(rows) + 1, column=1), "checksum")
+    set_text(ws.cell(row=len(rows) + 1, column=2), _checksum(meta))
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+    ws.protection.password = password or "duocode"
+
+
+def _checksum(meta: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def read_meta_sheet(workbook, path: str) -> dict[str, Any]:
+    """The metadata written by :func:`write_meta_sheet`; ``InputError`` if it is missing or was edited."""
+    if META_SHEET not in workbook.sheetnames:
+        raise InputError(f"the workbook has no '{META_SHEET}' metadata sheet; it was not written by duocode or "
+                         "its hidden sheet was removed", path=path, expected="a workbook written by duocode")
+    ws = workbook[META_SHEET]
+    meta: dict[str, Any] = {}
+    checksum = None
+    for row in ws.iter_rows(min_row=1, max_col=2, values_only=True):
+        key, raw = row[0], row[1]
+        if key is None:
+            continue
+        if key == "checksum":
+            checksum = raw
+            continue
+        try:
+            meta[str(key)] = json.loads(raw) if isinstance(raw, str) else raw
+        except json.JSONDecodeError:
+            raise InputError(f"metadata entry '{key}' was edited", path=path, location=f"{META_SHEET}!B") from None
+    if checksum != _checksum(meta):
+        raise InputError("the hidden metadata sheet was edited", path=path, location=f"{META_SHEET}!A1",
+                         expected="the metadata exactly as duocode wrote it")
+    return meta
+
+
+def check_workbook_file(path: str | Path) -> Path:
+    """Refuse anything that is not a readable, unencrypted, sane-sized .xlsx file, with a clear reason."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("file not found", path=str(p))
+    if p.is_dir():
+        raise InputError("is a folder, not a workbook", path=str(p), expected="an .xlsx file")
+    suffix = p.suffix.lower()
+    if suffix in (".xls", ".csv", ".ods", ".txt"):
+        raise InputError(f"{suffix} files cannot be read here", path=str(p),
+                         expected="an .xlsx workbook (save it as Excel Workbook .xlsx)")
+    if suffix not in (".xlsx", ".xlsm"):
+        raise InputError(f"unsupported file type '{suffix or '(none)'}'", path=str(p), expected="an .xlsx workbook")
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=str(p)) from None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("the workbook is password-protected (encrypted) or an old .xls file saved as .xlsx",
+                         path=str(p), expected="an unencrypted .xlsx workbook: remove the password and save again")
+    if not head.startswith(b"PK"):
+        raise InputError("not an .xlsx workbook (the file is corrupt or of another kind)", path=str(p),
+                         expected="an .xlsx workbook")
+    try:
+        with zipfile.ZipFile(p) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError("the workbook is corrupt (not a readable zip archive)", path=str(p),
+                         expected="an .xlsx workbook") from None
+    if bad is not None:
+        raise InputError(f"the workbook is corrupt (damaged part {bad})", path=str(p))
+    if total > MAX_UNCOMPRESSED:
+        raise InputError("the workbook unpacks to more than 512 MiB; refusing to open it", path=str(p))
+    return p
+
+
+def load_workbook_safely(path: str | Path, *, read_only: bool = False):
+    """Open an untrusted .xlsx for reading values (never formulas' cached results are trusted as formulas)."""
+    import openpyxl
+
+    p = check_workbook_file(path)
+    try:
+        return openpyxl.load_workbook(p, read_only=read_only, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise InputError(f"the workbook cannot be read ({type(exc).__name__}: {exc})", path=str(p),
+                         expected="an .xlsx workbook") from None
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell's value as a trimmed string (``None`` when blank), tolerant of spreadsheet re-saves.
+
+    Excel and LibreOffice may turn ``3`` into ``3.0``, blanks into empty strings, and add trailing spaces.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return None
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    text = str(value).strip()
+    return text or None
