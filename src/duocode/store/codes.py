@@ -1,0 +1,131 @@
+"""Codes: one current value per (case, variable, coder); every change is logged with old and new value.
+
+Human coders, the reserved ``precoder`` (suggestions with confidence and explanation) and ``consensus`` (with the
+reason and who decided) share one table, so agreement can always be recomputed from the coders' own codes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from duocode.store.project import utcnow
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.store.project import Project
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    case_id: str
+    variable: str
+    coder: str
+    value: str | None          # None deletes the code
+    confidence: float | None = None
+    explanation: str | None = None
+    reason: str | None = None
+    decided_by: str | None = None
+
+
+def set_codes(project: "Project", rows: Iterable[CodeRow], *, source_file: str | None = None,
+              action: str = "code") -> dict[str, int]:
+    """Write codes (inside a transaction); log one event per actual change. Returns counts of
+    ``added``, ``changed``, ``removed`` and ``unchanged``."""
+    project._require_tx()
+    conn = project.conn
+    now = utcnow()
+    counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
+    events = []
+    kinds = {r[0]: r[1] for r in conn.execute("SELECT name, kind FROM coders")}
+    for row in rows:
+        if row.coder not in kinds:
+            kind = row.coder if row.coder in ("precoder", "consensus") else "human"
+            project.ensure_coder(row.coder, kind)
+            kinds[row.coder] = kind
+        old = conn.execute("SELECT value, reason FROM codes WHERE case_id = ? AND variable = ? AND coder = ?",
+                           (row.case_id, row.variable, row.coder)).fetchone()
+        old_value = old[0] if old else None
+        if row.value is None:
+            if old is None:
+                counts["unchanged"] += 1
+                continue
+            conn.execute("DELETE FROM codes WHERE case_id = ? AND variable = ? AND coder = ?",
+                         (row.case_id, row.variable, row.coder))
+            counts["removed"] += 1
+        elif old is not None and old_value == row.value and (row.reason is None or row.reason == old[1]):
+            # Same value: refresh pre-coder details silently, log nothing.
+            if row.confidence is not None or row.explanation is not None:
+                conn.execute("UPDATE codes SET confidence = ?, explanation = ? WHERE case_id = ? AND variable = ? "
+                             "AND coder = ?", (row.confidence, row.explanation, row.case_id, row.variable,
+                                                row.coder))
+            counts["unchanged"] += 1
+            continue
+        else:
+            conn.execute(
+                "INSERT INTO codes(case_id, variable, coder, value, confidence, explanation, reason, decided_by, "
+                "source_file, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(case_id, variable, coder) DO UPDATE SET value = excluded.value, "
+                "confidence = excluded.confidence, explanation = excluded.explanation, reason = excluded.reason, "
+                "decided_by = excluded.decided_by, source_file = excluded.source_file, "
+                "updated_at = excluded.updated_at",
+                (row.case_id, row.variable, row.coder, row.value, row.confidence, row.explanation, row.reason,
+                 row.decided_by, source_file, now))
+            counts["added" if old is None else "changed"] += 1
+        detail = None
+        if row.reason is not None or row.decided_by is not None:
+            detail = {"reason": row.reason, "decided_by": row.decided_by}
+        if row.confidence is not None:
+            detail = dict(detail or {}, confidence=row.confidence)
+        events.append({"action": action, "entity": "code", "entity_id": row.case_id, "coder": row.coder,
+                       "variable": row.variable, "old": old_value, "new": row.value, "source_file": source_file,
+                       "detail": detail, "at": now})
+    if events:
+        project.log_events(events)
+    return counts
+
+
+def codes_by_case(project: "Project", coder: str, *, variables: Iterable[str] | None = None
+                  ) -> dict[str, dict[str, str]]:
+    """case id -> {variable: value} for one coder (cases of every status)."""
+    sql, args = "SELECT case_id, variable, value FROM codes WHERE coder = ?", [coder]
+    if variables is not None:
+        variables = list(variables)
+        sql += f" AND variable IN ({','.join('?' * len(variables))})"
+        args += variables
+    out: dict[str, dict[str, str]] = {}
+    for case_id, variable, value in project.conn.execute(sql, args):
+        out.setdefault(case_id, {})[variable] = value
+    return out
+
+
+def code_rows(project: "Project", coder: str | None = None) -> list[CodeRow]:
+    """Full code rows (with confidence, explanation, reason), optionally for one coder."""
+    sql = "SELECT case_id, variable, coder, value, confidence, explanation, reason, decided_by FROM codes"
+    args: list = []
+    if coder is not None:
+        sql += " WHERE coder = ?"
+        args.append(coder)
+    return [CodeRow(*r) for r in project.conn.execute(sql + " ORDER BY case_id, variable, coder", args)]
+
+
+def set_memo(project: "Project", case_id: str, coder: str, text: str | None, *,
+             source_file: str | None = None) -> bool:
+    """Set (or with ``None``/blank clear) a coder's memo on a case; logs a change. Returns whether it changed."""
+    project._require_tx()
+    old = project.conn.execute("SELECT text FROM memos WHERE case_id = ? AND coder = ?",
+                               (case_id, coder)).fetchone()
+    old_text = old[0] if old else None
+    new_text = text if text and text.strip() else None
+    if old_text == new_text:
+        return False
+    if new_text is None:
+        project.conn.execute("DELETE FROM memos WHERE case_id = ? AND coder = ?", (case_id, coder))
+    else:
+        project.conn.execute("INSERT INTO memos(case_id, coder, text, updated_at) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT(case_id, coder) DO UPDATE SET text = excluded.text, "
+                             "updated_at = excluded.updated_at", (case_id, coder, new_text, utcnow()))
+    project.log_event("memo", "memo", case_id, coder=coder, old=old_text, new=new_text, source_file=source_file)
+    return True
+
+
+def memos(project: "Project", coder: str) -> dict[str, str]:
+    return {r[0]: r[1] for r in project.conn.execute("SELECT case_id, text FROM memos WHERE coder = ?", (coder,))}
