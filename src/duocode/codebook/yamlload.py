@@ -49,6 +49,10 @@ def load_yaml_with_lines(text: str, path: str) -> tuple[Any, dict[Path_, int]]:
 
     def build(n: yaml.Node, p: Path_) -> Any:
         lines[p] = n.start_mark.line + 1
+        if not n.tag.startswith("tag:yaml.org,2002:") or n.tag.startswith("tag:yaml.org,2002:python"):
+            # Application tags (!!python/..., !custom) would mean "construct an object": codebooks are data.
+            raise InputError(f"not valid YAML for a codebook: tag '{n.tag}' is not allowed", path=path,
+                             location=f"line {n.start_mark.line + 1}", expected="plain YAML data")
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
