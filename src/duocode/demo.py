@@ -1,0 +1,144 @@
+"""``duocode demo``: build a project from the bundled corpus and run every stage on it.
+
+Stages: init -> ingest (interviews + informants) -> cases -> dual coding (both demo coders' workbooks written,
+filled and imported back; case-finding proposals merged) -> agreement -> pre-coding (detect, suggest, evaluate)
+-> consensus (reconcile workbook filled and imported) -> audit workbook.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from duocode.errors import RefusedError
+
+
+def corpus_dir() -> Path:
+    """The bundled demo corpus (``corpora/demo``)."""
+    return Path(__file__).resolve().parent / "data" / "corpora" / "demo"
+
+
+@dataclass
+class DemoResult:
+    directory: str
+    steps: list[tuple[str, str]] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+    audit_path: str | None = None
+    agreement: Any = None
+    evaluation: Any = None
+
+    def to_dict(self) -> dict:
+        return {"project": self.directory, "steps": [{"step": s, "result": r} for s, r in self.steps],
+                "figures": self.figures, "audit": self.audit_path}
+
+    def tables(self) -> list:
+        from rich.table import Table
+
+        table = Table(title=f"duocode demo: {self.directory}")
+        table.add_column("step")
+        table.add_column("result", overflow="fold")
+        for step, res in self.steps:
+            table.add_row(step, res)
+        out: list = [table]
+        if self.agreement is not None:
+            out.append(_agreement_summary(self.agreement))
+        if self.evaluation is not None and hasattr(self.evaluation, "tables"):
+            out.extend(self.evaluation.tables())
+        if self.audit_path:
+            out.append(f"[bold]Audit workbook:[/bold] {self.audit_path}")
+        return out
+
+
+def _agreement_summary(agreement) -> Any:
+    from rich.table import Table
+
+    data = agreement.to_dict()["variables"]
+    table = Table(title="Agreement between the demo coders (per variable)")
+    for col in ("variable", "% agreement", "Cohen's kappa", "Krippendorff's alpha", "units"):
+        table.add_column(col, justify="right" if col != "variable" else "left")
+
+    def fmt(coef):
+        v = coef.get("value") if coef else None
+        return "—" if v is None else f"{v:.3f}"
+
+    for var, res in data.items():
+        c = res["coefficients"]
+        table.add_row(var, fmt(c.get("percent_agreement")), fmt(c.get("cohen_kappa")),
+                      fmt(c.get("krippendorff_alpha")), str(res.get("n_units", "")))
+    return table
+
+
+def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str], None] | None = None
+             ) -> DemoResult:
+    """Build ``directory`` from the bundled corpus and run every stage; returns what each step did.
+
+    An existing demo project in ``directory`` (one made by this command) is rebuilt; any other project there is
+    refused, unchanged.
+    """
+    from duocode.codebook import load_codebook
+    from duocode.store import DB_NAME, Project
+
+    directory = Path(directory)
+    corpus = corpus_dir()
+    say = progress or (lambda msg: None)
+    if (directory / DB_NAME).exists():
+        with Project.open(directory) as existing:
+            is_demo = existing.meta("demo") == "1"
+        if not is_demo:
+            raise RefusedError("a project that was not made by `duocode demo` is already here; choose another "
+                               "folder", path=str(directory))
+        shutil.rmtree(directory)
+    result = DemoResult(str(directory))
+    project = Project.create(directory, load_codebook("tmp"))
+    try:
+        with project.transaction():
+            project.set_meta("demo", "1")
+        _run_stages(project, corpus, directory, result, say)
+    finally:
+        project.close()
+    return result
+
+
+def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say) -> None:
+    from duocode.ingest import ingest
+    from duocode.ingest.cases import import_cases
+
+    say("ingesting the demo interviews")
+    ing = ingest(project, [corpus / "interviews"], informants=corpus / "informants.csv")
+    result.steps.append(("ingest", f"{ing.n_added} documents, {ing.n_words:,} words, informants joined"))
+    result.figures["documents"] = ing.n_added
+
+    cases = import_cases(project, corpus / "cases.csv")
+    result.steps.append(("cases", f"{len(cases.cases)} personalization cases imported from cases.csv"))
+    result.figures["cases"] = len(cases.cases)
+
+    say("writing, filling and importing the coders' workbooks")
+    from duocode.coding.demo import code_demo
+
+    coding = code_demo(project, corpus, directory / "workbooks")
+    result.steps.append(("dual coding", coding.get("summary", "")))
+    result.figures["coding"] = coding
+
+    say("computing agreement")
+    from duocode.agreement.project import agree
+
+    result.agreement = agree(project)
+    result.steps.append(("agreement", "per variable for the demo coders (table below)"))
+
+    say("pre-coding: detecting candidate cases and suggesting codes")
+    from duocode.precode.demo import precode_demo
+
+    pre = precode_demo(project)
+    result.evaluation = pre.pop("evaluation", None)
+    result.steps.append(("pre-coding", pre.get("summary", "")))
+    result.figures["precode"] = {k: v for k, v in pre.items() if k != "summary"}
+
+    say("reconciling and writing the audit workbook")
+    from duocode.audit.demo import audit_demo
+
+    audit_path = directory / "audit.xlsx"
+    aud = audit_demo(project, corpus, audit_path)
+    result.steps.append(("consensus + audit", aud.get("summary", "")))
+    result.figures["audit"] = {k: v for k, v in aud.items() if k != "summary"}
+    result.audit_path = str(audit_path)
