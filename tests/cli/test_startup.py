@@ -1,0 +1,45 @@
+"""The CLI starts fast: loading every command must not import the heavy libraries."""
+import subprocess
+import sys
+
+HEAVY = ("pandas", "numpy", "spacy", "sklearn", "openpyxl", "docx", "scipy", "rich")
+
+
+def test_loading_every_command_imports_no_heavy_library():
+    code = ("import sys, duocode.cli; "
+            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_every_command_has_help_with_an_example():
+    import click
+
+    from duocode.cli import main
+
+    def walk(cmd, path):
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                yield from walk(sub, path + [name])
+        else:
+            yield " ".join(path), cmd
+
+    missing = [name for name, cmd in walk(main, []) if "Example" not in (cmd.help or "")]
+    assert missing == []
+
+
+def test_every_command_is_in_the_readme():
+    from pathlib import Path
+
+    import click
+
+    from duocode.cli import main
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    names = []
+    for name, cmd in main.commands.items():
+        if isinstance(cmd, click.Group):
+            names += [f"duocode {name} {sub}" for sub in cmd.commands]
+        else:
+            names.append(f"duocode {name}")
+    assert [n for n in names if n not in readme] == []
