@@ -1,0 +1,78 @@
+"""The bundled demo corpus meets what the demo and the tests built on it promise."""
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from duocode.codebook import load_codebook
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "demo"
+ATTRS = ["positive_performance", "positive_benevolence", "positive_value",
+         "negative_performance", "negative_benevolence", "negative_value"]
+
+
+def rows(name):
+    with open(CORPUS / name, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def interviews():
+    return sorted((CORPUS / "interviews").glob("*.txt"))
+
+
+def test_at_least_ten_interviews_of_600_to_1500_words():
+    words = {p.stem: len(p.read_text(encoding="utf-8").split()) for p in interviews()}
+    assert len(words) >= 10
+    assert all(600 <= n <= 1500 for n in words.values()), words
+
+
+def test_every_case_quote_occurs_exactly_once_in_its_document():
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in interviews()}
+    for row in rows("cases.csv"):
+        assert texts[row["document"]].count(row["quote"]) == 1, row["case_id"]
+
+
+def test_cases_cover_types_effects_valences_channels_and_privacy():
+    cons = rows("consensus.csv")
+    assert len(cons) >= 50
+    assert set(r["tmp_type"] for r in cons) == {"interaction", "transaction_outcome", "continuity"}
+    assert {"illusionary_benevolence", "privacy_halo", "customized_value", "customization_cost", "accuracy",
+            "service_tendencies"} <= set(r["effect"] for r in cons)
+    assert {"positive", "negative"} <= set(r["summary"] for r in cons)
+    assert len(set(r["channel"] for r in cons)) >= 4
+    assert {"high", "low"} <= set(r["privacy_sensitivity"] for r in cons)
+
+
+@pytest.mark.parametrize("name", ["codes_ines.csv", "codes_jonas.csv", "consensus.csv"])
+def test_every_code_is_a_value_of_the_tmp_codebook(name):
+    cb = load_codebook("tmp")
+    for row in rows(name):
+        for var in cb.variables:
+            cb.variable(var.id).normalize(row[var.id])  # raises on an invalid value
+
+
+@pytest.mark.parametrize("name", ["codes_ines.csv", "codes_jonas.csv", "consensus.csv"])
+def test_summary_follows_the_positive_surplus_rule(name):
+    for row in rows(name):
+        pos = sum(row[a] == "yes" for a in ATTRS[:3])
+        neg = sum(row[a] == "yes" for a in ATTRS[3:])
+        expected = "positive" if pos > neg else "negative" if pos < neg else "equilibrium"
+        assert row["summary"] == expected, (name, row["case_id"])
+
+
+def test_demo_coders_agree_on_80_to_90_percent_of_values():
+    a, b = rows("codes_ines.csv"), rows("codes_jonas.csv")
+    cells = [(x[k], y[k]) for x, y in zip(a, b) for k in x if k != "case_id"]
+    share = sum(u == v for u, v in cells) / len(cells)
+    assert 0.80 <= share <= 0.90, share
+
+
+def test_held_out_interviews_avoid_the_obvious_vocabulary():
+    split = {r["informant"]: r["split"] for r in rows("informants.csv")}
+    held = [p for p in interviews() if split[p.stem] == "heldout"]
+    assert held
+    for p in held:
+        low = p.read_text(encoding="utf-8").lower()
+        for word in ("personaliz", "personalis", "recommend", "tailored", "customiz", "customis"):
+            assert word not in low, (p.name, word)
