@@ -1,0 +1,506 @@
+"""Reliability data: a validated units x coders matrix of category indices, built from long records.
+
+Every coefficient in :mod:`duocode.agreement` reads one :class:`ReliabilityData`. It is built from long records
+``(unit, coder, code)`` - a missing rating is an absent record - by :meth:`ReliabilityData.from_long`, from a
+coders x units matrix with ``nan`` for missing ratings (the layout of Krippendorff 2011 and of the
+``krippendorff`` package) by :meth:`ReliabilityData.from_matrix`, or from a two-coder contingency table by
+:meth:`ReliabilityData.from_contingency_table`. :func:`read_long_csv` reads a ``unit,coder,code`` CSV file and
+reports every problem with the file name and line (the header is line 1).
+
+Conventions
+-----------
+* Categories are labelled by strings. Numbers are labelled canonically (``3``, ``3.0`` and ``" 3 "`` are all
+  ``"3"``), so that a code means the same whether it came from a CSV file or from a numeric column.
+* Order: the caller's ``categories`` if given (for ordinal data: the codebook's order, lowest first); otherwise
+  numeric order when every code is a number, else alphabetical order. Ordinal text codes need ``categories``:
+  an alphabetical order of words is no order at all.
+* Interval codes must be finite numbers; ``values`` holds them. For ordinal data ``values`` holds the rank of
+  each category in the declared order, for nominal data its position (unused by nominal statistics).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from duocode.errors import InputError, ProblemCollector
+
+LEVELS = ("nominal", "ordinal", "interval")
+REQUIRED_COLUMNS = ("unit", "coder", "code")
+MAX_PROBLEMS = 50  # a broken file of 10,000 lines should not print 10,000 lines
+
+
+def check_level(level: Any, path: str | None = None) -> str:
+    """Return ``level`` if it is one of :data:`LEVELS`, else raise :class:`InputError` naming it."""
+    if level not in LEVELS:
+        raise InputError(f"unknown level {level!r}", path=path, expected="nominal, ordinal or interval")
+    return level
+
+
+def canonical_code(raw: Any) -> str | None:
+    """The string label of one code, or ``None`` when the rating is missing (None, NaN, blank).
+
+    >>> canonical_code(3.0), canonical_code(" yes "), canonical_code(float("nan"))
+    ('3', 'yes', None)
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, (bool, np.bool_)):
+        return "yes" if raw else "no"
+    if isinstance(raw, (int, np.integer)):
+        return str(int(raw))
+    if isinstance(raw, (float, np.floating)):
+        if math.isnan(raw):
+            return None
+        return _format_number(float(raw))
+    text = str(raw).strip()
+    return text or None
+
+
+def _format_number(x: float) -> str:
+    return str(int(x)) if x.is_integer() and abs(x) < 2**53 else repr(x)
+
+
+def _as_number(label: str) -> float | None:
+    try:
+        x = float(label)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
+@dataclass(frozen=True, eq=False)
+class ReliabilityData:
+    """Validated reliability data.
+
+    Attributes
+    ----------
+    codes : ndarray of int, shape (n_units, n_coders)
+        Index into ``categories`` of each coder's code for each unit; ``-1`` where the rating is missing.
+    units : tuple, length n_units
+        Unit labels (case ids), in order of first appearance.
+    coders : tuple of str, length n_coders
+        Coder names, sorted.
+    categories : tuple of str, length q
+        Category labels in order (declared categories included even when nobody used them).
+    values : ndarray of float, shape (q,)
+        Interval: the number; ordinal: the rank in ``categories``; nominal: the position.
+    level : {'nominal', 'ordinal', 'interval'}
+    locations : tuple of str, length n_units, optional
+        Where each unit's first record came from (``"line 4"``), for messages.
+    """
+
+    codes: np.ndarray
+    units: tuple
+    coders: tuple
+    categories: tuple
+    values: np.ndarray
+    level: str = "nominal"
+    locations: tuple = field(default=())
+
+    # -- sizes -------------------------------------------------------------------------------------------------
+    @property
+    def n_units(self) -> int:
+        return self.codes.shape[0]
+
+    @property
+    def n_coders(self) -> int:
+        return self.codes.shape[1]
+
+    @property
+    def n_codes(self) -> int:
+        return int((self.codes >= 0).sum())
+
+    # -- derived arrays ----------------------------------------------------------------------------------------
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """r_ik: how many coders gave unit i category k, shape (n_units, q) (Fleiss 1971's n_ij)."""
+        q = len(self.categories)
+        rows, cols = np.nonzero(self.codes >= 0)
+        flat = rows * q + self.codes[rows, cols]
+        return np.bincount(flat, minlength=self.n_units * q).reshape(self.n_units, q)
+
+    @cached_property
+    def used(self) -> np.ndarray:
+        """Boolean mask over ``categories``: which categories occur in the data at all."""
+        return self.counts.sum(axis=0) > 0
+
+    @property
+    def observed_counts(self) -> np.ndarray:
+        """``counts`` restricted to the categories that occur, shape (n_units, q_observed)."""
+        return self.counts[:, self.used]
+
+    @property
+    def observed_categories(self) -> tuple:
+        return tuple(c for c, u in zip(self.categories, self.used) if u)
+
+    @property
+    def observed_values(self) -> np.ndarray:
+        return self.values[self.used]
+
+    @property
+    def q(self) -> int:
+        """Number of distinct codes observed (the q of Gwet 2014 and of Brennan & Prediger 1981)."""
+        return int(self.used.sum())
+
+    # -- constructors ------------------------------------------------------------------------------------------
+    @classmethod
+    def from_long(cls, records: Any, *, level: str = "nominal", categories: Sequence[Any] | None = None,
+                  path: str | None = None) -> "ReliabilityData":
+        """Build from long records ``(unit, coder, code)``; a missing rating is an absent record.
+
+        Parameters
+        ----------
+        records : pandas.DataFrame with columns unit, coder, code, or iterable of (unit, coder, code)
+            A DataFrame may carry a ``line`` column (as :func:`read_long_csv` returns) or a ``location``
+            column; problems then name it. Records whose code is missing (None, NaN, blank) are ignored.
+        level : {'nominal', 'ordinal', 'interval'}
+        categories : sequence, optional
+            The category order (ordinal: lowest first). Codes outside it are errors. Ignored at interval level.
+        path : str, optional
+            Named in problem messages (defaults to ``records.attrs["path"]`` of a DataFrame).
+
+        Raises
+        ------
+        InputError
+            Unknown level, missing columns, a unit coded twice by one coder (both records named), codes outside
+            ``categories``, ordinal text codes without ``categories``, non-numeric interval codes. Every
+            problem is collected first and raised once.
+        """
+        import pandas as pd
+
+        check_level(level, path)
+        if isinstance(records, pd.DataFrame):
+            df = records
+            path = path or df.attrs.get("path")
+            missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+            if missing:
+                raise InputError(f"the data has no column {', '.join(missing)}", path=path,
+                                 expected="columns unit, coder, code")
+        else:
+            rows = [tuple(r) for r in records]
+            bad = [i for i, r in enumerate(rows) if len(r) != 3]
+            if bad:
+                raise InputError(f"record {bad[0] + 1} has {len(rows[bad[0]])} fields", path=path,
+                                 expected="(unit, coder, code) records")
+            df = pd.DataFrame(rows, columns=list(REQUIRED_COLUMNS))
+        return _build(df, level, categories, path)
+
+    @classmethod
+    def from_matrix(cls, reliability_data: Any, *, level: str = "nominal",
+                    categories: Sequence[Any] | None = None) -> "ReliabilityData":
+        """Build from a coders x units matrix, ``nan`` (or None) for a missing rating.
+
+        Parameters
+        ----------
+        reliability_data : array-like, shape (n_coders, n_units)
+            The layout of Krippendorff (2011) and of the ``krippendorff`` package.
+        level, categories
+            As for :meth:`from_long`.
+        """
+        numeric = np.asarray(reliability_data)
+        if numeric.dtype.kind in "fiub" and numeric.ndim == 2 and categories is None:
+            return _from_numeric_matrix(numeric.astype(float), check_level(level))
+        matrix = np.asarray(reliability_data, dtype=object)
+        if matrix.ndim != 2:
+            raise InputError(f"reliability data must be 2-dimensional, got {matrix.ndim} dimension(s)",
+                             expected="a coders x units matrix")
+        records = [(u, c, matrix[c, u]) for c in range(matrix.shape[0]) for u in range(matrix.shape[1])]
+        return cls.from_long(records, level=level, categories=categories)
+
+    @classmethod
+    def from_contingency_table(cls, table: Any, categories: Sequence[Any] | None = None, *,
+                               level: str = "nominal", coders: tuple[str, str] = ("A", "B")) -> "ReliabilityData":
+        """Build two coders' data from their contingency table (rows: first coder, columns: second coder).
+
+        >>> rd = ReliabilityData.from_contingency_table([[20, 5], [10, 15]], ["yes", "no"])
+        >>> rd.n_units, rd.n_coders
+        (50, 2)
+        """
+        t = np.asarray(table)
+        if t.ndim != 2 or t.shape[0] != t.shape[1] or (t < 0).any() or (t != np.round(t)).any():
+            raise InputError("a contingency table must be a square matrix of non-negative whole numbers")
+        cats = [str(c) for c in (categories if categories is not None else range(1, t.shape[0] + 1))]
+        if len(cats) != t.shape[0]:
+            raise InputError(f"{len(cats)} categories for a {t.shape[0]} x {t.shape[0]} table")
+        records, unit = [], 0
+        for i in range(t.shape[0]):
+            for j in range(t.shape[1]):
+                for _ in range(int(t[i, j])):
+                    records += [(unit, coders[0], cats[i]), (unit, coders[1], cats[j])]
+                    unit += 1
+        return cls.from_long(records, level=level, categories=cats if level != "interval" else None)
+
+    @classmethod
+    def from_category_counts(cls, table: Any, categories: Sequence[Any] | None = None, *,
+                             level: str = "nominal") -> "ReliabilityData":
+        """Build from a units x categories table of counts (how many coders put unit i in category k).
+
+        Published multi-rater examples (Fleiss 1971) often give only this table. Coder names are synthetic
+        (``r1``, ``r2``, ... assigned in category order within each unit), so only coefficients that do not
+        depend on coder identity are meaningful: percent agreement, Fleiss' kappa, Krippendorff's alpha,
+        Gwet's AC1, Brennan-Prediger.
+
+        >>> rd = ReliabilityData.from_category_counts([[2, 0], [1, 1], [0, 2]], ["yes", "no"])
+        >>> rd.n_units, rd.n_coders, rd.n_codes
+        (3, 2, 6)
+        """
+        t = np.asarray(table)
+        if t.ndim != 2 or (t < 0).any() or (t != np.round(t)).any():
+            raise InputError("a category-count table must be a matrix of non-negative whole numbers")
+        cats = [str(c) for c in (categories if categories is not None else range(1, t.shape[1] + 1))]
+        if len(cats) != t.shape[1]:
+            raise InputError(f"{len(cats)} categories for a table with {t.shape[1]} columns")
+        records = []
+        for unit, row in enumerate(t.astype(int)):
+            coder = 0
+            for k, n in enumerate(row):
+                for _ in range(n):
+                    coder += 1
+                    records.append((unit + 1, f"r{coder:02d}", cats[k]))
+        return cls.from_long(records, level=level, categories=cats if level != "interval" else None)
+
+    # -- views -------------------------------------------------------------------------------------------------
+    def unit_label(self, i: int) -> str:
+        return str(self.units[i])
+
+    def pair_units(self, a: int, b: int) -> np.ndarray:
+        """Indices of the units coded by both coder ``a`` and coder ``b``."""
+        return np.nonzero((self.codes[:, a] >= 0) & (self.codes[:, b] >= 0))[0]
+
+
+def as_reliability_data(data: Any, level: str = "nominal") -> ReliabilityData:
+    """Accept a :class:`ReliabilityData` as it is, or build one from a coders x units matrix."""
+    if isinstance(data, ReliabilityData):
+        return data
+    return ReliabilityData.from_matrix(data, level=level)
+
+
+def _from_numeric_matrix(x: np.ndarray, level: str) -> ReliabilityData:
+    """Vectorised :meth:`ReliabilityData.from_matrix` for a float coders x units matrix (nan = missing)."""
+    present = ~np.isnan(x)
+    if np.isinf(x[present]).any():
+        raise InputError("the reliability data contain an infinite value", expected="finite numbers or nan")
+    keep = present.any(axis=0)  # units nobody coded do not exist in long data either
+    x, present = x[:, keep], present[:, keep]
+    vals = np.unique(x[present])
+    codes = np.where(present, np.searchsorted(vals, np.where(present, x, vals[0] if len(vals) else 0)), -1)
+    values = vals if level == "interval" else np.arange(len(vals), dtype=float)
+    return ReliabilityData(codes=codes.T.astype(np.int64), units=tuple(np.nonzero(keep)[0].tolist()),
+                           coders=tuple(str(c) for c in range(x.shape[0])),
+                           categories=tuple(_format_number(float(v)) for v in vals), values=values, level=level)
+
+
+# -- building --------------------------------------------------------------------------------------------------
+def _where(df, positions) -> list[str | None]:
+    """Location text of the given DataFrame rows: CSV line, caller-given location, or row number."""
+    if "line" in df.columns:
+        return [f"line {int(x)}" for x in df["line"].to_numpy()[positions]]
+    if "location" in df.columns:
+        return [str(x) for x in df["location"].to_numpy()[positions]]
+    return [f"record {int(p) + 1}" for p in positions]
+
+
+def _add_capped(problems: ProblemCollector, message: str, **kw: Any) -> None:
+    if len(problems.problems) < MAX_PROBLEMS:
+        problems.add(message, **kw)
+    elif len(problems.problems) == MAX_PROBLEMS:
+        problems.add("too many problems; fix the ones above and run again", path=kw.get("path"))
+
+
+def _build(df, level: str, categories: Sequence[Any] | None, path: str | None) -> ReliabilityData:
+    import pandas as pd
+
+    problems = ProblemCollector(InputError)
+    codes = [canonical_code(x) for x in df["code"].tolist()]
+    keep = np.array([c is not None for c in codes], dtype=bool)
+    positions = np.nonzero(keep)[0]
+    labels = [codes[p] for p in positions]
+    units = df["unit"].to_numpy(dtype=object)[positions]
+    coders = df["coder"].to_numpy(dtype=object)[positions]
+
+    for name, col in (("unit", units), ("coder", coders)):
+        blank = [i for i, x in enumerate(col) if canonical_code(x) is None]
+        for i, where in zip(blank, _where(df, positions[blank])):
+            _add_capped(problems, f"empty {name}", path=path, location=where, expected=f"a {name} id")
+    problems.raise_if_any()
+    coders = np.array([canonical_code(c) for c in coders], dtype=object)
+
+    # The same coder coding one unit twice is ambiguous: report every record involved (csvkit-style).
+    keys = pd.DataFrame({"unit": units, "coder": coders})
+    dup = keys.duplicated(keep=False).to_numpy()
+    if dup.any():
+        groups: dict[tuple, list[int]] = {}
+        for i in np.nonzero(dup)[0]:
+            groups.setdefault((units[i], coders[i]), []).append(int(i))
+        for (unit, coder), idx in groups.items():
+            wheres = _where(df, positions[idx])
+            _add_capped(problems, f"unit {unit} is coded more than once by coder {coder} "
+                        f"({' and '.join(w or '?' for w in wheres)})", path=path, location=wheres[-1],
+                        expected="one code per unit and coder")
+
+    cat_labels, values, index = _categories(labels, level, categories, df, positions, path, problems)
+    problems.raise_if_any()
+
+    unit_idx, unit_labels = pd.factorize(pd.Series(units, dtype=object), sort=False)
+    try:
+        coder_idx, coder_labels = pd.factorize(pd.Series(coders, dtype=object), sort=True)
+    except TypeError:
+        coder_idx, coder_labels = pd.factorize(pd.Series(coders, dtype=object), sort=False)
+    matrix = np.full((len(unit_labels), len(coder_labels)), -1, dtype=np.int64)
+    matrix[unit_idx, coder_idx] = index
+    first = np.unique(unit_idx, return_index=True)[1] if len(unit_idx) else np.array([], dtype=int)
+    locations = tuple(_where(df, positions[first])) if len(first) else ()
+    return ReliabilityData(codes=matrix, units=tuple(_plain(u) for u in unit_labels),
+                           coders=tuple(str(c) for c in coder_labels), categories=tuple(cat_labels),
+                           values=values, level=level, locations=locations)
+
+
+def _plain(x: Any) -> Any:
+    return x.item() if hasattr(x, "item") else x
+
+
+def _categories(labels: list[str], level: str, categories: Sequence[Any] | None, df, positions,
+                path: str | None, problems: ProblemCollector) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Category labels in order, their numeric values, and each record's category index."""
+    distinct = list(dict.fromkeys(labels))
+    if level == "interval":
+        numbers = {lab: _as_number(lab) for lab in distinct}
+        bad = {lab for lab, x in numbers.items() if x is None}
+        if bad:
+            for i, lab in enumerate(labels):
+                if lab in bad:
+                    (where,) = _where(df, positions[[i]])
+                    _add_capped(problems, f"code {lab!r} is not a number", path=path, location=where,
+                                expected="a finite number at interval level")
+            return [], np.zeros(0), np.zeros(len(labels), dtype=np.int64)
+        by_value: dict[float, str] = {}
+        for lab in distinct:
+            by_value.setdefault(numbers[lab], _format_number(numbers[lab]))
+        ordered = sorted(by_value)
+        pos = {x: k for k, x in enumerate(ordered)}
+        index = np.array([pos[numbers[lab]] for lab in labels], dtype=np.int64)
+        return [by_value[x] for x in ordered], np.array(ordered, dtype=float), index
+
+    if categories is not None:
+        declared = [canonical_code(c) for c in categories]
+        if any(c is None for c in declared):
+            problems.add("a declared category is blank", path=path, expected="non-empty category labels")
+        if len(set(declared)) != len(declared):
+            problems.add("the declared categories repeat a label", path=path, expected="distinct categories")
+        ordered = [c for c in dict.fromkeys(declared) if c is not None]
+        unknown = [lab for lab in distinct if lab not in set(ordered)]
+        if unknown:
+            first = {lab: labels.index(lab) for lab in unknown}
+            for lab in unknown:
+                (where,) = _where(df, positions[[first[lab]]])
+                _add_capped(problems, f"code {lab!r} is not one of the categories", path=path, location=where,
+                            expected="one of " + ", ".join(ordered))
+    else:
+        numbers = {lab: _as_number(lab) for lab in distinct}
+        if all(x is not None for x in numbers.values()):
+            ordered = sorted(distinct, key=lambda lab: numbers[lab])
+        elif level == "ordinal":
+            words = [lab for lab, x in numbers.items() if x is None]
+            problems.add(f"ordinal codes {', '.join(repr(w) for w in words[:5])} are not numbers and no "
+                         "category order was given", path=path,
+                         expected="numeric codes, or the order of the categories (lowest first)")
+            ordered = sorted(distinct)
+        else:
+            ordered = sorted(distinct)
+    pos = {lab: k for k, lab in enumerate(ordered)}
+    index = np.array([pos.get(lab, -1) for lab in labels], dtype=np.int64)
+    return ordered, np.arange(len(ordered), dtype=float), index
+
+
+# -- CSV -------------------------------------------------------------------------------------------------------
+def read_long_csv(path: str | Path, *, level: str = "nominal") -> "pd.DataFrame":  # noqa: F821
+    """Read a long-format ``unit,coder,code`` CSV file into a DataFrame, checking it on the way.
+
+    Parameters
+    ----------
+    path : str or Path
+        UTF-8 (with or without BOM), cp1252 as a fallback. Header = line 1; further columns are ignored; a row
+        with an empty code is a missing rating.
+    level : {'nominal', 'ordinal', 'interval'}
+        Interval codes must be numbers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``unit``, ``coder``, ``code`` (strings, as written) and ``line`` (the CSV line number);
+        ``attrs["path"]`` is the file name.
+
+    Raises
+    ------
+    InputError
+        Unreadable or empty file; header without unit/coder/code; no ratings; a unit coded twice by the same
+        coder (naming both lines); non-numeric codes at interval level; fewer than two coders; unknown level.
+        Every problem names the file and, where there is one, the line.
+    """
+    import pandas as pd
+
+    name = str(path)
+    check_level(level, name)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", path=name,
+                         expected="a readable unit,coder,code CSV file") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise InputError("the file is empty", path=name, location="line 1",
+                         expected="a header line unit,coder,code")
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"the header has no column {', '.join(missing)} (found: {', '.join(header) or 'nothing'})",
+                         path=name, location="line 1", expected="columns unit, coder, code")
+    col = {c: header.index(c) for c in REQUIRED_COLUMNS}
+    width = max(col.values()) + 1
+
+    problems = ProblemCollector(InputError)
+    rows: list[tuple[str, str, str, int]] = []
+    for fields in reader:
+        line = reader.line_num
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) < width:
+            _add_capped(problems, f"the row has {len(fields)} field(s)", path=name, location=f"line {line}",
+                        expected=f"at least {width} fields (unit, coder, code)")
+            continue
+        unit, coder, code = (fields[col[c]].strip() for c in REQUIRED_COLUMNS)
+        for label, value in (("unit", unit), ("coder", coder)):
+            if not value:
+                _add_capped(problems, f"empty {label}", path=name, location=f"line {line}",
+                            expected=f"a {label} id")
+        if code:  # an empty code is a missing rating, like an absent row
+            rows.append((unit, coder, code, line))
+    problems.raise_if_any()
+    if not rows:
+        raise InputError("no ratings after the header", path=name, location="line 2",
+                         expected="rows unit,coder,code")
+
+    df = pd.DataFrame(rows, columns=["unit", "coder", "code", "line"])
+    df.attrs["path"] = name
+    # Checks duplicates and interval numbers now; the ordinal order is checked once categories are known.
+    _build(df, "nominal" if level == "ordinal" else level, None, name)
+    coders = list(dict.fromkeys(df["coder"]))
+    if len(coders) < 2:
+        raise InputError(f"only one coder ({coders[0]}) in the file", path=name,
+                         expected="codes from at least two coders")
+    return df
+
+
+__all__ = ["LEVELS", "ReliabilityData", "as_reliability_data", "canonical_code", "check_level", "read_long_csv"]

@@ -1,0 +1,143 @@
+"""``duocode agree``: agreement per codebook variable over a project's coded cases.
+
+Reads the codes through ``project.codes_long(variables, coders)`` -> ``(case_id, variable, coder, value)`` and
+the codebook through ``project.codebook`` (variables with ``id``, ``level`` and ordered ``value_ids``). By
+default every human coder counts; the reserved ``precoder`` and ``consensus`` only when named in ``coders``.
+Case finding is a variable like any other: ``is_case``, derived by ``duocode cases merge`` from the coders'
+proposals, is reported with the rest.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from duocode.agreement.api import analyse
+from duocode.agreement.data import ReliabilityData
+from duocode.agreement.result import AgreementResult
+from duocode.errors import InputError
+
+RESERVED_CODERS = ("precoder", "consensus")
+
+
+@dataclass
+class ProjectAgreement:
+    """Agreement per variable. ``to_dict()`` is ``{"variables": {id: AgreementResult.to_dict()}, ...}``."""
+
+    results: dict[str, AgreementResult]
+    disagreements: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    coders: list[str] = field(default_factory=list)
+    seed: Any = None
+
+    def __getitem__(self, variable: str) -> AgreementResult:
+        return self.results[variable]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"variables": {var: r.to_dict() for var, r in self.results.items()},
+                               "coders": list(self.coders), "disagreements": self.disagreements}
+        if self.seed is not None:
+            out["seed"] = self.seed
+        return out
+
+    def tables(self) -> list:
+        from duocode.agreement.tables import project_tables
+
+        return project_tables(self)
+
+    def write_xlsx(self, path) -> None:
+        from duocode.agreement.report import write_agreement_xlsx
+
+        write_agreement_xlsx(self.results, path, disagreements=self.disagreements)
+
+
+def _split(items: Iterable[str] | str | None) -> list[str] | None:
+    if items is None:
+        return None
+    if isinstance(items, str):
+        items = items.split(",")
+    out = [s.strip() for s in items if s and s.strip()]
+    return list(dict.fromkeys(out))
+
+
+def variable_seed(seed: int | None, variable: str) -> list[int] | None:
+    """A per-variable seed: the same variable gets the same interval whichever others are selected."""
+    if seed is None:
+        return None
+    return [int(seed), zlib.crc32(variable.encode("utf-8"))]
+
+
+def agree(project, *, variables: Sequence[str] | str | None = None, coders: Sequence[str] | str | None = None,
+          bootstrap: int = 0, seed: int | None = None, alpha_min: Sequence[float] = (0.667, 0.800)
+          ) -> ProjectAgreement:
+    """Agreement per variable over the project's coded cases.
+
+    Parameters
+    ----------
+    project : duocode.store.Project (or anything with ``codes_long`` and ``codebook``)
+    variables : list of variable ids or a comma-separated string, optional
+        Default: every codebook variable, in codebook order.
+    coders : list of coder names or a comma-separated string, optional
+        Default: every human coder; ``precoder`` and ``consensus`` count only when named here.
+    bootstrap : int, default 0
+        Bootstrap replicates for CIs (see :func:`duocode.agreement.agreement`).
+    seed : int, optional
+        Makes the intervals reproducible; each variable derives its own stream from it.
+
+    Returns
+    -------
+    ProjectAgreement
+        Every selected variable, also those with fewer than two coders (all coefficients null, with a reason).
+
+    Raises
+    ------
+    InputError
+        Unknown variable ids, coders named but without any code, a code that the codebook does not allow.
+    """
+    codebook = project.codebook
+    by_id = {v.id: v for v in codebook.variables}
+    wanted = _split(variables)
+    named = _split(coders)
+    problems = []
+    if wanted is not None:
+        unknown = [v for v in wanted if v not in by_id]
+        if unknown:
+            problems.append(InputError(f"unknown variable {', '.join(unknown)}",
+                                       expected="one of " + ", ".join(by_id)).problems[0])
+    selected = [v for v in codebook.variables if wanted is None or v.id in wanted]
+    if wanted is not None:
+        selected.sort(key=lambda v: wanted.index(v.id))
+    rows = project.codes_long(variables=[v.id for v in selected], coders=named)
+    if named is None:
+        rows = [r for r in rows if r[2] not in RESERVED_CODERS]
+    else:
+        present = {r[2] for r in rows}
+        missing = [c for c in named if c not in present]
+        if missing:
+            problems.append(InputError(f"coder {', '.join(missing)} has no codes for the selected variables",
+                                       expected="coders with codes: " + (", ".join(sorted(present)) or
+                                                                         "none yet")).problems[0])
+    if problems:
+        raise InputError(problems=problems)
+
+    by_var: dict[str, list[tuple]] = {v.id: [] for v in selected}
+    for case_id, var, coder, value in rows:
+        if var in by_var:
+            by_var[var].append((case_id, coder, value, f"case {case_id}, coder {coder}"))
+    results, disagreements = {}, {}
+    all_coders = sorted({r[2] for r in rows})
+    for v in selected:
+        rd = _reliability_data(v, by_var[v.id])
+        results[v.id] = analyse(rd, bootstrap=bootstrap, seed=variable_seed(seed, v.id), alpha_min=alpha_min,
+                                title=v.id)
+        disagreements[v.id] = [{"case_id": d["unit"], "values": d["values"]}
+                               for d in results[v.id].disagreements()]
+    return ProjectAgreement(results=results, disagreements=disagreements, coders=all_coders, seed=seed)
+
+
+def _reliability_data(variable, records: list[tuple]) -> ReliabilityData:
+    import pandas as pd
+
+    df = pd.DataFrame(records, columns=["unit", "coder", "code", "location"])
+    categories = None if variable.level == "interval" else (list(variable.value_ids) or None)
+    return ReliabilityData.from_long(df, level=variable.level, categories=categories,
+                                     path=f"variable {variable.id}")

@@ -1,0 +1,230 @@
+"""``duocode agreement CSV`` and ``duocode agree`` through click's CliRunner."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from duocode.cli import main
+
+DATA = Path(__file__).resolve().parent / "data"
+K2011_C = """unit,coder,code
+1,A,1
+1,B,1
+1,D,1
+2,A,2
+2,B,2
+2,C,3
+2,D,2
+3,A,3
+3,B,3
+3,C,3
+3,D,3
+4,A,3
+4,B,3
+4,C,3
+4,D,3
+5,A,2
+5,B,2
+5,C,2
+5,D,2
+6,A,1
+6,B,2
+6,C,3
+6,D,4
+7,A,4
+7,B,4
+7,C,4
+7,D,4
+8,A,1
+8,B,1
+8,C,2
+8,D,1
+9,A,2
+9,B,2
+9,C,2
+9,D,2
+10,B,5
+10,C,5
+10,D,5
+11,C,1
+11,D,1
+12,B,3
+"""  # Krippendorff (2011), section C, in long form
+
+
+@pytest.fixture
+def k2011_csv(tmp_path) -> Path:
+    path = tmp_path / "k2011.csv"
+    path.write_text(K2011_C, encoding="utf-8")
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_agreement_json_is_one_object_with_the_contract_keys(k2011_csv):
+    result = run("agreement", k2011_csv, "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert {"level", "n_units", "n_coders", "n_codes", "categories", "coefficients"} <= doc.keys()
+    assert (doc["level"], doc["n_units"], doc["n_coders"], doc["n_codes"]) == ("nominal", 12, 4, 41)
+    assert doc["categories"] == ["1", "2", "3", "4", "5"]
+    assert list(doc["coefficients"]) == ["percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa",
+                                         "krippendorff_alpha", "gwet_ac1", "brennan_prediger"]
+    assert doc["coefficients"]["percent_agreement"] == {"value": pytest.approx(0.8181818181), "ci_low": None,
+                                                        "ci_high": None}
+    assert doc["coefficients"]["krippendorff_alpha"]["value"] == pytest.approx(113 / 152, abs=1e-12)
+    assert doc["coefficients"]["cohen_kappa"]["value"] is None
+    assert "two coders" in doc["coefficients"]["cohen_kappa"]["reason"]
+
+
+def test_agreement_bootstrap_fills_ci_and_is_reproducible_with_a_seed(k2011_csv):
+    args = ("agreement", k2011_csv, "--format", "json", "--bootstrap", "500", "--seed", "9")
+    first, second = run(*args), run(*args)
+    assert first.exit_code == 0 and first.stdout == second.stdout
+    doc = json.loads(first.stdout)
+    alpha = doc["coefficients"]["krippendorff_alpha"]
+    assert alpha["ci_low"] < alpha["value"] < alpha["ci_high"]
+    assert doc["bootstrap"]["krippendorff_alpha"]["pairs_per_replicate"] == 55
+    assert set(doc["bootstrap"]["krippendorff_alpha"]["q_below_alpha_min"]) == {"0.667", "0.8"}
+
+
+def test_agreement_ordinal_level_uses_krippendorffs_ordinal_metric(k2011_csv):
+    doc = json.loads(run("agreement", k2011_csv, "--level", "ordinal", "--format", "json").stdout)
+    assert doc["coefficients"]["krippendorff_alpha"]["value"] == pytest.approx(108577 / 133160, abs=1e-12)
+    assert doc["weighted"]["gwet_ac2_linear"]["value"] == pytest.approx(0.859, abs=0.001)
+
+
+def test_agreement_ordinal_word_codes_take_their_order_from_categories(tmp_path):
+    path = DATA / "ordinal_words.csv"
+    result = run("agreement", path, "--level", "ordinal", "--categories", "low,mid,high", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["categories"] == ["low", "mid", "high"]
+
+
+def test_agreement_table_shows_values_ci_and_benchmarks(k2011_csv):
+    result = run("agreement", k2011_csv, "--bootstrap", "200", "--seed", "1")
+    assert result.exit_code == 0
+    assert "Krippendorff's alpha" in result.stdout and "0.743" in result.stdout
+    assert "tentative" in result.stdout and "Landis-Koch" in result.stdout
+
+
+def test_agreement_writes_xlsx_picked_from_the_extension(k2011_csv, tmp_path):
+    out = tmp_path / "agreement.xlsx"
+    result = run("agreement", k2011_csv, "-o", out)
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    assert load_workbook(out).sheetnames == ["Summary", "k2011.csv"]
+
+
+@pytest.mark.parametrize("name,args,message", [
+    ("missing_coder_column.csv", (), "line 1: the header has no column coder"),
+    ("empty.csv", (), "line 1: the file is empty"),
+    ("one_coder.csv", (), "only one coder (A) in the file"),
+    ("unit_coded_twice.csv", (), "line 6: unit 1 is coded more than once by coder A (line 2 and line 6)"),
+    ("interval_text_code.csv", ("--level", "interval"), "line 4: code 'three' is not a number"),
+    ("one_coder.csv", ("--level", "ratio"), "unknown level 'ratio' (expected nominal, ordinal or interval)"),
+    ("ordinal_words.csv", ("--level", "ordinal"), "are not numbers and no category order was given"),
+    ("no_such_file.csv", (), "cannot read the file"),
+])
+def test_agreement_bad_input_exits_1_with_one_line_naming_the_file(name, args, message):
+    path = DATA / name
+    result = run("agreement", path, *args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {path}") and message in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_agreement_usage_error_exits_2():
+    assert run("agreement").exit_code == 2
+    assert run("agreement", DATA / "one_coder.csv", "--bootstrap", "-3").exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["agreement", "agree"])
+def test_command_help_includes_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0 and "Example:" in result.stdout and f"duocode {command}" in result.stdout
+
+
+# -- duocode agree over a real project --------------------------------------------------------------------------
+@pytest.fixture
+def coded_project(tmp_path):
+    """A mini-codebook project with 6 cases coded by anna and ben, plus precoder suggestions."""
+    pytest.importorskip("duocode.store")
+    from duocode.codebook import load_codebook
+    from duocode.store import Project
+    from duocode.store.cases import Case, insert_cases
+    from duocode.store.codes import CodeRow, set_codes
+    from duocode.store.documents import Document, insert_document
+
+    mini = Path(__file__).resolve().parents[1] / "data" / "mini_codebook.yaml"
+    directory = tmp_path / "study"
+    project = Project.create(directory, load_codebook(mini))
+    text = "x" * 100
+    codes = {  # case: (anna kind, ben kind, anna mood, ben mood, precoder kind)
+        "C1": ("alpha", "alpha", "low", "low", "beta"),
+        "C2": ("alpha", "beta", "mid", "high", "beta"),
+        "C3": ("beta", "beta", "high", "high", "beta"),
+        "C4": ("beta", "beta", "mid", "mid", "alpha"),
+        "C5": ("alpha", "alpha", "low", "mid", "alpha"),
+        "C6": ("beta", "beta", "high", "high", "beta"),
+    }
+    with project.transaction():
+        insert_document(project, Document(id="doc1", text=text, format="txt"))
+        insert_cases(project, [Case(id=c, document="doc1", start=i * 10, end=i * 10 + 5, text="")
+                               for i, c in enumerate(codes)])
+        rows = []
+        for case, (ak, bk, am, bm, pk) in codes.items():
+            rows += [CodeRow(case, "kind", "anna", ak), CodeRow(case, "kind", "ben", bk),
+                     CodeRow(case, "mood", "anna", am), CodeRow(case, "mood", "ben", bm),
+                     CodeRow(case, "kind", "precoder", pk, confidence=0.5, explanation="test")]
+        set_codes(project, rows)
+    project.close()
+    return directory
+
+
+def test_agree_json_reports_each_variable_over_human_coders(coded_project):
+    result = run("agree", "--project", coded_project, "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    kind = doc["variables"]["kind"]
+    assert kind["n_coders"] == 2 and kind["coders"] == ["anna", "ben"]
+    assert kind["coefficients"]["percent_agreement"]["value"] == pytest.approx(5 / 6)
+    assert doc["variables"]["mood"]["level"] == "ordinal"
+    assert doc["variables"]["mood"]["categories"] == ["low", "mid", "high"]
+    assert doc["variables"]["is_case"]["coefficients"]["krippendorff_alpha"] == {
+        "value": None, "reason": "no codes"}
+    assert doc["disagreements"]["kind"] == [{"case_id": "C2", "values": {"anna": "alpha", "ben": "beta"}}]
+
+
+def test_agree_counts_the_precoder_only_when_named(coded_project):
+    doc = json.loads(run("agree", "--project", coded_project, "--variables", "kind", "--coders",
+                         "anna,precoder", "--format", "json").stdout)
+    assert list(doc["variables"]) == ["kind"]
+    assert doc["variables"]["kind"]["coders"] == ["anna", "precoder"]
+
+
+def test_agree_unknown_variable_exits_1_listing_the_variables(coded_project):
+    result = run("agree", "--project", coded_project, "--variables", "kind,colour")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: unknown variable colour (expected one of is_case, kind, good, mood, "
+                                     "count)")
+
+
+def test_agree_writes_a_workbook_with_summary_and_variable_sheets(coded_project, tmp_path):
+    out = tmp_path / "agree.xlsx"
+    result = run("agree", "--project", coded_project, "-o", out, "--bootstrap", "100", "--seed", "2")
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Summary", "is_case", "kind", "good", "mood", "count"]
+    cells = [c for row in wb["kind"].iter_rows(values_only=True) for c in row if c is not None]
+    assert "Disagreeing cases" in cells and "C2" in cells
