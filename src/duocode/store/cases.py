@@ -104,3 +104,16 @@ def insert_cases(project: "Project", cases: list[Case], *, source_file: str | No
     project.log_events({"action": "add", "entity": "case", "entity_id": c.id, "source_file": source_file,
                         "new": f"{c.document}[{c.start}:{c.end}]",
                         "detail": {"source": c.source, "status": c.status}} for c in cases)
+
+
+def document_case_counts(project: "Project") -> dict[str, int]:
+    """document id -> number of cases (any status) and coders' proposals on it; documents without any are absent.
+
+    A document with cases or proposals cannot be replaced: their offsets index its text.
+    """
+    counts: dict[str, int] = {}
+    for sql in ("SELECT document_id, count(*) FROM cases GROUP BY document_id",
+                "SELECT document_id, count(*) FROM proposals GROUP BY document_id"):
+        for doc_id, n in project.conn.execute(sql):
+            counts[doc_id] = counts.get(doc_id, 0) + n
+    return counts

@@ -1,0 +1,307 @@
+"""Cases: spans of one document, imported from a CSV by quote or by offsets, and listed.
+
+A cases CSV has the columns ``case_id``, ``document`` and either ``quote`` (the exact text of the case, found
+in the document) or ``start`` and ``end`` (0-based code-point offsets into the stored text, end-exclusive). One
+file uses one of the two forms; other columns are ignored, so the CSV of ``cases list`` imports as it is.
+
+A quote is matched exactly first. When that fails, it is matched again with every run of whitespace standing for
+any run of whitespace, because a quote copied out of a hard-wrapped transcript rarely keeps its line breaks; the
+stored span is then the document's own text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from duocode.errors import InputError, ProblemCollector
+from duocode.ingest.csvfile import read_csv
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.store.cases import Case
+    from duocode.store.project import Project
+
+LIST_COLUMNS = ("case_id", "document", "start", "end", "text", "source")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One checked row of a cases CSV: its line, id (None when ids are optional and blank) and span."""
+
+    line: int
+    case_id: str | None
+    document: str
+    start: int
+    end: int
+
+
+def _occurrences(text: str, quote: str, limit: int = 3) -> list[tuple[int, int]]:
+    """Spans where ``quote`` occurs in ``text`` (overlapping ones too), at most ``limit``."""
+    spans = []
+    i = text.find(quote)
+    while i >= 0 and len(spans) < limit:
+        spans.append((i, i + len(quote)))
+        i = text.find(quote, i + 1)
+    if spans:
+        return spans
+    parts = quote.split()
+    if len(parts) < 2:
+        return spans
+    pattern = re.compile(r"\s+".join(re.escape(p) for p in parts))
+    pos = 0
+    while len(spans) < limit:
+        m = pattern.search(text, pos)
+        if m is None:
+            break
+        spans.append((m.start(), m.end()))
+        pos = m.start() + 1
+    return spans
+
+
+def _offset(value: str) -> int | None:
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if number >= 0 else None
+
+
+def parse_case_rows(project: "Project", csv_path: str | Path, *, need_case_id: bool = True,
+                    extra_documents: Mapping[str, str] | None = None) -> list[CaseRow]:
+    """Read and check a cases CSV against the project's documents.
+
+    Parameters
+    ----------
+    project : Project
+        The open project (documents and existing case ids are read from it).
+    csv_path : str or Path
+        The CSV file; the header is line 1.
+    need_case_id : bool
+        When true (cases), the ``case_id`` column is required, every row needs an id and ids must be new to
+        the project. When false (a coder's proposals), ids are optional.
+    extra_documents : mapping of str to str, optional
+        Document id -> text of documents not stored yet (checked as if they were).
+
+    Returns
+    -------
+    list of CaseRow
+        In file order (empty for a header-only file).
+
+    Raises
+    ------
+    InputError
+        Every problem at once, each naming the line and the case id: missing columns, both forms, blank cells,
+        unknown documents, quotes not found or found more than once, bad or out-of-range offsets, start not
+        before end, duplicate case ids.
+    """
+    from duocode.store.cases import list_cases
+    from duocode.store.documents import document_text
+
+    table = read_csv(csv_path, what="cases CSV")
+    problems = ProblemCollector(InputError)
+    path = table.path
+    cols = {name: table.column(name) for name in ("case_id", "document", "quote", "start", "end")}
+    required = ["document"] + (["case_id"] if need_case_id else [])
+    missing = [c for c in required if cols[c] is None]
+    has_quote, has_offsets = cols["quote"] is not None, cols["start"] is not None or cols["end"] is not None
+    if has_quote and has_offsets:
+        problems.add("has both a 'quote' column and 'start'/'end' columns", path=path, location="line 1",
+                     expected="one form per file: either 'quote' or 'start' and 'end'")
+    elif not has_quote:
+        missing += [c for c in ("start", "end") if cols[c] is None] if has_offsets else ["quote (or start and end)"]
+    if missing:
+        problems.add(f"missing column(s): {', '.join(missing)} (found: {', '.join(table.header) or 'none'})",
+                     path=path, location="line 1",
+                     expected="columns case_id, document and either quote or start and end")
+    problems.raise_if_any()
+
+    extra = dict(extra_documents or {})
+    texts: dict[str, str | None] = {}
+    stored_cases = {c.id: c for c in list_cases(project, status=None)} if need_case_id else {}
+    first_line: dict[str, int] = {}
+    out: list[CaseRow] = []
+    for line, row in table.rows:
+        where = f"line {line}"
+        case_id = row[cols["case_id"]] if cols["case_id"] else ""
+        label = f"case {case_id}: " if case_id else ""
+        document = row[cols["document"]]
+        ok = True
+        if not case_id and need_case_id:
+            problems.add("the case_id cell is blank", path=path, location=where, expected="a case id")
+            ok = False
+        elif case_id and case_id in first_line:
+            problems.add(f"{label}duplicate case id (also on line {first_line[case_id]})", path=path,
+                         location=where, expected="each case id once")
+            ok = False
+        elif case_id in stored_cases:
+            old = stored_cases[case_id]
+            problems.add(f"{label}the case id already exists in the project (document {old.document}, "
+                         f"{old.start}-{old.end})", path=path, location=where,
+                         expected="a new case id (case ids stay fixed once created)")
+            ok = False
+        if case_id and case_id not in first_line:
+            first_line[case_id] = line
+        if not document:
+            problems.add(f"{label}the document cell is blank", path=path, location=where,
+                         expected="a document id")
+            continue
+        if document not in texts:
+            texts[document] = extra[document] if document in extra else document_text(project, document)
+        text = texts[document]
+        if text is None:
+            problems.add(f"{label}unknown document {document!r}", path=path, location=where,
+                         expected="the id of an ingested document (see `duocode documents list`)")
+            continue
+        if has_quote:
+            span = _locate_quote(text, row[cols["quote"]], document, label, path, where, problems)
+        else:
+            span = _check_offsets(text, row[cols["start"]], row[cols["end"]], document, label, path, where,
+                                  problems)
+        if span is not None and ok:
+            out.append(CaseRow(line, case_id or None, document, span[0], span[1]))
+    problems.raise_if_any()
+    return out
+
+
+def _locate_quote(text: str, quote: str, document: str, label: str, path: str, where: str,
+                  problems: ProblemCollector) -> tuple[int, int] | None:
+    if not quote:
+        problems.add(f"{label}the quote cell is blank", path=path, location=where,
+                     expected="the exact text of the case")
+        return None
+    spans = _occurrences(text, quote)
+    short = quote if len(quote) <= 60 else quote[:57] + "..."
+    if not spans:
+        problems.add(f"{label}quote not found in document {document}: {short!r}", path=path, location=where,
+                     expected="text copied exactly from the document")
+        return None
+    if len(spans) > 1:
+        at = ", ".join(f"{s}-{e}" for s, e in spans[:2]) + (", ..." if len(spans) > 2 else "")
+        problems.add(f"{label}quote found more than once in document {document} (at {at}): {short!r}",
+                     path=path, location=where,
+                     expected="a longer quote that occurs once, or start and end offsets")
+        return None
+    return spans[0]
+
+
+def _check_offsets(text: str, start_cell: str, end_cell: str, document: str, label: str, path: str,
+                   where: str, problems: ProblemCollector) -> tuple[int, int] | None:
+    start, end = _offset(start_cell), _offset(end_cell)
+    bad = False
+    for name, cell, value in (("start", start_cell, start), ("end", end_cell, end)):
+        if value is None:
+            problems.add(f"{label}{name} {cell!r} is not a whole number of 0 or more", path=path, location=where,
+                         expected="0-based character offsets")
+            bad = True
+    if bad:
+        return None
+    if start > end:
+        problems.add(f"{label}start {start} is after end {end}", path=path, location=where,
+                     expected="start < end")
+        return None
+    if start == end:
+        problems.add(f"{label}start and end are both {start}: the case is empty", path=path, location=where,
+                     expected="start < end")
+        return None
+    if end > len(text):
+        problems.add(f"{label}end {end} is past the end of document {document} ({len(text)} characters)",
+                     path=path, location=where, expected=f"offsets from 0 to {len(text)}")
+        return None
+    return start, end
+
+
+@dataclass
+class CasesResult:
+    """The cases one import added."""
+
+    source_file: str
+    cases: list["Case"] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"imported": len(self.cases), "source_file": self.source_file,
+                "cases": [_case_dict(c) for c in self.cases]}
+
+    def tables(self) -> list:
+        from rich.text import Text
+
+        return [Text(f"Imported {len(self.cases)} case(s) from {self.source_file}."),
+                *CaseListResult(self.cases).tables()]
+
+
+def import_cases(project: "Project", csv_path: str | Path) -> CasesResult:
+    """Import a cases CSV as human cases (status ``case``), all or nothing, one event per case.
+
+    Raises
+    ------
+    InputError
+        Every problem of :func:`parse_case_rows`, or a file without case rows.
+    """
+    from duocode.store.cases import Case, insert_cases, list_cases
+
+    rows = parse_case_rows(project, csv_path)
+    if not rows:
+        raise InputError("no case rows below the header", path=str(csv_path),
+                         expected="one row per case: case_id, document and quote or start and end")
+    cases = [Case(id=r.case_id, document=r.document, start=r.start, end=r.end, text="", source="human",
+                  status="case") for r in rows]
+    with project.transaction():
+        insert_cases(project, cases, source_file=str(csv_path))
+    return CasesResult(str(csv_path), list_cases(project, status=None, ids=[c.id for c in cases]))
+
+
+def _case_dict(case: "Case", with_status: bool = False) -> dict:
+    out = {"case_id": case.id, "document": case.document, "start": case.start, "end": case.end,
+           "text": case.text, "source": case.source}
+    if with_status:
+        out["status"] = case.status
+    return out
+
+
+@dataclass
+class CaseListResult:
+    """``cases list``: the contract's ``{"cases": [...]}``; ``status`` is added to each case with ``--all``."""
+
+    cases: list["Case"]
+    with_status: bool = False
+
+    def to_dict(self) -> dict:
+        return {"cases": [_case_dict(c, self.with_status) for c in self.cases]}
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        columns = LIST_COLUMNS + (("status",) if self.with_status else ())
+        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for case in self.cases:
+            writer.writerow(_case_dict(case, self.with_status))
+        return buf.getvalue()
+
+    def tables(self) -> list:
+        from rich.table import Table
+        from rich.text import Text
+
+        if not self.cases:
+            return ["No cases."]
+        table = Table(title=f"{len(self.cases)} case(s)")
+        for col in ("case_id", "document", "start", "end", "source") + (("status",) if self.with_status else ()):
+            table.add_column(col, justify="right" if col in ("start", "end") else "left", no_wrap=True)
+        table.add_column("text", overflow="fold")
+        for c in self.cases:
+            text = " ".join(c.text.split())
+            text = text if len(text) <= 100 else text[:97] + "..."
+            table.add_row(Text(c.id), Text(c.document), str(c.start), str(c.end), c.source,
+                          *((c.status,) if self.with_status else ()), Text(text))
+        return [table]
+
+
+def list_cases_result(project: "Project", *, source: str | None = None, all_statuses: bool = False
+                      ) -> CaseListResult:
+    """Cases ordered by document and position: status ``case`` only unless ``all_statuses``."""
+    from duocode.store.cases import list_cases
+
+    return CaseListResult(list_cases(project, status=None if all_statuses else "case", source=source),
+                          with_status=all_statuses)

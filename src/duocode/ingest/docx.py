@@ -1,0 +1,53 @@
+"""Word (``.docx``) transcripts, read with python-docx.
+
+The stored text is the document's paragraphs in body order, one per line (a table row becomes one line with
+its cells separated by tabs); speaker turns are found in it as in plain text, with every paragraph allowed to
+open a turn (``Interviewer: ...``).
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from duocode.errors import InputError
+from duocode.ingest.decode import normalize_newlines, read_bytes
+from duocode.ingest.text import find_turns
+from duocode.store.documents import Document
+
+
+def docx_text(data: bytes, path: str) -> str:
+    """The paragraphs (and table rows) of a .docx file, one per line, LF line endings."""
+    import docx
+
+    if not data:
+        raise InputError("the file is empty", path=path, expected="a Word .docx document with some text")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # zipfile.BadZipFile, PackageNotFoundError, KeyError for missing parts, XML errors
+        raise InputError(f"cannot be read as a Word .docx document ({type(exc).__name__}: {exc})", path=path,
+                         expected="a .docx saved by Word or LibreOffice (old binary .doc files are not "
+                                  "supported: save them as .docx)") from None
+    lines: list[str] = []
+    body = document.iter_inner_content() if hasattr(document, "iter_inner_content") else document.paragraphs
+    for block in body:
+        if hasattr(block, "rows"):
+            for row in block.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    text = cell.text.replace("\n", " ").strip()
+                    if text and (not cells or cells[-1] != text):  # merged cells repeat their text
+                        cells.append(text)
+                lines.append("\t".join(cells))
+        else:
+            lines.append(block.text)
+    text = normalize_newlines("\n".join(lines)).rstrip("\n")
+    if not text.strip():
+        raise InputError("the document has no text", path=path, expected="a Word .docx document with some text")
+    return text
+
+
+def parse_docx_file(path: Path, doc_id: str) -> Document:
+    """A ``.docx`` file as a :class:`Document`."""
+    text = docx_text(read_bytes(path), str(path))
+    return Document(id=doc_id, text=text, format="docx", source_path=str(path), encoding=None,
+                    turns=find_turns(text, lines_are_paragraphs=True))
