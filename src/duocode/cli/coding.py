@@ -1,0 +1,158 @@
+"""Dual coding: ``codes import|export``, ``sheet``, ``import-sheet``, ``code`` and ``status``."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from duocode.cli._base import emit, format_option, group, main, open_project, output_option, project_option
+
+codes_group = group("codes", "Import or export one coder's codes as CSV (wide: case_id plus one column per "
+                             "variable).")
+
+CASES_HELP = "Comma-separated case ids (default: every case)."
+VARIABLES_HELP = "Comma-separated variable ids (default: every codebook variable)."
+
+
+@codes_group.command("import")
+@click.argument("csv_path", type=click.Path())
+@click.option("--coder", required=True, help="The coder the codes belong to (not precoder or consensus).")
+@project_option
+@format_option(["table", "json"])
+def codes_import(csv_path, coder, project, fmt):
+    """Import a coder's codes from a wide CSV (case_id plus variable columns; a blank cell = not coded).
+
+    Every cell is checked against the codebook first (values match case-insensitively after trimming); one
+    bad cell and nothing is written.
+
+    \b
+    Example:
+      duocode codes import ines.csv --coder ines --project study
+    """
+    from duocode.coding.csvcodes import import_codes
+
+    with open_project(project) as p:
+        emit(import_codes(p, csv_path, coder), fmt)
+
+
+@codes_group.command("export")
+@click.option("--coder", default=None, help="Export this coder's codes.")
+@click.option("--consensus", is_flag=True, help="Export the consensus codes (with a reason column).")
+@project_option
+@format_option(["csv", "json"])
+@output_option
+def codes_export(coder, consensus, project, fmt, output):
+    """Export a coder's (or the consensus) codes in the wide layout; a coder without codes gives the header.
+
+    \b
+    Example:
+      duocode codes export --coder ines -o ines.csv
+      duocode codes export --consensus --format json
+    """
+    from duocode.coding.csvcodes import export_codes
+
+    if (coder is None) == (not consensus):
+        raise click.UsageError("give exactly one of --coder NAME or --consensus")
+    with open_project(project) as p:
+        emit(export_codes(p, coder=coder, consensus=consensus), fmt, output, default="csv")
+
+
+@main.command("sheet")
+@click.option("--coder", required=True, help="The coder the workbook is for.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="The workbook to write (.xlsx).")
+@click.option("--cases", default=None, metavar="IDS", help=CASES_HELP)
+@click.option("--variables", default=None, metavar="IDS", help=VARIABLES_HELP)
+@click.option("--seed", type=int, default=None, help="Seed of the random case order (combined with the coder's "
+                                                      "name; default: fixed per project).")
+@click.option("--order", type=click.Choice(["random", "document"]), default="random", show_default=True,
+              help="Case order: random per coder, or by document and position.")
+@click.option("--with-suggestions", is_flag=True,
+              help="Add the pre-coder's suggestions in separate, labelled columns (logged; hidden by default).")
+@project_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
+              help="How to report what was written: table (default) or json.")
+def sheet_command(coder, output, cases, variables, seed, order, with_suggestions, project, fmt):
+    """Write a blind coding workbook for one coder: one row per case, a dropdown per variable, a memo column,
+    the codebook on a second sheet. No other coder's codes; pre-coder suggestions only when asked.
+
+    \b
+    Example:
+      duocode sheet --coder ines -o ines.xlsx --project study
+      duocode sheet --coder jonas -o jonas.xlsx --cases C01,C02 --variables tmp_type,summary --seed 7
+    """
+    from duocode.coding.sheet import write_sheet
+
+    with open_project(project) as p:
+        emit(write_sheet(p, coder, output, cases=cases, variables=variables, seed=seed,
+                         with_suggestions=with_suggestions, order=order), fmt)
+
+
+@main.command("import-sheet")
+@click.argument("workbook", type=click.Path())
+@project_option
+@format_option(["table", "json"])
+def import_sheet_command(workbook, project, fmt):
+    """Read a filled coding (or reconcile) workbook back; the coder is taken from the workbook.
+
+    Every cell is checked first and every problem listed as Sheet!Cell; one problem and nothing is written.
+
+    \b
+    Example:
+      duocode import-sheet ines.xlsx --project study
+    """
+    from duocode.coding.importsheet import import_sheet
+
+    with open_project(project) as p:
+        emit(import_sheet(p, workbook), fmt)
+
+
+def _stdin_reader():
+    def ask(prompt: str) -> str:
+        click.echo(prompt, nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            click.echo()
+            raise EOFError
+        return line.rstrip("\r\n")
+    return ask
+
+
+@main.command("code")
+@click.option("--coder", required=True, help="Your coder name.")
+@click.option("--cases", default=None, metavar="IDS", help=CASES_HELP)
+@click.option("--variables", default=None, metavar="IDS", help=VARIABLES_HELP)
+@project_option
+def code_command(coder, cases, variables, project):
+    """Code cases in the terminal, one question at a time; every answer is saved at once.
+
+    Keys: a number chooses, Enter keeps (or skips), ? shows the definition, s skips, b goes back, m writes a
+    memo, q quits. The next session resumes at the first case with a question left.
+
+    \b
+    Example:
+      duocode code --coder ines --project study
+    """
+    from duocode.coding.terminal import code_interactively
+
+    with open_project(project) as p:
+        result = code_interactively(p, coder, input_fn=_stdin_reader(), output_fn=click.echo, cases=cases,
+                                    variables=variables, color=sys.stdout.isatty())
+        emit(result, None)
+
+
+@main.command("status")
+@project_option
+@format_option(["table", "json", "csv"])
+@output_option
+def status_command(project, fmt, output):
+    """Each coder's progress: coded / total cases per variable (never the values, so coders stay blind).
+
+    \b
+    Example:
+      duocode status --project study
+    """
+    from duocode.coding.status import status
+
+    with open_project(project) as p:
+        emit(status(p), fmt, output)

@@ -1,0 +1,114 @@
+"""Small checks shared by the coding stages: coder names, case and variable selections."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from duocode.errors import InputError, ProblemCollector, RefusedError
+from duocode.store import RESERVED_CODERS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.codebook import Variable
+    from duocode.store import Project
+    from duocode.store.cases import Case
+
+
+def check_coder(name: str | None) -> str:
+    """A human coder's name, trimmed; refuses blanks and the reserved ``precoder`` / ``consensus``.
+
+    Raises
+    ------
+    InputError
+        The name is blank.
+    RefusedError
+        The name is reserved (in any letter case): consensus codes come from ``reconcile`` / ``consensus
+        import`` and suggestions from ``precode suggest``, never from a coder's file.
+    """
+    text = (name or "").strip()
+    if not text:
+        raise InputError("the coder name is blank", expected="a name such as --coder ines")
+    if text.casefold() in RESERVED_CODERS:
+        hint = ("consensus codes come from `duocode reconcile` + `duocode import-sheet` or `duocode consensus "
+                "import`" if text.casefold() == "consensus" else "suggestions come from `duocode precode suggest`")
+        raise RefusedError(f"'{text}' is a reserved coder name ({hint})", expected="a human coder's own name")
+    return text
+
+
+def split_ids(text: str | Iterable[str] | None) -> list[str] | None:
+    """``"C01, C02"`` or a list -> ``["C01", "C02"]``; ``None`` stays ``None`` (meaning: all)."""
+    if text is None:
+        return None
+    parts = text.split(",") if isinstance(text, str) else list(text)
+    out: list[str] = []
+    for part in parts:
+        part = str(part).strip()
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+def select_variables(project: "Project", ids: str | Iterable[str] | None) -> list["Variable"]:
+    """The codebook's variables in codebook order, or just the named ones (every unknown name reported)."""
+    codebook = project.codebook
+    wanted = split_ids(ids)
+    if wanted is None:
+        return list(codebook.variables)
+    problems = ProblemCollector(InputError)
+    for vid in wanted:
+        if vid not in codebook.variables_by_id:
+            problems.add(f"unknown variable '{vid}' in --variables",
+                         expected="one of " + ", ".join(codebook.variable_ids))
+    if not wanted:
+        problems.add("--variables names no variable", expected="a comma-separated list of variable ids")
+    problems.raise_if_any()
+    return [v for v in codebook.variables if v.id in wanted]
+
+
+def select_cases(project: "Project", ids: str | Iterable[str] | None) -> list["Case"]:
+    """Accepted cases in document order, or just the named ones (every unknown id reported)."""
+    from duocode.store.cases import list_cases
+
+    wanted = split_ids(ids)
+    cases = list_cases(project)
+    if wanted is None:
+        return cases
+    by_id = {c.id: c for c in cases}
+    problems = ProblemCollector(InputError)
+    for cid in wanted:
+        if cid not in by_id:
+            problems.add(f"unknown case id '{cid}' in --cases", expected="a case id from `duocode cases list`")
+    if not wanted:
+        problems.add("--cases names no case", expected="a comma-separated list of case ids")
+    problems.raise_if_any()
+    keep = set(wanted)
+    return [c for c in cases if c.id in keep]
+
+
+def condition_variables(cond) -> set[str]:
+    """The variable ids a codebook condition refers to."""
+    out: set[str] = set()
+    if isinstance(cond, dict):
+        for key, operand in cond.items():
+            if key in ("all", "any"):
+                for sub in operand:
+                    out |= condition_variables(sub)
+            elif key == "not":
+                out |= condition_variables(operand)
+            else:
+                out.add(key)
+    return out
+
+
+def applies(var: "Variable", codes: dict[str, str], codebook) -> bool:
+    """Whether ``var`` is to be coded for a case with ``codes`` (one coder's): true unless the variable's
+    ``applies_to`` condition can be judged from those codes and does not hold."""
+    from duocode.codebook import conditions
+
+    if not var.applies_to:
+        return True
+    if not condition_variables(var.applies_to) <= set(codes):
+        return True
+    return conditions.matches(var.applies_to, codes, codebook)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"

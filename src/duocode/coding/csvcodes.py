@@ -1,0 +1,341 @@
+"""Codes as CSV in the contract's wide layout: a ``case_id`` column plus one column per variable id.
+
+``codes import CSV --coder NAME`` checks every cell against the codebook before anything is written (all or
+nothing); ``codes export --coder NAME | --consensus`` writes the same layout back. :func:`read_wide_csv` and
+:func:`write_wide_rows` are the shared low-level reader and writer (``consensus import`` uses them too).
+
+A cell is matched to the codebook case-insensitively after trimming (``" Yes "`` -> ``yes``; a value's label is
+accepted too); a blank cell means "not coded", so importing a blank where the coder had a code removes it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from duocode.coding._common import check_coder, plural
+from duocode.errors import InputError, ProblemCollector
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.store import Project
+
+CASE_COLUMN = "case_id"
+
+
+@dataclass(frozen=True)
+class WideRow:
+    """One data line of a wide CSV, already checked.
+
+    ``values`` maps each variable column present in the file to its canonical value id (``None`` = blank);
+    ``extras`` maps each extra column present (e.g. ``reason``) to its trimmed text (``None`` = blank).
+    """
+
+    line: int
+    case_id: str
+    values: dict[str, str | None]
+    extras: dict[str, str | None] = field(default_factory=dict)
+
+
+def decode_text(raw: bytes, path: str) -> str:
+    """Decode a CSV the way spreadsheets save them: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InputError("the file is not text (neither UTF-8 nor Windows-1252)", path=path,
+                         expected="a CSV file saved as UTF-8") from None
+
+
+def _delimiter(header_line: str) -> str:
+    # Spreadsheets in many locales save CSV with ';' (or tabs); the header line tells which one was used.
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv_records(path: str | Path) -> list[tuple[int, list[str]]]:
+    """``(line number of the record's first line, cells)`` for every record of a CSV file (header = line 1)."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError("is a folder, not a CSV file", path=str(p))
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", path=str(p)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", path=str(p)) from None
+    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("this is a spreadsheet workbook, not a CSV file", path=str(p),
+                         expected="a .csv file (or use `duocode import-sheet` for a coding workbook)")
+    text = decode_text(raw, str(p))
+    if not text.strip():
+        raise InputError("the file is empty", path=str(p), location="line 1",
+                         expected="a header line starting with case_id")
+    first_line = text.splitlines()[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            records.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"the CSV cannot be parsed ({exc})", path=str(p), location=f"line {start}",
+                         expected="comma-separated values with balanced double quotes") from None
+    return records
+
+
+def read_wide_csv(project: "Project", csv_path: str | Path, *, extra_columns: Iterable[str] = ("reason",)
+                  ) -> list[WideRow]:
+    """Read and check a wide codes CSV against the project's codebook and cases.
+
+    Parameters
+    ----------
+    project
+        The open project (its codebook and accepted cases are the reference).
+    csv_path
+        A CSV with a ``case_id`` column, any subset of the codebook's variable ids as columns, and optionally
+        the ``extra_columns``.
+    extra_columns
+        Further column names allowed (matched case-insensitively), returned as trimmed text in ``extras``.
+
+    Returns
+    -------
+    list of WideRow
+        One per non-blank data line, in file order.
+
+    Raises
+    ------
+    InputError
+        Listing every problem at once, each with its line (header = line 1), column and case id: unknown or
+        duplicated columns, a missing ``case_id`` column, blank, unknown or duplicated case ids, values the
+        codebook does not allow.
+    """
+    from duocode.store.cases import list_cases
+
+    path = str(csv_path)
+    records = read_csv_records(csv_path)
+    codebook = project.codebook
+    extras_wanted = {e.casefold(): e for e in extra_columns}
+    var_by_fold = {v.id.casefold(): v for v in codebook.variables}
+    problems = ProblemCollector(InputError)
+
+    header_line, header = records[0]
+    columns: list[tuple[int, str, str]] = []   # (index, kind: case|var|extra|ignore, canonical name)
+    seen: dict[str, int] = {}
+    for i, raw_name in enumerate(header):
+        name = raw_name.strip().lstrip("\ufeff").strip()
+        fold = name.casefold()
+        if not name:
+            columns.append((i, "blank", ""))
+            continue
+        if fold == CASE_COLUMN:
+            kind, canon = "case", CASE_COLUMN
+        elif fold in var_by_fold:
+            kind, canon = "var", var_by_fold[fold].id
+        elif fold in extras_wanted:
+            kind, canon = "extra", extras_wanted[fold]
+        else:
+            allowed = [CASE_COLUMN] + codebook.variable_ids + list(extras_wanted.values())
+            problems.add(f"unknown column '{name}' (column {i + 1})", path=path, location=f"line {header_line}",
+                         expected="one of " + ", ".join(allowed))
+            columns.append((i, "ignore", name))
+            continue
+        if canon in seen:
+            problems.add(f"column '{name}' appears twice (columns {seen[canon] + 1} and {i + 1})", path=path,
+                         location=f"line {header_line}", expected="each column once")
+            columns.append((i, "ignore", name))
+            continue
+        seen[canon] = i
+        columns.append((i, kind, canon))
+    if CASE_COLUMN not in seen:
+        problems.add("no case_id column", path=path, location=f"line {header_line}",
+                     expected="a header with case_id and variable ids, e.g. case_id,tmp_type")
+        problems.raise_if_any()
+    case_index = seen[CASE_COLUMN]
+
+    status = {c.id: c.status for c in list_cases(project, status=None)}
+    first_line_of: dict[str, int] = {}
+    out: list[WideRow] = []
+    for line, record in records[1:]:
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header) and any(cell.strip() for cell in record[len(header):]):
+            problems.add(f"{len(record)} cells but the header has {len(header)} columns", path=path,
+                         location=f"line {line}", expected=f"at most {len(header)} cells")
+        case_id = record[case_index].strip() if case_index < len(record) else ""
+        where = f"line {line}"
+        if not case_id:
+            problems.add("blank case_id", path=path, location=where, expected="a case id from `duocode cases list`")
+        elif case_id not in status:
+            problems.add(f"unknown case id '{case_id}'", path=path, location=where,
+                         expected="a case id from `duocode cases list`")
+        elif status[case_id] != "case":
+            problems.add(f"case {case_id} is a {status[case_id]} case, not an accepted one", path=path,
+                         location=where, expected="an accepted case id from `duocode cases list`")
+        elif case_id in first_line_of:
+            problems.add(f"case {case_id} appears twice (first on line {first_line_of[case_id]})", path=path,
+                         location=where, expected="each case id once")
+        else:
+            first_line_of[case_id] = line
+        values: dict[str, str | None] = {}
+        extras: dict[str, str | None] = {}
+        for i, kind, canon in columns:
+            cell = record[i] if i < len(record) else ""
+            if kind == "var":
+                var = codebook.variables_by_id[canon]
+                try:
+                    values[canon] = var.normalize(cell)
+                except ValueError as exc:
+                    label = f"case {case_id}, " if case_id else ""
+                    problems.add(f"{label}column {canon}: {exc}", path=path, location=where,
+                                 expected=var.allowed_text())
+            elif kind == "extra":
+                extras[canon] = cell.strip() or None
+            elif kind == "blank" and cell.strip():
+                problems.add(f"a value in column {i + 1}, which has no header", path=path, location=where,
+                             expected="a column name in line 1 (case_id or a variable id)")
+        out.append(WideRow(line, case_id, values, extras))
+    problems.raise_if_any()
+    return out
+
+
+def write_wide_rows(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
+    """CSV text with ``columns`` as the header and one line per row dict (missing keys and ``None`` -> blank)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return buf.getvalue()
+
+
+# -- codes import ------------------------------------------------------------------------------------------------
+@dataclass
+class CodesImportResult:
+    coder: str
+    path: str
+    rows: int
+    counts: dict[str, int]
+
+    def to_dict(self) -> dict:
+        return {"coder": self.coder, "file": self.path, "rows": self.rows, **self.counts}
+
+    def tables(self) -> list:
+        c = self.counts
+        return [f"Imported {plural(self.rows, 'case')} for coder [bold]{self.coder}[/bold] from {self.path}: "
+                f"{c['added']} added, {c['changed']} changed, {c['removed']} removed, {c['unchanged']} unchanged."]
+
+
+def import_codes(project: "Project", csv_path: str | Path, coder: str) -> CodesImportResult:
+    """Import one coder's codes from a wide CSV; every cell is checked first, then all are written at once.
+
+    Parameters
+    ----------
+    project
+        The open project.
+    csv_path
+        Wide layout: ``case_id`` plus any of the codebook's variable ids.
+    coder
+        The human coder the codes belong to (``precoder`` and ``consensus`` are refused).
+
+    Returns
+    -------
+    CodesImportResult
+        Counts of codes added, changed, removed (a blank cell where the coder had a code) and unchanged.
+
+    Raises
+    ------
+    InputError
+        Every problem of the file, each with line, column and case id; nothing is written.
+    RefusedError
+        ``coder`` is a reserved name.
+    """
+    from duocode.store.codes import CodeRow, set_codes
+
+    coder = check_coder(coder)
+    rows = read_wide_csv(project, csv_path, extra_columns=())
+    codes = [CodeRow(r.case_id, var, coder, value) for r in rows for var, value in r.values.items()]
+    source = str(csv_path)
+    with project.transaction():
+        project.ensure_coder(coder, "human")
+        counts = set_codes(project, codes, source_file=source, action="code")
+        project.log_event("import", "codes", None, coder=coder, source_file=source,
+                          detail={"rows": len(rows), **counts})
+    return CodesImportResult(coder, source, len(rows), counts)
+
+
+# -- codes export ------------------------------------------------------------------------------------------------
+@dataclass
+class CodesExport:
+    coder: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    interval: set[str] = field(default_factory=set)
+
+    def to_csv(self) -> str:
+        return write_wide_rows(self.columns, self.rows)
+
+    def to_dict(self) -> dict:
+        def typed(col, value):
+            if value == "":      # the consensus's "decided: not coded"
+                return None
+            if value is None or col not in self.interval:
+                return value
+            number = float(value)
+            return int(number) if number.is_integer() else number
+        return {"coder": self.coder, "columns": self.columns,
+                "rows": [{c: typed(c, row.get(c)) for c in self.columns} for row in self.rows]}
+
+    def tables(self) -> list:
+        from rich.table import Table
+
+        table = Table(title=f"Codes of {self.coder} ({plural(len(self.rows), 'case')})")
+        for col in self.columns:
+            table.add_column(col, overflow="fold")
+        for row in self.rows:
+            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in self.columns))
+        return [table]
+
+
+def export_codes(project: "Project", coder: str | None = None, consensus: bool = False) -> CodesExport:
+    """One coder's (or the consensus) codes in the wide layout, one row per coded case in document order.
+
+    A coder with no codes yet gives the header only. The consensus export adds a ``reason`` column (the
+    reasons recorded for that case's consensus codes, joined by ``; ``).
+    """
+    from duocode.store.cases import list_cases
+    from duocode.store.codes import code_rows
+
+    if consensus == (coder is not None):
+        raise InputError("give exactly one of --coder NAME or --consensus")
+    name = "consensus" if consensus else coder.strip()
+    codebook = project.codebook
+    columns = [CASE_COLUMN] + codebook.variable_ids + (["reason"] if consensus else [])
+    by_case: dict[str, dict[str, Any]] = {}
+    reasons: dict[str, list[str]] = {}
+    for r in code_rows(project, name):
+        if r.variable not in codebook.variables_by_id:
+            continue
+        by_case.setdefault(r.case_id, {CASE_COLUMN: r.case_id})[r.variable] = r.value
+        if r.reason and r.reason not in reasons.setdefault(r.case_id, []):
+            reasons[r.case_id].append(r.reason)
+    rows = []
+    for case in list_cases(project, status=None):
+        row = by_case.get(case.id)
+        if row is None:
+            continue
+        if consensus:
+            row["reason"] = "; ".join(reasons.get(case.id, [])) or None
+        rows.append(row)
+    interval = {v.id for v in codebook.variables if v.level == "interval"}
+    return CodesExport(name, columns, rows, interval)

@@ -1,0 +1,508 @@
+"""Coder workbooks (``duocode sheet``): one row per case, one dropdown column per codebook variable.
+
+The workbook is blind: it holds the case texts, the codebook and this coder's own earlier codes and memos, and
+nothing of any other coder, the consensus or the pre-coder (unless ``with_suggestions``, then in separate,
+clearly labelled columns, and the event log records that this coder saw them).
+
+Layout of the ``Coding`` sheet (row 1 is the header; one row per case from row 2)::
+
+    case_id | document | informant | speaker | context before | case text | context after | <variables> | memo
+    [| suggested <variable> ...]
+
+A hidden, protected ``_duocode`` sheet records the project, coder, codebook version and the case ids in row
+order, so that ``import-sheet`` puts every code back in the right place and refuses a workbook whose structure
+was edited.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from duocode import __version__
+from duocode.coding._common import check_coder, plural, select_cases, select_variables
+from duocode.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.codebook import Variable
+    from duocode.store import Project
+
+KIND = "coding"
+FORMAT_VERSION = 1
+SHEET = "Coding"
+CODEBOOK_SHEET = "Codebook"
+LISTS_SHEET = "Lists"
+FIRST_ROW = 2
+# (header, width in characters) of the columns before the variables
+FIXED_COLUMNS = [("case_id", 11), ("document", 13), ("informant", 12), ("speaker", 12),
+                 ("context before", 34), ("case text", 70), ("context after", 34)]
+CONTEXT_CHARS = 300
+MEMO_HEADER = "memo"
+SUGGESTION_PREFIX = "precoder suggestion: "
+MAX_CELL_TEXT = 32_000          # Excel refuses cells longer than 32,767 characters
+MAX_META_CELL = 20_000          # keep each metadata cell well below that limit
+PROMPT_TITLE_MAX = 32           # Excel's limits for a data validation's input message
+PROMPT_MAX = 255
+ERROR_MAX = 225                 # ... and for its error alert
+INLINE_LIST_MAX = 255           # Excel's limit for an inline list ("a,b,c") in a data validation
+
+
+@dataclass
+class SheetResult:
+    path: str
+    coder: str
+    cases: int
+    variables: list[str]
+    seed: int
+    order: str
+    with_suggestions: bool
+    prefilled: int = 0
+    case_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"workbook": self.path, "coder": self.coder, "cases": self.cases, "variables": self.variables,
+                "seed": self.seed, "order": self.order, "with_suggestions": self.with_suggestions,
+                "prefilled_codes": self.prefilled}
+
+    def tables(self) -> list:
+        extra = " with pre-coder suggestions" if self.with_suggestions else ""
+        own = f"; {plural(self.prefilled, 'earlier code')} of this coder filled in" if self.prefilled else ""
+        return [f"Wrote {self.path}: {plural(self.cases, 'case')} x {plural(len(self.variables), 'variable')} "
+                f"for coder [bold]{self.coder}[/bold]{extra} ({self.order} order, seed {self.seed}{own})."]
+
+
+def default_seed(project: "Project") -> int:
+    """A reproducible seed per project, used when none is given."""
+    return int(hashlib.sha256(project.project_id.encode("utf-8")).hexdigest()[:8], 16)
+
+
+def case_order(case_ids: list[str], coder: str, seed: int) -> list[str]:
+    """The coder's random case order, seeded by ``(seed, coder)`` so that orders differ between coders."""
+    rng = random.Random(f"duocode:{seed}:{coder}")
+    order = list(case_ids)
+    rng.shuffle(order)
+    return order
+
+
+def chunk_list(items: list, budget: int = MAX_META_CELL) -> list[list]:
+    """Split ``items`` so that each part's JSON stays under ``budget`` characters (one metadata cell each)."""
+    parts: list[list] = [[]]
+    size = 2
+    for item in items:
+        n = len(json.dumps(item, ensure_ascii=False)) + 1
+        if parts[-1] and size + n > budget:
+            parts.append([])
+            size = 2
+        parts[-1].append(item)
+        size += n
+    return parts
+
+
+def join_chunks(meta: dict, key: str) -> list | None:
+    """Inverse of the chunking in the metadata: ``key`` -> the concatenated list (``None`` if absent)."""
+    n = meta.get(f"{key}_chunks")
+    if not isinstance(n, int):
+        return None
+    out: list = []
+    for i in range(n):
+        part = meta.get(f"{key}_{i}")
+        if not isinstance(part, list):
+            return None
+        out.extend(part)
+    return out
+
+
+def _truncate(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _prompt(var: "Variable") -> tuple[str, str]:
+    """The data validation's input message: (title <= 32 chars, text <= 255 chars)."""
+    title = _truncate(var.label or var.id, PROMPT_TITLE_MAX)
+    text = " ".join((var.definition or var.label).split())
+    if var.is_categorical:
+        choices = " Choose: " + ", ".join(var.value_ids) + "."
+    else:
+        choices = " Enter " + var.allowed_text() + "."
+    if len(choices) > PROMPT_MAX // 2:
+        choices = " Choose from the dropdown (every value is on the Codebook sheet)."
+    if len(text) + len(choices) <= PROMPT_MAX:
+        return title, text + choices
+    return title, _truncate(text, PROMPT_MAX - len(choices)) + choices
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _row_height(texts: list[tuple[str, int]]) -> float:
+    # Excel does not grow rows for wrapped text written by a library, so estimate the lines of the tallest cell.
+    lines = 1
+    for text, width in texts:
+        if not text:
+            continue
+        per_line = max(10, int(width * 1.15))
+        n = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        lines = max(lines, n)
+    return float(min(409, max(30, 15 * lines + 4)))
+
+
+def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None, variables=None,
+                seed: int | None = None, with_suggestions: bool = False, order: str = "random") -> SheetResult:
+    """Write a blind coding workbook for one coder.
+
+    Parameters
+    ----------
+    project
+        The open project.
+    coder
+        The human coder the workbook is for (``precoder`` and ``consensus`` are refused).
+    path
+        Where to write the ``.xlsx`` (replaced if it exists; written to a temporary file first).
+    cases, variables
+        Comma-separated ids or lists restricting the rows / variable columns; default: every accepted case and
+        every codebook variable.
+    seed
+        Seed of the random case order; combined with the coder's name so that two coders never share an order.
+        Default: derived from the project id (reproducible).
+    with_suggestions
+        Add the pre-coder's suggestions in separate, labelled columns (overrides the project's
+        ``hide_suggestions`` setting; the event log records that this coder was shown them).
+    order
+        ``random`` (per coder, seeded) or ``document`` (by document and position).
+
+    Returns
+    -------
+    SheetResult
+
+    Raises
+    ------
+    InputError
+        Unknown case or variable ids, a path that is not ``.xlsx``, or a project without cases.
+    RefusedError
+        A reserved coder name.
+    """
+    import openpyxl
+
+    from duocode.store.codes import code_rows, codes_by_case, memos
+
+    coder = check_coder(coder)
+    out = Path(path)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError("a coding workbook must be written as .xlsx", path=str(out), expected="-o FILE.xlsx")
+    if order not in ("random", "document"):
+        raise InputError(f"unknown order '{order}'", expected="random or document")
+    chosen_vars = select_variables(project, variables)
+    chosen_cases = select_cases(project, cases)
+    if not chosen_cases:
+        raise InputError("the project has no cases to code", path=str(project.directory),
+                         expected="cases first: `duocode cases import CSV` or `duocode cases merge`")
+    seed = default_seed(project) if seed is None else int(seed)
+    if order == "random":
+        by_id = {c.id: c for c in chosen_cases}
+        chosen_cases = [by_id[cid] for cid in case_order([c.id for c in chosen_cases], coder, seed)]
+
+    var_ids = [v.id for v in chosen_vars]
+    own = codes_by_case(project, coder, variables=var_ids)
+    own_memos = memos(project, coder)
+    suggestions: dict[str, dict[str, Any]] = {}
+    if with_suggestions:
+        for r in code_rows(project, "precoder"):
+            if r.variable in var_ids:
+                suggestions.setdefault(r.case_id, {})[r.variable] = r
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    header = [name for name, _ in FIXED_COLUMNS] + var_ids + [MEMO_HEADER]
+    if with_suggestions:
+        header += [SUGGESTION_PREFIX + vid for vid in var_ids]
+    styles = _Styles()
+    _write_header(ws, header, styles)
+
+    prefilled_rows, n_prefilled = _write_rows(project, ws, chosen_cases, chosen_vars, own, own_memos,
+                                              suggestions if with_suggestions else None, styles)
+
+    last_row = FIRST_ROW + len(chosen_cases) - 1
+    _add_validations(wb, ws, chosen_vars, len(FIXED_COLUMNS), last_row)
+    _setup_sheet(ws, header, chosen_vars, with_suggestions, last_row)
+    _write_codebook_sheet(wb, project.codebook, chosen_vars, styles)
+
+    meta = _metadata(project, coder, header, var_ids, [c.id for c in chosen_cases], prefilled_rows, seed, order,
+                     with_suggestions)
+    from duocode.xlsx import write_meta_sheet
+
+    write_meta_sheet(wb, meta)
+    _save_atomically(wb, out)
+
+    with project.transaction():
+        project.ensure_coder(coder, "human")
+        project.log_event("sheet", "workbook", out.name, coder=coder, source_file=str(out),
+                          detail={"cases": len(chosen_cases), "variables": var_ids, "seed": seed, "order": order,
+                                  "with_suggestions": with_suggestions})
+        if with_suggestions:
+            project.log_event("show_suggestions", "coder", coder, coder=coder, source_file=str(out),
+                              detail={"cases": sum(1 for c in chosen_cases if c.id in suggestions),
+                                      "hide_suggestions_setting": project.settings.get("hide_suggestions", True)})
+    return SheetResult(str(out), coder, len(chosen_cases), var_ids, seed, order, with_suggestions, n_prefilled,
+                       [c.id for c in chosen_cases])
+
+
+def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"], own: dict, own_memos: dict,
+                suggestions: dict | None, styles) -> tuple[list[str], int]:
+    """One row per case; returns, per row, which cells hold this coder's earlier codes ("0,3,m": variable
+    indices and ``m`` for the memo), and how many codes were filled in."""
+    from duocode.store.cases import case_context, case_informant, case_speaker
+
+    n_fixed = len(FIXED_COLUMNS)
+    memo_col = n_fixed + len(variables) + 1
+    prefilled_rows: list[str] = []
+    n_prefilled = 0
+    widths = [w for _, w in FIXED_COLUMNS]
+    for i, case in enumerate(cases):
+        r = FIRST_ROW + i
+        before, after = case_context(project, case, CONTEXT_CHARS)
+        fixed = [case.id, case.document, case_informant(project, case) or "", case_speaker(project, case) or "",
+                 before.strip(), case.text, after.strip()]
+        for j, value in enumerate(fixed, start=1):
+            cell = ws.cell(row=r, column=j)
+            if value:
+                _set(cell, value[:MAX_CELL_TEXT])
+            cell.font = styles.context if j in (5, 7) else styles.body
+            cell.alignment = styles.wrap
+        marks = []
+        codes = own.get(case.id, {})
+        for k, var in enumerate(variables):
+            cell = ws.cell(row=r, column=n_fixed + 1 + k)
+            value = codes.get(var.id)
+            if value is not None:
+                marks.append(str(k))
+                n_prefilled += 1
+                if var.level == "interval":
+                    number = float(value)
+                    cell.value = int(number) if number.is_integer() else number
+                else:
+                    _set(cell, value)
+            cell.fill = styles.entry
+            cell.protection = styles.unlocked
+            cell.alignment = styles.top
+        memo_cell = ws.cell(row=r, column=memo_col)
+        if case.id in own_memos:
+            _set(memo_cell, own_memos[case.id])
+            marks.append("m")
+        memo_cell.fill = styles.entry
+        memo_cell.protection = styles.unlocked
+        memo_cell.alignment = styles.wrap
+        for k, var in enumerate(variables if suggestions is not None else []):
+            sug = suggestions.get(case.id, {}).get(var.id)
+            cell = ws.cell(row=r, column=memo_col + 1 + k)
+            if sug is not None:
+                text = sug.value
+                if sug.confidence is not None:
+                    text += f" ({sug.confidence:.0%})"
+                if sug.explanation:
+                    text += f": {sug.explanation}"
+                _set(cell, text)
+            cell.font = styles.suggestion
+            cell.fill = styles.suggestion_fill
+            cell.alignment = styles.wrap
+        prefilled_rows.append(",".join(marks))
+        ws.row_dimensions[r].height = _row_height([(fixed[j], widths[j]) for j in (4, 5, 6)])
+    return prefilled_rows, n_prefilled
+
+
+def _set(cell, value: Any) -> None:
+    from duocode.xlsx import set_text
+
+    set_text(cell, value)
+
+
+class _Styles:
+    """The few styles of a coding workbook, created once (openpyxl shares equal styles anyway)."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+        self.header = Font(bold=True)
+        self.header_fill = PatternFill("solid", fgColor="D9D9D9")
+        self.body = Font()
+        self.context = Font(italic=True, color="808080")
+        self.suggestion = Font(italic=True, color="7F6000")
+        self.suggestion_fill = PatternFill("solid", fgColor="FFF2CC")
+        self.entry = PatternFill("solid", fgColor="EAF1FB")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.top = Alignment(vertical="top")
+        self.unlocked = Protection(locked=False)
+
+
+def _write_header(ws, header: list[str], styles) -> None:
+    for j, name in enumerate(header, start=1):
+        cell = ws.cell(row=1, column=j)
+        _set(cell, name)
+        cell.font = styles.header
+        cell.fill = styles.suggestion_fill if name.startswith(SUGGESTION_PREFIX) else styles.header_fill
+        cell.alignment = styles.wrap
+
+
+def _add_validations(wb, ws, variables: list["Variable"], n_fixed: int, last_row: int) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if last_row < FIRST_ROW:
+        return
+    lists_ws = None
+    for k, var in enumerate(variables):
+        col = _column_letter(n_fixed + 1 + k)
+        title, prompt = _prompt(var)
+        common = dict(showInputMessage=True, showErrorMessage=True, allow_blank=True, promptTitle=title,
+                      prompt=prompt, errorTitle=_truncate(f"Not a value of {var.id}", PROMPT_TITLE_MAX),
+                      error=_truncate(f"Enter {var.allowed_text()}, or leave the cell blank.", ERROR_MAX))
+        if var.is_categorical:
+            inline = ",".join(var.value_ids)
+            if len(inline) + 2 <= INLINE_LIST_MAX:
+                formula = f'"{inline}"'
+            else:
+                if lists_ws is None:
+                    lists_ws = wb.create_sheet(LISTS_SHEET)
+                    lists_ws.sheet_state = "hidden"
+                list_col = _column_letter(k + 1)
+                for m, value_id in enumerate(var.value_ids, start=1):
+                    _set(lists_ws.cell(row=m, column=k + 1), value_id)
+                formula = f"'{LISTS_SHEET}'!${list_col}$1:${list_col}${len(var.value_ids)}"
+            dv = DataValidation(type="list", formula1=formula, **common)
+        else:
+            kind = "whole" if var.integer else "decimal"
+            if var.min is not None and var.max is not None:
+                dv = DataValidation(type=kind, operator="between", formula1=str(var.min), formula2=str(var.max),
+                                    **common)
+            elif var.min is not None:
+                dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(var.min), **common)
+            elif var.max is not None:
+                dv = DataValidation(type=kind, operator="lessThanOrEqual", formula1=str(var.max), **common)
+            else:
+                dv = DataValidation(type=kind, operator="between", formula1="-1E+307", formula2="1E+307", **common)
+        dv.add(f"{col}{FIRST_ROW}:{col}{last_row}")
+        ws.add_data_validation(dv)
+
+
+def _setup_sheet(ws, header: list[str], variables: list["Variable"], with_suggestions: bool, last_row: int) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    n_fixed = len(FIXED_COLUMNS)
+    for j, (_, width) in enumerate(FIXED_COLUMNS, start=1):
+        ws.column_dimensions[_column_letter(j)].width = width
+    for k, var in enumerate(variables):
+        longest = max([len(var.id)] + [len(v) for v in var.value_ids]) if var.is_categorical else len(var.id)
+        ws.column_dimensions[_column_letter(n_fixed + 1 + k)].width = min(28, max(12, longest + 4))
+    memo_col = n_fixed + len(variables) + 1
+    ws.column_dimensions[_column_letter(memo_col)].width = 40
+    if with_suggestions:
+        for k in range(len(variables)):
+            ws.column_dimensions[_column_letter(memo_col + 1 + k)].width = 30
+    ws.freeze_panes = "C2"          # header row and the id columns (case_id, document) stay in view
+    ws.auto_filter.ref = f"A1:{_column_letter(len(header))}{max(last_row, FIRST_ROW)}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    # Protection without a password: the texts and ids cannot be changed by accident, the coding cells can;
+    # filtering, resizing and formatting stay allowed.
+    ws.protection.sheet = True
+    ws.protection.formatCells = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+
+
+def _write_codebook_sheet(wb, codebook, variables: list["Variable"], styles) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws = wb.create_sheet(CODEBOOK_SHEET)
+    _set(ws.cell(row=1, column=1), f"{codebook.title} (codebook {codebook.id}, version {codebook.version})")
+    ws.cell(row=1, column=1).font = styles.header
+    columns = [("variable", 22), ("value", 22), ("label", 24), ("level", 10), ("definition", 60),
+               ("include", 40), ("exclude", 40), ("examples", 50)]
+    for j, (name, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=2, column=j)
+        _set(cell, name)
+        cell.font = styles.header
+        cell.fill = styles.header_fill
+        ws.column_dimensions[_column_letter(j)].width = width
+    r = 3
+
+    def put(values: list[str], bold: bool) -> None:
+        nonlocal r
+        for j, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=j)
+            if value:
+                _set(cell, value)
+            cell.alignment = styles.wrap
+            if bold:
+                cell.font = styles.header
+        r += 1
+
+    def examples(items) -> str:
+        return "\n".join(f"• {e}" for e in items)
+
+    for var in variables:
+        level = var.level + ("" if var.is_categorical else f" ({var.allowed_text()})")
+        put([var.id, "", var.label, level, var.definition, var.include, var.exclude, examples(var.examples)], True)
+        for val in var.values:
+            put(["", val.id, val.label, "", val.definition, val.include, val.exclude, examples(val.examples)], False)
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _metadata(project: "Project", coder: str, header: list[str], var_ids: list[str], case_ids: list[str],
+              prefilled: list[str], seed: int, order: str, with_suggestions: bool) -> dict:
+    from duocode.store import utcnow
+
+    codebook = project.codebook
+    meta: dict[str, Any] = {
+        "kind": KIND, "format": FORMAT_VERSION, "project_id": project.project_id, "coder": coder,
+        "codebook_id": codebook.id, "codebook_version": codebook.version, "codebook_sha256": codebook.sha256,
+        "sheet": SHEET, "first_row": FIRST_ROW, "header": header, "variables": var_ids,
+        "memo_column": len(FIXED_COLUMNS) + len(var_ids) + 1, "seed": seed, "order": order,
+        "with_suggestions": with_suggestions, "duocode_version": __version__, "written_at": utcnow(),
+        "n_cases": len(case_ids)}
+    for key, items in (("case_ids", case_ids), ("prefilled", prefilled)):
+        parts = chunk_list(items)
+        meta[f"{key}_chunks"] = len(parts)
+        for i, part in enumerate(parts):
+            meta[f"{key}_{i}"] = part
+    return meta
+
+
+def _save_atomically(wb, out: Path) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".duocode-", suffix=".xlsx", dir=str(out.parent))
+    except OSError as exc:
+        raise InputError(f"cannot write the workbook: {exc.strerror}", path=str(out)) from None
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write the workbook: {exc.strerror}", path=str(out)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,303 @@
+"""Coding in the terminal (``duocode code --coder NAME``), case by case, resumable.
+
+Shows a case with a little context before and after, then asks each variable in turn with numbered choices.
+Keys: a number (or a value id / label, or a number for interval variables) answers; Enter keeps the current
+value (or skips); ``?`` shows the definition; ``s`` skips; ``b`` goes back one question; ``m`` writes a memo on
+the case; ``q`` quits. Every answer is saved at once in its own small transaction, so quitting (or a closed
+terminal) loses nothing, and the next session resumes at the first case with a question left.
+
+Like every stage it never prints: it talks through ``input_fn`` / ``output_fn``, so piped input works and tests
+drive it directly. A variable whose ``applies_to`` condition is known not to hold for the case (from the
+coder's own codes) is not asked. No other coder's codes and no pre-coder suggestion are ever shown.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from duocode.coding._common import applies, check_coder, plural, select_cases, select_variables
+from duocode.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.codebook import Variable
+    from duocode.store import Project
+
+KEYS_HELP = "number = choose, Enter = keep/skip, ? = definition, s = skip, b = back, m = memo, q = quit"
+SOURCE = "terminal"
+
+
+@dataclass
+class TerminalResult:
+    coder: str
+    total_cases: int
+    saved: int = 0
+    memos: int = 0
+    skipped: int = 0
+    quit: bool = False
+    remaining_cases: int = 0
+
+    def to_dict(self) -> dict:
+        return {"coder": self.coder, "total_cases": self.total_cases, "codes_saved": self.saved,
+                "memos_saved": self.memos, "skipped": self.skipped, "quit": self.quit,
+                "cases_with_questions_left": self.remaining_cases}
+
+    def tables(self) -> list:
+        text = (f"Saved {plural(self.saved, 'code')} and {plural(self.memos, 'memo')} for coder "
+                f"[bold]{self.coder}[/bold].")
+        if self.remaining_cases:
+            text += (f" {plural(self.remaining_cases, 'case')} of {self.total_cases} still "
+                     f"{'has' if self.remaining_cases == 1 else 'have'} questions left: run "
+                     f"`duocode code --coder {self.coder}` again to resume.")
+        else:
+            text += f" All {plural(self.total_cases, 'case')} are coded."
+        return [text]
+
+
+class _Session:
+    def __init__(self, project: "Project", coder: str, variables: list["Variable"], cases: list, *,
+                 input_fn: Callable[[str], str], output_fn: Callable[[str], None], color: bool, width: int,
+                 context_chars: int):
+        from duocode.store.codes import codes_by_case, memos
+
+        self.project, self.coder, self.variables, self.cases = project, coder, variables, cases
+        self.input_fn, self.output_fn = input_fn, output_fn
+        self.color, self.width, self.context_chars = color, width, context_chars
+        self.codes = codes_by_case(project, coder, variables=[v.id for v in variables])
+        self.memos = memos(project, coder)
+        self.result = TerminalResult(coder, len(cases))
+
+    # -- what is left to ask ---------------------------------------------------------------------------------
+    def applies(self, case_id: str, var: "Variable") -> bool:
+        return applies(var, self.codes.get(case_id, {}), self.project.codebook)
+
+    def pending(self, case_id: str, var: "Variable") -> bool:
+        return var.id not in self.codes.get(case_id, {}) and self.applies(case_id, var)
+
+    def remaining(self) -> int:
+        return sum(1 for c in self.cases if any(self.pending(c.id, v) for v in self.variables))
+
+    # -- output ----------------------------------------------------------------------------------------------
+    def say(self, *renderables) -> None:
+        from rich.console import Console
+
+        buf = io.StringIO()
+        console = Console(file=buf, width=self.width, force_terminal=self.color, no_color=not self.color,
+                          highlight=False, soft_wrap=False)
+        for r in renderables:
+            console.print(r)
+        self.output_fn(buf.getvalue().rstrip("\n"))
+
+    def show_case(self, index: int) -> None:
+        from rich.panel import Panel
+        from rich.rule import Rule
+        from rich.text import Text
+
+        from duocode.store.cases import case_context, case_informant, case_speaker
+
+        case = self.cases[index]
+        before, after = case_context(self.project, case, self.context_chars)
+        bits = [f"Case {case.id} ({index + 1}/{len(self.cases)})", f"document {case.document}"]
+        informant, speaker = case_informant(self.project, case), case_speaker(self.project, case)
+        if informant:
+            bits.append(f"informant {informant}")
+        if speaker:
+            bits.append(f"speaker {speaker}")
+        parts: list = []
+        if before.strip():
+            parts.append(Text(before.strip(), style="dim italic"))
+        parts.append(Panel(Text(case.text.strip(), style="bold"), title=f"case {case.id}", title_align="left",
+                           expand=False))
+        if after.strip():
+            parts.append(Text(after.strip(), style="dim italic"))
+        memo = self.memos.get(case.id)
+        if memo:
+            parts.append(Text(f"your memo: {memo}", style="cyan"))
+        self.say(Rule(" · ".join(bits)), *parts)
+
+    def show_question(self, var: "Variable", position: int) -> None:
+        lines = [f"{var.id} ({var.label}) [{position}/{len(self.variables)}]"]
+        if var.is_categorical:
+            lines.append("   ".join(f"{i}) {v.id}" for i, v in enumerate(var.values, start=1)))
+        else:
+            lines.append(f"enter {var.allowed_text()}")
+        self.output_fn("\n".join(lines))
+
+    def show_definition(self, var: "Variable") -> None:
+        lines = [f"{var.label}: {var.definition}"]
+        if var.include:
+            lines.append(f"  include: {var.include}")
+        if var.exclude:
+            lines.append(f"  exclude: {var.exclude}")
+        for i, v in enumerate(var.values, start=1):
+            lines.append(f"  {i}) {v.id} - {v.label}: {v.definition}".rstrip(": "))
+            if v.include:
+                lines.append(f"       include: {v.include}")
+            if v.exclude:
+                lines.append(f"       exclude: {v.exclude}")
+            if v.examples:
+                lines.append(f"       e.g. \"{v.examples[0]}\"")
+        if var.applies_to:
+            lines.append(f"  only coded when: {var.applies_to}")
+        self.output_fn("\n".join(lines))
+
+    # -- saving ----------------------------------------------------------------------------------------------
+    def save(self, case_id: str, var: "Variable", value: str) -> None:
+        from duocode.store.codes import CodeRow, set_codes
+
+        with self.project.transaction():
+            self.project.ensure_coder(self.coder, "human")
+            counts = set_codes(self.project, [CodeRow(case_id, var.id, self.coder, value)], source_file=SOURCE)
+        self.codes.setdefault(case_id, {})[var.id] = value
+        if counts["added"] or counts["changed"]:
+            self.result.saved += 1
+
+    def save_memo(self, case_id: str, text: str | None) -> None:
+        from duocode.store.codes import set_memo
+
+        with self.project.transaction():
+            self.project.ensure_coder(self.coder, "human")
+            changed = set_memo(self.project, case_id, self.coder, text, source_file=SOURCE)
+        if text and text.strip():
+            self.memos[case_id] = text.strip()
+        else:
+            self.memos.pop(case_id, None)
+        self.result.memos += int(changed)
+
+    def ask(self, prompt: str) -> str | None:
+        try:
+            return self.input_fn(prompt)
+        except EOFError:
+            return None
+
+    # -- the loop --------------------------------------------------------------------------------------------
+    def run(self) -> TerminalResult:
+        steps = [(ci, vi) for ci in range(len(self.cases)) for vi in range(len(self.variables))]
+        pos = next((k for k, (ci, vi) in enumerate(steps)
+                    if self.pending(self.cases[ci].id, self.variables[vi])), None)
+        if pos is None:
+            self.result.remaining_cases = 0
+            return self.result
+        self.output_fn(f"Coding as {self.coder}: {plural(len(self.cases), 'case')}, "
+                       f"{plural(len(self.variables), 'variable')}. Keys: {KEYS_HELP}.")
+        history: list[int] = []
+        revisit = False
+        shown = None
+        while pos < len(steps):
+            ci, vi = steps[pos]
+            case, var = self.cases[ci], self.variables[vi]
+            if not revisit and not self.pending(case.id, var):
+                pos += 1
+                continue
+            if shown != ci:
+                self.show_case(ci)
+                shown = ci
+            self.show_question(var, vi + 1)
+            answer = self.handle(case, var)
+            if answer == "quit":
+                self.result.quit = True
+                break
+            if answer == "back":
+                if history:
+                    pos = history.pop()
+                    revisit = True
+                else:
+                    self.output_fn("This is the first question of the session.")
+                continue
+            if answer == "skip":
+                self.result.skipped += 1
+            history.append(pos)
+            pos += 1
+            revisit = False
+        self.result.remaining_cases = self.remaining()
+        return self.result
+
+    def handle(self, case, var: "Variable") -> str:
+        """Ask until the coder answers, skips, goes back or quits; returns ``answered|skip|back|quit``."""
+        while True:
+            current = self.codes.get(case.id, {}).get(var.id)
+            prompt = f"{var.id}" + (f" [{current}]" if current is not None else "") + "> "
+            raw = self.ask(prompt)
+            if raw is None:
+                return "quit"
+            text = raw.strip()
+            key = text.casefold()
+            if key == "q":
+                return "quit"
+            if key == "b":
+                return "back"
+            if key == "s":
+                return "skip"
+            if key == "?":
+                self.show_definition(var)
+                continue
+            if key == "m":
+                old = self.memos.get(case.id)
+                hint = f" (now: {old}; '-' clears, Enter keeps)" if old else " (Enter for none)"
+                memo = self.ask(f"memo on {case.id}{hint}> ")
+                if memo is None:
+                    return "quit"
+                memo = memo.strip()
+                if memo == "-":
+                    self.save_memo(case.id, None)
+                elif memo:
+                    self.save_memo(case.id, memo)
+                continue
+            if text == "":
+                return "answered" if current is not None else "skip"
+            value = self.parse(var, text)
+            if value is None:
+                choices = f"1-{len(var.values)} or a value id" if var.is_categorical else var.allowed_text()
+                self.output_fn(f"'{text}' is not an answer: type {choices}, or one of ? s b m q.")
+                continue
+            self.save(case.id, var, value)
+            return "answered"
+
+    @staticmethod
+    def parse(var: "Variable", text: str) -> str | None:
+        if var.is_categorical and text.isdigit():
+            k = int(text)
+            return var.values[k - 1].id if 1 <= k <= len(var.values) else None
+        try:
+            return var.normalize(text)
+        except ValueError:
+            return None
+
+
+def code_interactively(project: "Project", coder: str, *, input_fn: Callable[[str], str],
+                       output_fn: Callable[[str], None], cases=None, variables=None, color: bool = False,
+                       width: int = 100, context_chars: int = 300) -> TerminalResult:
+    """Code cases one by one through ``input_fn`` (prompt -> line; raises ``EOFError`` at the end of input)
+    and ``output_fn`` (text to show).
+
+    Parameters
+    ----------
+    project
+        The open project.
+    coder
+        The human coder (``precoder`` / ``consensus`` refused).
+    input_fn, output_fn
+        How to ask and how to show; the CLI passes stdin / stdout readers and writers.
+    cases, variables
+        Restrict to these case / variable ids (comma-separated or lists); default all, in document order.
+    color
+        Style the output (bold case text, dimmed context) with terminal escape codes.
+    width
+        Width in characters for wrapping the case display.
+    context_chars
+        How much text before and after the case to show.
+
+    Returns
+    -------
+    TerminalResult
+        Codes and memos saved, questions skipped, whether the coder quit, and cases with questions left.
+    """
+    coder = check_coder(coder)
+    chosen = select_cases(project, cases)
+    if not chosen:
+        raise InputError("the project has no cases to code", path=str(project.directory),
+                         expected="cases first: `duocode cases import CSV` or `duocode cases merge`")
+    session = _Session(project, coder, select_variables(project, variables), chosen,
+                       input_fn=input_fn, output_fn=output_fn, color=color, width=width,
+                       context_chars=context_chars)
+    return session.run()
