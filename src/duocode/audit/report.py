@@ -1,0 +1,335 @@
+"""The audit: Table II, the evidence behind every cell, and the verdicts on the propositions.
+
+:func:`build_audit` reads the consensus codes (taking over values all coders agree on first), refuses while a
+disagreement is unresolved (unless ``allow_unresolved``: those cases are then left out and the outputs say so),
+and returns an :class:`AuditResult` that renders as the contract's JSON, as Markdown tables to paste into a
+manuscript, as rich tables in the terminal, or as the audit workbook (``write_xlsx``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable
+
+from duocode.audit.consensus import AUTO, CASE_VARIABLE, NOT_CODED, Disagreement, auto_consensus, vote_table
+from duocode.audit.matrix import AuditCase, Cell, Matrix, build_matrix
+from duocode.audit.propositions import PropositionResult, evaluate_propositions, moderator_groups
+from duocode.errors import InputError, Problem, RefusedError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.codebook import Codebook
+    from duocode.store import Project
+    from duocode.store.consensus import ConsensusEvent
+
+VERDICT_WORDS = {"supported": "supported", "contradicted": "contradicted", "mixed": "mixed",
+                 "no_evidence": "no evidence"}
+STATUS_WORDS = {"included": "in the audit", "unresolved": "left out: unresolved disagreement",
+                "not_a_case": "left out: not a case (consensus)", "no_consensus": "left out: no consensus codes"}
+NOT_FOUND = "Not found"
+SUMMARY_GROUP = "Summary attributions"
+PROPOSITIONS_GROUP = "Research propositions"
+
+
+@dataclass
+class AuditResult:
+    """Everything the audit found; render with :meth:`to_dict`, :meth:`to_markdown`, :meth:`write_xlsx`."""
+
+    codebook: "Codebook"
+    matrix: Matrix
+    propositions: dict[str, PropositionResult]
+    cases: list[AuditCase]
+    unresolved: list[Disagreement] = field(default_factory=list)
+    log: list["ConsensusEvent"] = field(default_factory=list)
+    auto_decisions: int = 0
+    informants: dict[str, dict[str, str]] = field(default_factory=dict)
+    project_dir: str = ""
+    project_id: str = ""
+    generated_at: str = ""
+    agreement_loader: Callable[[], Any] | None = None
+
+    # -- derived -----------------------------------------------------------------------------------------------
+    def cases_with(self, status: str) -> list[str]:
+        return [c.id for c in self.cases if c.status == status]
+
+    def moderator_table(self) -> dict[str, dict[str, dict[str, dict[str, int]]]]:
+        """moderator -> type -> value -> {"n": cases, and the summary counts}: the audit's moderators by type."""
+        m = self.matrix
+        audit = self.codebook.audit or {}
+        by_id = {c.id: c for c in self.cases}
+        out: dict[str, dict] = {}
+        for mid in audit.get("moderators", []):
+            var = self.codebook.variables_by_id[mid]
+            out[mid] = {}
+            for t in m.types:
+                members = [by_id[i] for i in m.type_cases[t]]
+                out[mid][t] = {}
+                for label, group in moderator_groups(var, members):
+                    row = {"n": len(group)}
+                    if m.summary_variable:
+                        for value in m.summary[t]:
+                            row[value] = sum(1 for c in group if c.codes.get(m.summary_variable) == value)
+                    out[mid][t][label] = row
+        return out
+
+    # -- JSON ----------------------------------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        """The contract's ``matrix``, ``summary`` and ``propositions``, plus extra keys with what lies behind."""
+        m = self.matrix
+        return {
+            "matrix": m.to_dict(),
+            "summary": {t: dict(m.summary[t]) for t in m.types} if m.summary_variable else {},
+            "propositions": {pid: p.to_dict() for pid, p in self.propositions.items()},
+            "synthesis": dict(m.synthesis),
+            "effect_counts": m.effect_counts(),
+            "no_attribution": {t: list(m.no_attribution[t]) for t in m.types},
+            "proposition_details": {pid: p.detail() for pid, p in self.propositions.items()},
+            "moderators": self.moderator_table(),
+            "cases": {"included": len(self.cases_with("included")), "unresolved": self.cases_with("unresolved"),
+                      "not_a_case": self.cases_with("not_a_case"),
+                      "no_consensus": self.cases_with("no_consensus"), "untyped": list(m.untyped)},
+            "unresolved": [{"case_id": d.case_id, "variable": d.variable, "values": d.values}
+                           for d in self.unresolved],
+            "codebook": {"id": self.codebook.id, "version": self.codebook.version,
+                         "sha256": self.codebook.sha256},
+            "generated_at": self.generated_at,
+        }
+
+    # -- text of the Table II cells (shared by every rendering) ------------------------------------------------
+    def effect_label(self, effect: str) -> str:
+        var = self.codebook.variables_by_id[self.matrix.effect_variable]
+        return var.value(effect).label if effect in var.value_ids else effect
+
+    def type_label(self, t: str) -> str:
+        return self.codebook.variables_by_id[self.matrix.type_variable].value(t).label
+
+    def row_label(self, row: str) -> str:
+        return self.codebook.variables_by_id[row].label
+
+    def cell_lines(self, cell: Cell) -> list[str]:
+        """``Illusionary benevolence (3 cases)`` per found effect, ``Privacy halo: Not found`` per missing
+        candidate; an empty cell is just ``Not found``."""
+        if not cell.cases:
+            return [NOT_FOUND]
+        lines = [f"{self.effect_label(e)} ({_n_cases(n)})" for e, n in cell.effect_counts.items()]
+        if cell.no_effect:
+            lines.append(f"Effect not coded ({_n_cases(cell.no_effect)})")
+        lines += [f"{self.effect_label(e)}: {NOT_FOUND}" for e in cell.not_found]
+        return lines
+
+    def summary_lines(self, t: str) -> list[str]:
+        m = self.matrix
+        if not m.summary_variable:
+            return []
+        var = self.codebook.variables_by_id[m.summary_variable]
+        counts = " · ".join(f"{var.value(v).label} {n}" for v, n in m.summary[t].items())
+        return [m.synthesis[t], counts]
+
+    def proposition_line(self, p: PropositionResult) -> str:
+        head = f"{p.id}" + (f" {p.label}" if p.label else "") + f": {VERDICT_WORDS[p.verdict]}"
+        if p.rule == "compare":
+            lows = ", ".join(_fmt_mean(g.mean) for g in p.lower)
+            return f"{head} (mean {p.score} {_fmt_mean(p.higher.mean)} vs {lows})"
+        if p.rule == "from":
+            return f"{head} (from {', '.join(p.children)})"
+        return f"{head} ({len(p.supporting)} supporting, {len(p.contradicting)} contradicting)"
+
+    def propositions_of(self, t: str | None) -> list[PropositionResult]:
+        return [p for p in self.propositions.values() if p.type == t]
+
+    def notes(self) -> list[str]:
+        n = len(self.cases_with("included"))
+        out = [f"Built from the consensus codes of {n} case{'s' if n != 1 else ''}. Each cell lists the effects "
+               f"found among the cases of that type with that attribution (with their number of cases) and each "
+               f"candidate effect of the type that was {NOT_FOUND.lower()}."]
+        unresolved = self.cases_with("unresolved")
+        if unresolved:
+            out.append(f"Left out: {len(unresolved)} case{'s' if len(unresolved) != 1 else ''} with unresolved "
+                       f"disagreements ({', '.join(unresolved)}); settle them and run the audit again.")
+        if self.cases_with("not_a_case"):
+            k = len(self.cases_with("not_a_case"))
+            out.append(f"Left out: {k} passage{'s' if k != 1 else ''} that the consensus says "
+                       f"{'are not cases' if k != 1 else 'is not a case'}.")
+        if self.cases_with("no_consensus"):
+            k = len(self.cases_with("no_consensus"))
+            out.append(f"Left out: {k} case{'s' if k != 1 else ''} without consensus codes "
+                       f"({', '.join(self.cases_with('no_consensus')[:20])}"
+                       f"{', …' if len(self.cases_with('no_consensus')) > 20 else ''}).")
+        if self.matrix.untyped:
+            k = len(self.matrix.untyped)
+            out.append(f"{k} case{'s have' if k != 1 else ' has'} no {self.matrix.type_variable} in the "
+                       f"consensus and appear{'' if k != 1 else 's'} in no column.")
+        return out
+
+    # -- Markdown -------------------------------------------------------------------------------------------------
+    def to_markdown(self) -> str:
+        """Table II and the propositions as Markdown tables, ready to paste into a manuscript."""
+        m = self.matrix
+        lines = [f"# Table II. Audit matrix: {self.codebook.title}", ""]
+        lines.append("| | | " + " | ".join(_md(self.type_label(t)) for t in m.types) + " |")
+        lines.append("| --- | --- | " + " | ".join("---" for _ in m.types) + " |")
+        for label, rows in m.row_groups:
+            for i, r in enumerate(rows):
+                group = f"**{_md(label)}**" if i == 0 else ""
+                cells = [_md_lines(self.cell_lines(m.cells[t][r])) for t in m.types]
+                lines.append(f"| {group} | {_md(self.row_label(r))} | " + " | ".join(cells) + " |")
+        if m.summary_variable:
+            lines.append(f"| **{SUMMARY_GROUP}** | | "
+                         + " | ".join(_md_lines(self.summary_lines(t)) for t in m.types) + " |")
+        if self.propositions:
+            lines.append(f"| **{PROPOSITIONS_GROUP}** | | " + " | ".join(
+                _md_lines([self.proposition_line(p) for p in self.propositions_of(t)]) or "—" for t in m.types)
+                + " |")
+        untyped = self.propositions_of(None)
+        lines += [""] + [f"*{_md(n)}*" for n in self.notes()]
+        if untyped:
+            lines += ["", "Propositions without a type: " + "; ".join(_md(self.proposition_line(p)) for p in untyped)]
+        lines += ["", "## Propositions", "",
+                  "| Proposition | Type | Verdict | Supporting | Contradicting | Basis |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for p in self.propositions.values():
+            lines.append(f"| {_md(p.id)} | {_md(self.type_label(p.type)) if p.type else ''} | "
+                         f"{VERDICT_WORDS[p.verdict]} | {_md(', '.join(p.supporting)) or '—'} | "
+                         f"{_md(', '.join(p.contradicting)) or '—'} | {_md(p.explanation)} |")
+        lines += ["", "## Statements", ""]
+        lines += [f"- **{_md(p.id)}** {_md(p.statement)}" for p in self.propositions.values()]
+        return "\n".join(lines) + "\n"
+
+    # -- terminal -------------------------------------------------------------------------------------------------
+    def tables(self) -> list:
+        from rich.table import Table
+
+        m = self.matrix
+        table = Table(title=f"Table II. Audit matrix: {self.codebook.title}", show_lines=True)
+        table.add_column("")
+        table.add_column("")
+        for t in m.types:
+            table.add_column(self.type_label(t), overflow="fold")
+        for label, rows in m.row_groups:
+            for i, r in enumerate(rows):
+                table.add_row(label if i == 0 else "", self.row_label(r),
+                              *("\n".join(self.cell_lines(m.cells[t][r])) for t in m.types))
+        if m.summary_variable:
+            table.add_row(SUMMARY_GROUP, "", *("\n".join(self.summary_lines(t)) for t in m.types))
+        if self.propositions:
+            table.add_row(PROPOSITIONS_GROUP, "", *("\n".join(self.proposition_line(p)
+                                                              for p in self.propositions_of(t)) for t in m.types))
+        out: list = [table]
+        out += [f"[italic]{n}[/italic]" for n in self.notes()]
+        return out
+
+    # -- workbook -------------------------------------------------------------------------------------------------
+    def write_xlsx(self, path) -> None:
+        """The audit workbook: Table II, Evidence, Propositions, Moderators, Agreement, Cases, Informants,
+        Codebook and Log."""
+        from duocode.audit.workbook import write_audit_workbook
+
+        write_audit_workbook(self, path)
+
+    def agreement(self) -> tuple[dict | None, str | None]:
+        """The agreement report as ``(data, None)``, or ``(None, why it could not be computed)``."""
+        if self.agreement_loader is None:
+            return None, "agreement was not computed for this audit"
+        try:
+            return self.agreement_loader(), None
+        except Exception as exc:  # the engine is another stage: its failure must not lose the audit
+            return None, f"{type(exc).__name__}: {exc}"
+
+
+def _n_cases(n: int) -> str:
+    return f"{n} case" if n == 1 else f"{n} cases"
+
+
+def _fmt_mean(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_lines(lines: list[str]) -> str:
+    return "<br>".join(_md(x) for x in lines)
+
+
+def build_audit(project: "Project", *, allow_unresolved: bool = False, auto: bool = True, bootstrap: int = 0,
+                seed: int | None = None) -> AuditResult:
+    """Build the audit from the project's consensus codes.
+
+    Parameters
+    ----------
+    project
+        The open project; its codebook must have an ``audit`` section.
+    allow_unresolved
+        Audit even though some disagreements are not settled: the cases concerned are left out of the matrix,
+        the evidence and the verdicts, and every output says so.
+    auto
+        Take over the values all coders agree on as consensus first (written and logged), as the CLI does.
+        Nothing is written when the audit is refused.
+    bootstrap, seed
+        Bootstrap replicates (and their seed) for the confidence intervals of the workbook's Agreement sheet;
+        agreement is computed only when the workbook is written.
+
+    Returns
+    -------
+    AuditResult
+
+    Raises
+    ------
+    RefusedError
+        Disagreements are unresolved (each listed with its case, variable and the coders' values).
+    InputError
+        The codebook has no ``audit`` section, or its propositions cannot be judged.
+    """
+    from duocode.store.cases import list_cases
+    from duocode.store.consensus import count_consensus_events, consensus_events, informant_of_documents
+    from duocode.store.documents import informant_attributes
+
+    codebook = project.codebook
+    if not codebook.audit:
+        raise InputError(f"codebook '{codebook.id}' declares no audit section, so there is no Table II to build",
+                         path=codebook.source, expected="an `audit:` section (docs/CODEBOOK_FORMAT.md)")
+    table = vote_table(project)
+    open_ = table.open_disagreements()
+    if open_ and not allow_unresolved:
+        n_cases = len({d.case_id for d in open_})
+        problems = [Problem(f"the audit needs every disagreement settled: {len(open_)} unresolved in {n_cases} "
+                            f"case{'s' if n_cases != 1 else ''}",
+                            expected="consensus values: `duocode reconcile -o reconcile.xlsx`, fill it, "
+                                     "`duocode import-sheet reconcile.xlsx`; or audit with --allow-unresolved")]
+        for d in open_:
+            shown = ", ".join(f"{coder} {'(not coded)' if v is None else repr(v)}" for coder, v in d.values.items())
+            problems.append(Problem(f"{d.variable} unresolved: {shown}", location=f"case {d.case_id}"))
+        raise RefusedError(problems=problems)
+    if auto:
+        auto_consensus(project, table)
+
+    unresolved_ids = {d.case_id for d in open_}
+    informant_of = informant_of_documents(project)
+    cases = []
+    for case in list_cases(project):
+        decided = table.consensus.get(case.id, {})
+        codes = {k: v for k, v in decided.items() if v != NOT_CODED}
+        if case.id in unresolved_ids:
+            status = "unresolved"
+        elif not decided:
+            status = "no_consensus"
+        elif codes.get(CASE_VARIABLE) == "no":
+            status = "not_a_case"
+        else:
+            status = "included"
+        cases.append(AuditCase(case.id, case.document, informant_of.get(case.document), case.text, codes, status))
+    matrix = build_matrix(codebook, cases)
+    propositions = evaluate_propositions(codebook, cases)
+
+    def load_agreement():
+        from duocode.agreement.project import agree
+
+        return agree(project, bootstrap=bootstrap, seed=seed).to_dict()
+
+    return AuditResult(codebook, matrix, propositions, cases, open_,
+                       log=consensus_events(project, exclude_decided_by=AUTO),
+                       auto_decisions=count_consensus_events(project, AUTO),
+                       informants=informant_attributes(project), project_dir=str(project.directory),
+                       project_id=project.project_id,
+                       generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       agreement_loader=load_agreement)
