@@ -80,9 +80,15 @@ def open_project(project: str):
 
 
 def console(err: bool = False):
+    import os
+
     from rich.console import Console
 
-    return Console(stderr=err, soft_wrap=False, highlight=False)
+    stream = sys.stderr if err else sys.stdout
+    # Piped or redirected output (a file, `less`, CI logs) gets room for the wide agreement tables instead of
+    # rich's 80-column default; a terminal keeps its own width.
+    width = None if (stream.isatty() or os.environ.get("COLUMNS")) else 120
+    return Console(stderr=err, soft_wrap=False, highlight=False, width=width)
 
 
 def emit(result: Any, fmt: str | None, output: str | None = None, *, default: str = "table") -> None:
