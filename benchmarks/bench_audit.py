@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from _synthetic import add_case_documents
+
 TARGET_SECONDS = 10.0
-WORDS = ("the app remembered my name and suggested a book that fitted what I had bought before, which felt "
-         "helpful but also a little strange because I never told them about my back pain or my son").split()
 ATTRS = ("positive_performance", "positive_benevolence", "positive_value", "negative_performance",
          "negative_benevolence", "negative_value")
 EFFECTS = {"interaction": ("illusionary_benevolence", "privacy_halo", "other"),
@@ -51,28 +51,13 @@ def build(directory: Path, n_cases: int):
     from duocode.audit.consensus import auto_consensus, disagreements
     from duocode.codebook import load_codebook
     from duocode.store import Project
-    from duocode.store.cases import Case, insert_cases
     from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.documents import Document, insert_document
 
     rng = random.Random(5)
     project = Project.create(directory, load_codebook("tmp"))
     codebook = project.codebook
-    per_doc = 50
-    cases = []
+    add_case_documents(project, rng, n_cases, words_per_case=160, id_width=5)
     with project.transaction():
-        for d in range((n_cases + per_doc - 1) // per_doc):
-            text, spans = "", []
-            for _ in range(min(per_doc, n_cases - d * per_doc)):
-                text += "Interviewer: And then?\n\nInformant: " + " ".join(rng.choices(WORDS, k=20)) + ". "
-                case = " ".join(rng.choices(WORDS, k=160)) + "."
-                spans.append((len(text), len(text) + len(case)))
-                text += case + "\n\n"
-            doc_id = f"D{d + 1:03d}"
-            insert_document(project, Document(id=doc_id, text=text, format="txt"))
-            cases += [(doc_id, s, e) for s, e in spans]
-        insert_cases(project, [Case(id=f"C{i:05d}", document=doc, start=s, end=e, text="")
-                               for i, (doc, s, e) in enumerate(cases, start=1)])
         rows = []
         for i in range(1, n_cases + 1):
             cid = f"C{i:05d}"

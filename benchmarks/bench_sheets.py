@@ -15,34 +15,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from _synthetic import add_case_documents
+
 TARGET_SECONDS = 5.0
-WORDS = ("the app remembered my name and suggested a book that fitted what I had bought before, which felt "
-         "helpful but also a little strange because I never told them about my back pain or my son").split()
 
 
 def build(directory: Path, n_cases: int):
     from duocode.codebook import load_codebook
     from duocode.store import Project
-    from duocode.store.cases import Case, insert_cases
-    from duocode.store.documents import Document, insert_document
 
     rng = random.Random(7)
     project = Project.create(directory, load_codebook("tmp"))
-    per_doc = 50
-    cases = []
-    with project.transaction():
-        for d in range((n_cases + per_doc - 1) // per_doc):
-            text, spans = "", []
-            for _ in range(min(per_doc, n_cases - d * per_doc)):
-                text += "Interviewer: And then?\n\nInformant: " + " ".join(rng.choices(WORDS, k=20)) + ". "
-                case = " ".join(rng.choices(WORDS, k=150)) + "."
-                spans.append((len(text), len(text) + len(case)))
-                text += case + "\n\n"
-            doc_id = f"D{d + 1:03d}"
-            insert_document(project, Document(id=doc_id, text=text, format="txt"))
-            cases += [(doc_id, s, e) for s, e in spans]
-        insert_cases(project, [Case(id=f"C{i:04d}", document=doc, start=s, end=e, text="")
-                               for i, (doc, s, e) in enumerate(cases, start=1)])
+    add_case_documents(project, rng, n_cases, words_per_case=150, id_width=4)
     return project
 
 

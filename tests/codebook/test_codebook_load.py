@@ -62,7 +62,7 @@ def test_duplicate_yaml_key_is_reported_with_line():
 
 
 def test_missing_file_is_an_input_error(tmp_path):
-    assert messages(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: file not found"]
+    assert messages(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: the file does not exist (expected an existing file)"]
 
 
 def test_unknown_bundled_name_lists_bundled_codebooks():

@@ -101,7 +101,7 @@ def test_import_refuses_a_missing_file_with_exit_1(project, runner):
     result = runner.invoke(duocode.cli.main, ["codes", "import", "nope.csv", "--coder", "ines",
                                               "--project", str(project.directory)])
     assert result.exit_code == 1
-    assert result.stderr == "Error: nope.csv: file not found\n"
+    assert result.stderr == "Error: nope.csv: the file does not exist (expected an existing file)\n"
 
 
 def test_export_of_a_coder_without_codes_is_the_header_only(project, runner):

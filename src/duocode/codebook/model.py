@@ -15,6 +15,7 @@ from typing import Any
 from duocode.codebook import conditions
 from duocode.codebook.yamlload import line_of, load_yaml_with_lines
 from duocode.errors import InputError, Problem
+from duocode.files import read_bytes
 
 LEVELS = ("nominal", "ordinal", "interval")
 
@@ -205,12 +206,7 @@ def load_codebook(name_or_path: str | Path) -> Codebook:
         With one problem per mistake, each naming the file, the YAML line and the key.
     """
     path = resolve_codebook_path(name_or_path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", path=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", path=str(path)) from None
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

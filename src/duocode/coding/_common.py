@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from duocode.codebook.conditions import variables_in
 from duocode.errors import InputError, ProblemCollector, RefusedError
 from duocode.store import RESERVED_CODERS
 
@@ -83,21 +84,6 @@ def select_cases(project: "Project", ids: str | Iterable[str] | None) -> list["C
     return [c for c in cases if c.id in keep]
 
 
-def condition_variables(cond) -> set[str]:
-    """The variable ids a codebook condition refers to."""
-    out: set[str] = set()
-    if isinstance(cond, dict):
-        for key, operand in cond.items():
-            if key in ("all", "any"):
-                for sub in operand:
-                    out |= condition_variables(sub)
-            elif key == "not":
-                out |= condition_variables(operand)
-            else:
-                out.add(key)
-    return out
-
-
 def applies(var: "Variable", codes: dict[str, str], codebook) -> bool:
     """Whether ``var`` is to be coded for a case with ``codes`` (one coder's): true unless the variable's
     ``applies_to`` condition can be judged from those codes and does not hold."""
@@ -105,7 +91,7 @@ def applies(var: "Variable", codes: dict[str, str], codebook) -> bool:
 
     if not var.applies_to:
         return True
-    if not condition_variables(var.applies_to) <= set(codes):
+    if not variables_in(var.applies_to) <= set(codes):
         return True
     return conditions.matches(var.applies_to, codes, codebook)
 

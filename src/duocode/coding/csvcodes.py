@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from duocode.coding._common import check_coder, plural
+from duocode.files import read_bytes
 from duocode.errors import InputError, ProblemCollector
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,14 +66,7 @@ def _delimiter(header_line: str) -> str:
 def read_csv_records(path: str | Path) -> list[tuple[int, list[str]]]:
     """``(line number of the record's first line, cells)`` for every record of a CSV file (header = line 1)."""
     p = Path(path)
-    if p.is_dir():
-        raise InputError("is a folder, not a CSV file", path=str(p))
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", path=str(p)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", path=str(p)) from None
+    raw = read_bytes(p)
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError("this is a spreadsheet workbook, not a CSV file", path=str(p),
                          expected="a .csv file (or use `duocode import-sheet` for a coding workbook)")

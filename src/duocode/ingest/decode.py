@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from duocode.errors import InputError
+from duocode.files import read_bytes  # noqa: F401  (re-exported: ingest's readers use it from here)
 
 EXPECTED_ENCODINGS = "UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252 text"
 
@@ -126,21 +127,6 @@ def _refuse_binary(data: bytes, path: str) -> None:
     if controls > max(2, len(head) // 100):
         raise InputError(f"{controls} control bytes in the first {len(head)} bytes: this looks like a binary "
                          "file, not text", path=path, expected=EXPECTED_ENCODINGS)
-
-
-def read_bytes(path: Path | str) -> bytes:
-    """A file's bytes; missing, folder or unreadable paths become an :class:`InputError` naming the path."""
-    p = Path(path)
-    try:
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("the file does not exist", path=str(path), expected="an existing file") from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", path=str(path), expected="a file") from None
-    except PermissionError:
-        raise InputError("the file cannot be read (permission denied)", path=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"the file cannot be read: {exc.strerror or exc}", path=str(path)) from None
 
 
 def read_text(path: Path | str) -> Decoded:
