@@ -221,9 +221,9 @@ PINNED = {
                  "P2b": "supported", "P2c": "supported", "P3": "mixed", "P3a": "supported", "P3b": "no_evidence",
                  "P3c": "supported", "P3d": "supported", "P3e": "supported"},
 }
-PINNED_SYNTHESIS = {"interaction": "mostly positive surplus (11 of 21)",
-                    "transaction_outcome": "mostly positive surplus (11 of 19)",
-                    "continuity": "mostly positive surplus (11 of 20)"}
+PINNED_SYNTHESIS = {"interaction": "slight majority positive surplus (11 of 21)",
+                    "transaction_outcome": "slight majority positive surplus (11 of 19)",
+                    "continuity": "slight majority positive surplus (11 of 20)"}
 
 
 def test_demo_pinned_figures(demo):

@@ -132,6 +132,7 @@ def test_handmade_table_ii_cell_text_lists_found_counts_and_not_found(handmade_a
 @pytest.mark.parametrize("counts, expected", [
     ({"negative": 0, "equilibrium": 0, "positive": 3}, "all positive surplus (3 of 3)"),
     ({"negative": 1, "equilibrium": 1, "positive": 4}, "mostly positive surplus (4 of 6)"),
+    ({"negative": 10, "equilibrium": 0, "positive": 11}, "slight majority positive surplus (11 of 21)"),
     ({"negative": 2, "equilibrium": 1, "positive": 2}, "split between negative increment and positive surplus "
                                                        "(2 each of 5)"),
     ({"negative": 3, "equilibrium": 2, "positive": 2}, "leaning negative increment (3 of 7)"),

@@ -167,8 +167,9 @@ def synthesize(counts: dict[str, int], labels: dict[str, str] | None = None) -> 
     """A one-line reading of the summary counts of one type.
 
     ``counts`` maps each summary value (in codebook order) to its number of cases; ``labels`` gives the words.
-    All cases on one value: "all positive surplus (3 of 3)"; a strict majority: "mostly positive surplus (4 of
-    6)"; a tie for the most: "split between positive surplus and negative increment (2 each of 5)"; a plurality
+    All cases on one value: "all positive surplus (3 of 3)"; at least 60 %: "mostly positive surplus (4 of 6)"; a
+    smaller majority: "slight majority positive surplus (11 of 21)" (so that 11 against 10 is not read as a clear
+    pattern); a tie for the most: "split between positive surplus and negative increment (2 each of 5)"; a plurality
     without a majority: "leaning negative increment (3 of 7)"; no cases: "no cases".
 
     >>> synthesize({"negative": 1, "equilibrium": 1, "positive": 4},
@@ -190,6 +191,8 @@ def synthesize(counts: dict[str, int], labels: dict[str, str] | None = None) -> 
     top = tops[0]
     if top_count == n:
         return f"all {words[top]} ({n} of {n})"
-    if top_count * 2 > n:
+    if top_count * 5 >= n * 3:
         return f"mostly {words[top]} ({top_count} of {n})"
+    if top_count * 2 > n:
+        return f"slight majority {words[top]} ({top_count} of {n})"
     return f"leaning {words[top]} ({top_count} of {n})"
