@@ -1,0 +1,200 @@
+"""``duocode precode detect|accept|reject|suggest|evaluate|next|adopt|settings``."""
+from __future__ import annotations
+
+import click
+
+from duocode.cli._base import emit, format_option, group, open_project, output_option, project_option
+
+precode_group = group("precode", "NLP pre-coding (offline): candidate cases, suggested codes, evaluation. "
+                                 "Suggestions are stored as coder 'precoder' and never count as a human coder.")
+
+
+def _ids(text: str | None) -> list[str] | None:
+    """A comma-separated option as a list (None when not given)."""
+    if text is None:
+        return None
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+@precode_group.command("detect")
+@click.option("--documents", default=None, help="Comma-separated document ids to scan (default: all).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Store only candidates at least this confident.")
+@click.option("--threshold", type=float, default=None,
+              help="Sentence score a hit needs (default 1.25; lower finds more, less precisely).")
+@click.option("--dry-run", is_flag=True, help="Report what would be proposed; store nothing.")
+@project_option
+@format_option(["table", "json"])
+def precode_detect(documents, min_confidence, threshold, dry_run, project, fmt):
+    """Find candidate cases in the transcripts and store them (source precoder, status candidate).
+
+    Informant turns are scored for personalization cues (codebook keywords and the detector's own rules),
+    with negation and hypotheticals discounted; interviewer turns are context only. Spans already covered by
+    a case, candidate or rejected candidate are not proposed again.
+
+    \b
+    Example:
+      duocode precode detect --project study
+      duocode precode detect --documents P01,P02 --dry-run --format json --project study
+    """
+    from duocode.precode.detect import DEFAULT_THRESHOLD, detect
+
+    with open_project(project) as proj:
+        emit(detect(proj, documents=_ids(documents), min_confidence=min_confidence, dry_run=dry_run,
+                    threshold=DEFAULT_THRESHOLD if threshold is None else threshold), fmt)
+
+
+@precode_group.command("accept")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Accept every pending candidate.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+              help="Accept the pending candidates at least this confident.")
+@project_option
+@format_option(["table", "json"])
+def precode_accept(ids, all_, min_confidence, project, fmt):
+    """Turn candidate cases into cases, one by one (IDS) or in bulk; logged as accepted-from-precoder.
+
+    \b
+    Example:
+      duocode precode accept pc-P01-001 pc-P01-003 --project study
+      duocode precode accept --all --min-confidence 0.8 --project study
+    """
+    from duocode.precode.detect import accept
+
+    with open_project(project) as proj:
+        emit(accept(proj, list(ids) or None, all_=all_, min_confidence=min_confidence), fmt)
+
+
+@precode_group.command("reject")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Reject every pending candidate.")
+@click.option("--max-confidence", type=click.FloatRange(0, 1), default=None,
+              help="Reject the pending candidates at most this confident.")
+@project_option
+@format_option(["table", "json"])
+def precode_reject(ids, all_, max_confidence, project, fmt):
+    """Discard candidate cases, one by one (IDS) or in bulk (kept as rejected, never proposed again).
+
+    \b
+    Example:
+      duocode precode reject pc-P01-002 --project study
+      duocode precode reject --all --max-confidence 0.5 --project study
+    """
+    from duocode.precode.detect import reject
+
+    with open_project(project) as proj:
+        emit(reject(proj, list(ids) or None, all_=all_, max_confidence=max_confidence), fmt)
+
+
+@precode_group.command("suggest")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the calibration folds.")
+@click.option("--variables", default=None, help="Comma-separated variable ids (default: every categorical one).")
+@click.option("--include-candidates", is_flag=True, help="Also suggest for candidates not yet accepted.")
+@click.option("--dry-run", is_flag=True, help="Compute and show; store nothing.")
+@project_option
+@format_option(["table", "json"])
+@output_option
+def precode_suggest(seed, variables, include_candidates, dry_run, project, fmt, output):
+    """Suggest a value, a confidence and an explanation for every case and categorical variable.
+
+    Cold start uses the codebook (keywords, examples, definitions); once humans have coded enough cases, a
+    calibrated classifier trained on their consensus or agreed codes takes over per variable. Stored as coder
+    precoder; the JSON lists every suggestion.
+
+    \b
+    Example:
+      duocode precode suggest --project study
+      duocode precode suggest --format json --project study > suggestions.json
+    """
+    from duocode.precode.suggest import suggest
+
+    with open_project(project) as proj:
+        emit(suggest(proj, seed=seed, variables=_ids(variables), include_candidates=include_candidates,
+                     dry_run=dry_run), fmt, output)
+
+
+@precode_group.command("evaluate")
+@click.option("--folds", type=int, default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds.")
+@click.option("--variables", default=None, help="Comma-separated variable ids (default: every categorical one).")
+@click.option("--no-learning-curve", is_flag=True, help="Skip the learning curve (faster).")
+@click.option("--no-detection", is_flag=True, help="Skip measuring case detection.")
+@project_option
+@format_option(["table", "json", "xlsx"])
+@output_option
+def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, project, fmt, output):
+    """Measure the pre-coder against the human codes by cross-validation.
+
+    Accuracy, macro-F1, Cohen's kappa (next to the human coders' kappa), per-class precision and recall,
+    expected calibration error, a learning curve, and detection recall and precision against human cases.
+    Nothing is written to the project.
+
+    \b
+    Example:
+      duocode precode evaluate --project study
+      duocode precode evaluate --folds 10 -o precoder.xlsx --project study
+    """
+    from duocode.precode.evaluate import evaluate
+
+    with open_project(project) as proj:
+        emit(evaluate(proj, folds=folds, seed=seed, variables=_ids(variables),
+                      learning_curve=not no_learning_curve, detection=not no_detection), fmt, output)
+
+
+@precode_group.command("next")
+@click.option("-n", "n", type=int, default=10, show_default=True, help="How many cases to propose.")
+@click.option("--coder", default=None, help="Propose cases this coder has not finished coding.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the calibration folds.")
+@project_option
+@format_option(["table", "json"])
+def precode_next(n, coder, seed, project, fmt):
+    """Which cases to code next to improve the pre-coder most (it never shows its suggestions here).
+
+    \b
+    Example:
+      duocode precode next -n 10 --coder ines --project study
+    """
+    from duocode.precode.active import next_cases
+
+    with open_project(project) as proj:
+        emit(next_cases(proj, n, coder, seed=seed), fmt)
+
+
+@precode_group.command("adopt")
+@click.option("--coder", required=True, help="The human coder whose codes receive the suggestions.")
+@click.option("--variables", default=None, help="Comma-separated variable ids (default: all suggested).")
+@click.option("--cases", default=None, help="Comma-separated case ids (default: all).")
+@project_option
+@format_option(["table", "json"])
+def precode_adopt(coder, variables, cases, project, fmt):
+    """Copy pre-coder suggestions into a coder's codes where the coder has none (only when asked).
+
+    Each copied code is logged as accepted-from-precoder; the coder's own codes are never overwritten.
+
+    \b
+    Example:
+      duocode precode adopt --coder ines --variables channel --project study
+    """
+    from duocode.precode.suggest import adopt
+
+    with open_project(project) as proj:
+        emit(adopt(proj, coder, variables=_ids(variables), cases=_ids(cases)), fmt)
+
+
+@precode_group.command("settings")
+@click.option("--hide-suggestions/--show-suggestions", "hide", default=None,
+              help="Keep suggestions out of coders' sight (the default) or show them.")
+@project_option
+@format_option(["table", "json"])
+def precode_settings(hide, project, fmt):
+    """Show or change whether pre-coder suggestions are hidden from coders.
+
+    \b
+    Example:
+      duocode precode settings --project study
+      duocode precode settings --show-suggestions --project study
+    """
+    from duocode.precode.suggest import set_hide_suggestions
+
+    with open_project(project) as proj:
+        emit(set_hide_suggestions(proj, hide), fmt)

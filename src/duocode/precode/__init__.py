@@ -1,0 +1,27 @@
+"""The NLP pre-coder: finds candidate cases and suggests codes, offline, with explanations.
+
+It never becomes a coder. Its cases carry ``source = precoder`` and stay *candidates* until a researcher accepts
+them; its codes are stored under the reserved coder ``precoder``, each with a calibrated confidence and an
+explanation; coder workbooks leave them out unless asked (project setting ``hide_suggestions``), agreement never
+counts them unless named, and every suggestion copied into a human's codes is logged as
+``accepted-from-precoder``.
+
+Modules
+-------
+pipeline   blank English spaCy pipeline (sentencizer), light stemmer, phrase/token matchers, negation and
+           hypothetical marking
+lexicon    cue lexicons built from a codebook (keywords, examples, definitions) plus the detector's own
+           personalization, reaction and mass-communication cues
+detect     candidate cases: score informant sentences, merge hits into sentence-bounded spans; accept / reject
+features   per-case cue scores and prototype similarities shared by the models
+model      cold-start rules and the trained, calibrated classifier per variable
+labels     which human codes the pre-coder learns from (consensus, else agreed codes)
+suggest    ``precode suggest`` and ``precode adopt``
+evaluate   cross-validation against the human codes; detection against human cases
+active     ``precode next``: uncertainty sampling
+demo       the pre-coding part of ``duocode demo``
+corpus     loads the demo corpus (merged files or per-part folders) into a project for evaluation
+
+spaCy, scikit-learn and numpy are imported inside the functions that use them, so ``import duocode.precode``
+stays cheap.
+"""

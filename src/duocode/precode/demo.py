@@ -1,0 +1,54 @@
+"""The pre-coding part of ``duocode demo``: detect, suggest, evaluate."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from duocode.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.store import Project
+
+
+def precode_demo(project: "Project", *, seed: int = 0) -> dict[str, Any]:
+    """Run detection, suggestion and evaluation on a demo project; returns figures, a one-line ``summary`` and
+    the ``evaluation`` result (an :class:`~duocode.precode.evaluate.EvaluationResult`, or None when there are too
+    few coded cases to cross-validate)."""
+    from duocode.precode.detect import detect
+    from duocode.precode.evaluate import evaluate
+    from duocode.precode.labels import training_labels
+    from duocode.precode.suggest import suggest
+
+    det = detect(project)
+    sug = suggest(project, seed=seed)
+    categorical = [v.id for v in project.codebook.variables if v.is_categorical]
+    labels = training_labels(project, categorical)
+    most = max((len(labels.cases(v)) for v in categorical), default=0)
+    evaluation = None
+    note = ""
+    if most >= 2:
+        try:
+            evaluation = evaluate(project, folds=min(5, most), seed=seed)
+        except InputError as exc:  # too few coded cases: report, do not stop the demo
+            note = f"; evaluation skipped: {exc}"
+    else:
+        note = "; evaluation skipped: no coded cases yet"
+    trained = sorted(v for v, how in sug.models.items() if how.startswith("trained"))
+    figures: dict[str, Any] = {
+        "candidates": len(det.candidates), "candidates_overlapping_cases": det.skipped_existing,
+        "suggestions": len(sug.suggestions), "trained_variables": trained,
+        "cold_start_variables": sorted(v for v, how in sug.models.items() if how.startswith("cold start")),
+    }
+    if evaluation is not None:
+        figures["pooled_accuracy"] = evaluation.pooled.get("accuracy")
+        figures["pooled_ece"] = evaluation.pooled.get("ece")
+        if evaluation.detection is not None:
+            figures["detection_recall"] = evaluation.detection.recall
+            figures["detection_precision"] = evaluation.detection.precision
+        tt = evaluation.variables.get("tmp_type")
+        if tt is not None:
+            figures["tmp_type_accuracy"] = tt.accuracy
+    summary = (f"{len(det.candidates)} new candidate cases ({det.skipped_existing} spans already cases), "
+               f"{len(sug.suggestions)} suggestions ({len(trained)} variables trained on the coders' agreed codes)"
+               + (f", pooled cross-validated accuracy {figures['pooled_accuracy']:.2f}"
+                  if figures.get("pooled_accuracy") is not None else "") + note)
+    return {"summary": summary, **figures, "evaluation": evaluation}

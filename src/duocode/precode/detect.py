@@ -1,0 +1,400 @@
+"""Case detection: find passages where an informant describes a personalization practice and reacts to it.
+
+Scoring (per informant turn; interviewer turns are context only):
+
+1. every sentence gets a *practice* score ``p`` (the weights of its practice cues - 1 for a strong cue, 0.5 for
+   a weak one, 0.3 of that when hypothetical, nothing when negated; overlapping cues count once, the longest),
+   a *reaction* score ``r`` and a *mass* score ``m`` (minus one for "the same leaflet everybody gets");
+2. its window score is ``w = p + 0.5 max(p_prev, p_next) + 0.5 min(1, r + r_1 + r_2 + r_3) + q + m``
+   (``r_k``: the k-th following sentence), where ``q = 0.5`` for the first three sentences of an answer to a
+   question that itself mentions personalization;
+3. sentences with ``p >= 0.5`` and ``w >= threshold`` (:data:`DEFAULT_THRESHOLD`) are hits; hits at most
+   :data:`MERGE_GAP` sentences apart merge into one span, which takes in up to :data:`EXTEND` following
+   sentences that carry a reaction or practice cue. Spans start and end on sentence boundaries and never cross
+   a turn;
+4. confidence ``1 - exp(-s / 1.5)`` of the span score ``s`` (the best window score plus a quarter of the other
+   practice evidence in the span).
+
+The threshold was chosen on the demo corpus's dev split as the highest one that still found every human case
+there (the tool is meant for recall: researchers review candidates, they cannot review what was never
+proposed). Candidates overlapping an existing case, candidate or rejected span are not proposed again, so
+running ``detect`` twice adds nothing.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from duocode.errors import InputError, ProblemCollector, RefusedError
+from duocode.precode.lexicon import RULE_LABELS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.precode.features import DocAnalysis, Segment
+    from duocode.precode.lexicon import Lexicon
+    from duocode.store import Project
+
+DEFAULT_THRESHOLD = 1.25
+MERGE_GAP = 2          # hits at most this many sentences apart merge
+EXTEND = 2             # following reaction sentences a span may take in
+CONFIDENCE_SCALE = 1.5
+ACCEPT_ACTION = "accepted-from-precoder"
+REJECT_ACTION = "rejected-from-precoder"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    document: str
+    start: int
+    end: int
+    confidence: float
+    score: float
+    explanation: str
+    text: str = ""
+    id: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class DetectResult:
+    candidates: list[Candidate]
+    n_documents: int
+    n_words: int
+    seconds: float
+    skipped_existing: int = 0
+    below_confidence: int = 0
+    dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"candidates": [c.to_dict() for c in self.candidates], "n_documents": self.n_documents,
+                "n_words": self.n_words, "skipped_existing": self.skipped_existing,
+                "below_confidence": self.below_confidence, "dry_run": self.dry_run, "warnings": self.warnings}
+
+    def tables(self) -> list:
+        from rich.table import Table
+
+        verb = "found (dry run, nothing stored)" if self.dry_run else "stored as candidates"
+        t = Table(title=f"{len(self.candidates)} candidate cases {verb} in {self.n_documents} documents "
+                        f"({self.n_words:,} words)")
+        for col in ("id", "document", "span", "confidence", "why", "text"):
+            t.add_column(col, overflow="fold")
+        for c in self.candidates:
+            snippet = c.text if len(c.text) <= 90 else c.text[:87] + "..."
+            t.add_row(c.id or "", c.document, f"{c.start}-{c.end}", f"{c.confidence:.2f}", c.explanation, snippet)
+        out: list = [t]
+        notes = []
+        if self.skipped_existing:
+            notes.append(f"{self.skipped_existing} spans overlap existing cases or earlier candidates and were not "
+                         "proposed again")
+        if self.below_confidence:
+            notes.append(f"{self.below_confidence} spans below --min-confidence were left out")
+        out += notes + [f"warning: {w}" for w in self.warnings]
+        if self.candidates and not self.dry_run:
+            out.append("Review with `duocode cases list --format json`, then `duocode precode accept IDS` "
+                       "(or --all / --min-confidence) and `duocode precode reject`.")
+        return out
+
+
+# -- scoring ---------------------------------------------------------------------------------------------------
+def _family_scores(lexicon: "Lexicon", seg: "Segment") -> tuple[list[float], list[float], list[float], list[list[str]],
+                                                             list[list[str]]]:
+    n = len(seg.sents)
+    p, r, m = [0.0] * n, [0.0] * n, [0.0] * n
+    why_p: list[list[str]] = [[] for _ in range(n)]
+    why_r: list[list[str]] = [[] for _ in range(n)]
+    per_sent: dict[tuple[int, str], list[tuple[int, int, float, str]]] = {}
+    for hit in seg.hits:
+        best: dict[str, float] = {}
+        for cue in lexicon.cues.get(hit.key, ()):
+            if cue.variable is None:
+                if cue.family not in best or abs(cue.weight) > abs(best[cue.family]):
+                    best[cue.family] = cue.weight
+        for family, weight in best.items():
+            if family == "practice":
+                if hit.negated:
+                    continue
+                if hit.hypothetical:
+                    weight *= 0.3
+            elif family == "mass" and hit.negated:
+                continue
+            if hit.key.startswith("rule:"):
+                label = f"rule: {RULE_LABELS.get(hit.key[5:], hit.key[5:])}"
+            else:
+                label = f"'{hit.text.lower()}'"
+            per_sent.setdefault((hit.sent, family), []).append((hit.start_char, hit.end_char, weight, label))
+    for (i, family), items in per_sent.items():
+        kept: list[tuple[int, int]] = []
+        for a, b, weight, label in sorted(items, key=lambda x: (-(x[1] - x[0]), x[0])):
+            if any(a < kb and ka < b for ka, kb in kept):
+                continue
+            kept.append((a, b))
+            if family == "practice":
+                p[i] += weight
+                why_p[i].append(label)
+            elif family == "reaction":
+                r[i] += weight
+                why_r[i].append(label)
+            elif family == "mass":
+                m[i] += weight
+    return p, r, m, why_p, why_r
+
+
+def find_candidates(lexicon: "Lexicon", analysis: "DocAnalysis", *, threshold: float = DEFAULT_THRESHOLD
+                    ) -> list[Candidate]:
+    """Candidate spans in one analysed document (pure: nothing is read from or written to a project)."""
+    out: list[Candidate] = []
+    asked = False
+    text = analysis.text
+    for seg in analysis.segments:
+        if seg.interviewer:
+            asked = any(c.family == "practice" and not h.negated
+                        for h in seg.hits for c in lexicon.cues.get(h.key, ()) if c.variable is None)
+            continue
+        n = len(seg.sents)
+        if not n:
+            continue
+        p, r, m, why_p, why_r = _family_scores(lexicon, seg)
+        w = []
+        for i in range(n):
+            neighbour = max(p[i - 1] if i > 0 else 0.0, p[i + 1] if i + 1 < n else 0.0)
+            reaction = min(1.0, sum(r[i:i + 4]))
+            q = 0.5 if asked and i < 3 else 0.0
+            w.append(p[i] + 0.5 * neighbour + 0.5 * reaction + q + m[i])
+        hits = [i for i in range(n) if p[i] >= 0.5 and w[i] >= threshold]
+        for cluster in _clusters(hits, MERGE_GAP):
+            first, last = cluster[0], cluster[-1]
+            extra = 0
+            while last + 1 < n and extra < EXTEND and (r[last + 1] > 0 or p[last + 1] > 0):
+                last += 1
+                extra += 1
+            best = max(w[i] for i in cluster)
+            practice = [p[i] for i in range(first, last + 1)]
+            score = best + 0.25 * (sum(practice) - max(practice))
+            confidence = round(1.0 - math.exp(-score / CONFIDENCE_SCALE), 3)
+            start, end = seg.sents[first][0], seg.sents[last][1]
+            reasons = _unique([x for i in range(first, last + 1) for x in why_p[i]])
+            reacts = _unique([x for i in range(first, last + 1) for x in why_r[i]])
+            parts = [f"practice cues {', '.join(reasons[:5])}"]
+            if reacts:
+                parts.append(f"reaction {', '.join(reacts[:3])}")
+            if asked and first < 3:
+                parts.append("answers a question about personalization")
+            out.append(Candidate(analysis.document, start, end, confidence, round(score, 3), "; ".join(parts),
+                                 text[start:end]))
+        asked = False
+    return out
+
+
+def _clusters(indices: list[int], gap: int) -> list[list[int]]:
+    out: list[list[int]] = []
+    for i in indices:
+        if out and i - out[-1][-1] <= gap + 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def detect_in_documents(lexicon: "Lexicon", documents: Iterable, *, threshold: float = DEFAULT_THRESHOLD
+                        ) -> tuple[list[Candidate], int, int]:
+    """Candidates in store ``Document`` objects; returns ``(candidates, n_documents, n_words)``."""
+    from duocode.precode.features import analyze_document
+
+    out: list[Candidate] = []
+    n_docs = n_words = 0
+    for document in documents:
+        analysis = analyze_document(lexicon, document)
+        n_docs += 1
+        n_words += analysis.n_words
+        out += find_candidates(lexicon, analysis, threshold=threshold)
+    return out, n_docs, n_words
+
+
+# -- the stage ---------------------------------------------------------------------------------------------------
+def detect(project: "Project", *, documents: list[str] | None = None, min_confidence: float = 0.0,
+           threshold: float = DEFAULT_THRESHOLD, dry_run: bool = False) -> DetectResult:
+    """Find candidate cases in the project's documents and store them (status ``candidate``, source
+    ``precoder``) with their confidence and explanation, all in one transaction.
+
+    Parameters
+    ----------
+    documents : list of str, optional
+        Document ids to scan (default: all).
+    min_confidence : float
+        Candidates below this confidence are not stored.
+    threshold : float
+        Window score a sentence needs to be a hit (see the module docstring).
+    dry_run : bool
+        Find and report, store nothing.
+
+    Raises
+    ------
+    InputError
+        Unknown document ids, or a project without documents.
+    """
+    from duocode.precode.lexicon import build_lexicon
+    from duocode.store.documents import document_ids, get_document
+    from duocode.store.precode import case_spans
+
+    t0 = time.perf_counter()
+    known = document_ids(project)
+    if not known:
+        raise InputError("the project has no documents to scan", path=str(project.directory),
+                         expected="transcripts added with `duocode ingest`")
+    wanted = known if documents is None else list(documents)
+    problems = ProblemCollector(InputError)
+    for d in wanted:
+        if d not in known:
+            problems.add(f"unknown document '{d}'", expected="one of " + ", ".join(known[:20]))
+    if not 0.0 <= min_confidence <= 1.0:
+        problems.add(f"--min-confidence {min_confidence} is outside 0..1")
+    problems.raise_if_any()
+    lexicon = build_lexicon(project.codebook)
+    found, n_docs, n_words = detect_in_documents(lexicon, (get_document(project, d) for d in wanted),
+                                                 threshold=threshold)
+    spans = case_spans(project)
+    keep, skipped, below = [], 0, 0
+    for c in found:
+        if any(a < c.end and c.start < b for a, b, *_ in spans.get(c.document, ())):
+            skipped += 1
+        elif c.confidence < min_confidence:
+            below += 1
+        else:
+            keep.append(c)
+    keep = _with_ids(keep, {cid for lst in spans.values() for *_, cid, _s, _src in lst})
+    result = DetectResult(keep, n_docs, n_words, 0.0, skipped, below, dry_run, list(lexicon.warnings))
+    if not dry_run and keep:
+        from duocode.store.cases import Case, insert_cases
+
+        with project.transaction():
+            insert_cases(project, [Case(c.id, c.document, c.start, c.end, c.text, source="precoder",
+                                        status="candidate", confidence=c.confidence, explanation=c.explanation)
+                                   for c in keep], source_file="precode detect")
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _with_ids(candidates: list[Candidate], taken: set[str]) -> list[Candidate]:
+    from dataclasses import replace
+
+    out, counters = [], {}
+    for c in candidates:
+        n = counters.get(c.document, 0)
+        while True:
+            n += 1
+            cid = f"pc-{c.document}-{n:03d}"
+            if cid not in taken:
+                break
+        counters[c.document] = n
+        taken.add(cid)
+        out.append(replace(c, id=cid))
+    return out
+
+
+# -- review: accept / reject ----------------------------------------------------------------------------------
+@dataclass
+class ReviewResult:
+    action: str
+    changed: list[str]
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # (id, reason)
+
+    def to_dict(self) -> dict:
+        return {"action": self.action, "changed": self.changed,
+                "skipped": [{"case_id": i, "reason": r} for i, r in self.skipped]}
+
+    def tables(self) -> list:
+        verb = "accepted as cases" if self.action == "accept" else "rejected"
+        out: list = [f"{len(self.changed)} candidates {verb}" + (f": {', '.join(self.changed)}" if self.changed
+                                                                  and len(self.changed) <= 20 else "")]
+        out += [f"skipped {i}: {r}" for i, r in self.skipped]
+        return out
+
+
+def _select(project: "Project", ids: list[str] | None, all_: bool, low: float | None, high: float | None,
+            verb: str):
+    from duocode.store.cases import list_cases
+
+    pending = {c.id: c for c in list_cases(project, status="candidate", source="precoder")}
+    if not ids and not all_ and low is None and high is None:
+        raise InputError(f"say which candidates to {verb}: give case ids, --all, or a confidence bound")
+    problems = ProblemCollector(InputError)
+    chosen = []
+    if ids:
+        every = {c.id: c for c in list_cases(project, status=None)}
+        for cid in ids:
+            if cid in pending:
+                chosen.append(pending[cid])
+            elif cid in every:
+                c = every[cid]
+                what = "a human case" if c.source == "human" else f"already {c.status}"
+                problems.add(f"case {cid} is not a pending pre-coder candidate ({what})", location=f"case {cid}")
+            else:
+                problems.add(f"no candidate '{cid}'", location=f"case {cid}",
+                             expected="an id listed by `duocode cases list` with status candidate")
+        problems.raise_if_any()
+    else:
+        chosen = list(pending.values())
+    if low is not None:
+        chosen = [c for c in chosen if (c.confidence or 0.0) >= low]
+    if high is not None:
+        chosen = [c for c in chosen if (c.confidence or 0.0) <= high]
+    return chosen
+
+
+def accept(project: "Project", ids: list[str] | None = None, *, all_: bool = False,
+           min_confidence: float | None = None) -> ReviewResult:
+    """Turn pending candidates into cases (status ``case``), logged as ``accepted-from-precoder``.
+
+    Named ids that overlap an existing case are refused (nothing changes); with ``--all`` or a confidence
+    bound, such candidates are skipped and listed.
+    """
+    from duocode.store.precode import case_spans, set_case_status
+
+    chosen = _select(project, ids, all_, min_confidence, None, "accept")
+    spans = case_spans(project)
+    ok, skipped = [], []
+    problems = ProblemCollector(RefusedError)
+    accepted_spans: dict[str, list[tuple[int, int, str]]] = {}
+    for c in chosen:
+        clash = [cid for a, b, cid, status, _src in spans.get(c.document, ())
+                 if status == "case" and a < c.end and c.start < b]
+        clash += [cid for a, b, cid in accepted_spans.get(c.document, ()) if a < c.end and c.start < b]
+        if clash:
+            reason = f"overlaps case {', '.join(clash)}"
+            if ids:
+                problems.add(f"candidate {c.id} {reason}; reject it or narrow the existing case first",
+                             location=f"case {c.id}")
+            skipped.append((c.id, reason))
+            continue
+        ok.append(c)
+        accepted_spans.setdefault(c.document, []).append((c.start, c.end, c.id))
+    problems.raise_if_any()
+    if ok:
+        with project.transaction():
+            set_case_status(project, [c.id for c in ok], "case")
+            project.log_events({"action": ACCEPT_ACTION, "entity": "case", "entity_id": c.id, "old": "candidate",
+                                "new": "case", "detail": {"confidence": c.confidence, "document": c.document,
+                                                          "span": [c.start, c.end]}} for c in ok)
+    return ReviewResult("accept", [c.id for c in ok], skipped)
+
+
+def reject(project: "Project", ids: list[str] | None = None, *, all_: bool = False,
+           max_confidence: float | None = None) -> ReviewResult:
+    """Discard pending candidates (status ``rejected``; kept so that ``detect`` does not propose them again)."""
+    from duocode.store.precode import set_case_status
+
+    chosen = _select(project, ids, all_, None, max_confidence, "reject")
+    if chosen:
+        with project.transaction():
+            set_case_status(project, [c.id for c in chosen], "rejected")
+            project.log_events({"action": REJECT_ACTION, "entity": "case", "entity_id": c.id, "old": "candidate",
+                                "new": "rejected", "detail": {"confidence": c.confidence}} for c in chosen)
+    return ReviewResult("reject", [c.id for c in chosen])

@@ -1,0 +1,508 @@
+"""``precode evaluate``: the pre-coder measured against the human codes, by cross-validation.
+
+Per categorical variable, over the cases with a label (consensus, else agreed human codes; see
+:mod:`duocode.precode.labels`):
+
+* k-fold cross-validation (stratified when every class has at least k cases): in each fold the pre-coder is
+  trained exactly as ``precode suggest`` would train it on the other folds (cold start when those hold fewer
+  than :data:`~duocode.precode.model.MIN_TRAIN` labelled cases) and predicts the held-out fold;
+* accuracy, macro-F1 and Cohen's kappa of the out-of-fold suggestions against the labels, per-class precision
+  and recall, and the expected calibration error (ECE) of their confidences;
+* next to it, Cohen's kappa between the two human coders (over the cases both coded) and the cold-start
+  figures (the codebook alone, no training);
+* a learning curve: the same cross-validation with the training folds cut down to 10, 20, 40 ... cases.
+
+Case detection is measured against the human cases (source ``human``) of the documents that have any, with
+the overlap rule :data:`OVERLAP_RULE`, at the default threshold and a few others.
+
+Nothing is written to the project.
+
+References
+----------
+.. [1] Naeini, M. P., Cooper, G., & Hauskrecht, M. (2015). Obtaining well calibrated probabilities using
+       Bayesian binning. *AAAI 2015*, 2901-2907 (expected calibration error, equal-width bins).
+.. [2] Cohen, J. (1960). A coefficient of agreement for nominal scales. *Educational and Psychological
+       Measurement* 20(1), 37-46. doi:10.1177/001316446002000104
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from duocode.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.store import Project
+
+OVERLAP_RULE = ("a candidate matches a human case when both lie in the same document and their overlap covers at "
+                "least half of the shorter of the two spans; matching is one-to-one, pairing as many as possible")
+ECE_BINS = 10
+CURVE_SIZES = (10, 20, 40, 80, 160, 320)
+DETECTION_THRESHOLDS = (1.0, 1.25, 1.5, 2.0)
+
+
+# -- metrics ----------------------------------------------------------------------------------------------------
+def expected_calibration_error(confidences: list[float], correct: list[bool], bins: int = ECE_BINS) -> float | None:
+    r"""Expected calibration error with equal-width confidence bins [1]_.
+
+    .. math:: \mathrm{ECE} = \sum_{b=1}^{B} \frac{|S_b|}{n} \left| \mathrm{acc}(S_b) - \mathrm{conf}(S_b) \right|
+
+    where :math:`S_b` are the predictions whose confidence falls in bin ``b`` (``[0, 1/B), ..., [1 - 1/B, 1]``),
+    ``acc`` the share of them that are right and ``conf`` their mean confidence. 0 is perfectly calibrated.
+
+    >>> expected_calibration_error([0.9, 0.9, 0.6, 0.6], [True, True, True, False])
+    0.1
+    >>> expected_calibration_error([], []) is None
+    True
+    """
+    n = len(confidences)
+    if n == 0:
+        return None
+    total = 0.0
+    for b in range(bins):
+        idx = [i for i, c in enumerate(confidences) if min(int(c * bins), bins - 1) == b]
+        if idx:
+            acc = sum(correct[i] for i in idx) / len(idx)
+            conf = sum(confidences[i] for i in idx) / len(idx)
+            total += len(idx) / n * abs(acc - conf)
+    return round(total, 6)
+
+
+def match_spans(candidates: list[tuple[str, int, int]], humans: list[tuple[str, int, int]]
+                ) -> list[tuple[int, int]]:
+    """One-to-one matches ``(candidate index, human index)`` under :data:`OVERLAP_RULE`, as many as possible
+    (a maximum bipartite matching by augmenting paths; ties go to the earlier spans).
+
+    >>> match_spans([("D", 0, 10), ("D", 50, 60)], [("D", 5, 12), ("D", 58, 100)])
+    [(0, 0)]
+    """
+    edges: dict[int, list[int]] = {}
+    for i, (doc_c, a, b) in enumerate(candidates):
+        for j, (doc_h, c, d) in enumerate(humans):
+            overlap = min(b, d) - max(a, c)
+            if doc_c == doc_h and overlap > 0 and overlap >= 0.5 * min(b - a, d - c):
+                edges.setdefault(i, []).append(j)
+    owner: dict[int, int] = {}   # human index -> candidate index
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in edges.get(i, ()):
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in sorted(edges):
+        augment(i, set())
+    return sorted((i, j) for j, i in owner.items())
+
+
+def _scores(y: list[str], pred: list[str], classes: list[str]) -> dict[str, Any]:
+    from sklearn.metrics import cohen_kappa_score, f1_score, precision_recall_fscore_support
+
+    labels = [c for c in classes if c in set(y) | set(pred)]
+    acc = sum(a == b for a, b in zip(y, pred)) / len(y)
+    macro = f1_score(y, pred, labels=labels, average="macro", zero_division=0)
+    kappa = None if len(set(y) | set(pred)) < 2 else float(cohen_kappa_score(y, pred))
+    p, r, _f, s = precision_recall_fscore_support(y, pred, labels=labels, zero_division=0)
+    per_class = {c: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "support": int(s[i]),
+                     "predicted": sum(1 for x in pred if x == c)} for i, c in enumerate(labels)}
+    return {"accuracy": round(acc, 4), "macro_f1": round(float(macro), 4),
+            "kappa": None if kappa is None else round(kappa, 4), "per_class": per_class}
+
+
+def human_kappa(project: "Project", variable, labels) -> dict[str, Any]:
+    """Cohen's kappa between the two human coders on this variable (``value`` None with a ``reason`` when not
+    exactly two coders coded it)."""
+    records = [(case, coder, value) for case, per_var in labels.humans.items()
+               for coder, value in per_var.get(variable.id, {}).items()]
+    coders = sorted({r[1] for r in records})
+    if len(coders) != 2:
+        return {"value": None, "coders": coders, "reason": f"defined for exactly two coders ({len(coders)} coded it)"}
+    try:
+        from duocode.agreement import agreement
+    except ImportError:  # pragma: no cover - the agreement stage is part of duocode
+        agreement = None
+    if agreement is not None:
+        kw = {"categories": variable.value_ids} if variable.level == "ordinal" else {}
+        coef = agreement(records, level="nominal" if variable.level == "interval" else variable.level,
+                         **kw).coefficients["cohen_kappa"]
+        value, reason = coef.value, coef.reason
+    else:  # pragma: no cover
+        from sklearn.metrics import cohen_kappa_score
+
+        by_case: dict[str, dict[str, str]] = {}
+        for case, coder, value in records:
+            by_case.setdefault(case, {})[coder] = value
+        both = [v for v in by_case.values() if len(v) == 2]
+        value, reason = float(cohen_kappa_score([v[coders[0]] for v in both], [v[coders[1]] for v in both])), None
+    out = {"value": None if value is None else round(float(value), 4), "coders": coders}
+    if value is None:
+        out["reason"] = reason
+    return out
+
+
+# -- result ----------------------------------------------------------------------------------------------------
+@dataclass
+class VariableEvaluation:
+    variable: str
+    n: int
+    label_source: str
+    mode: str
+    folds: int
+    stratified: bool
+    accuracy: float
+    macro_f1: float
+    kappa: float | None
+    ece: float | None
+    human_kappa: dict[str, Any]
+    cold_accuracy: float
+    cold_macro_f1: float
+    cold_kappa: float | None
+    per_class: dict[str, dict[str, Any]]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class DetectionEvaluation:
+    n_human: int
+    n_candidates: int
+    n_matched: int
+    recall: float | None
+    precision: float | None
+    threshold: float
+    rule: str = OVERLAP_RULE
+    documents: list[str] = field(default_factory=list)
+    by_threshold: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class EvaluationResult:
+    folds: int
+    seed: int
+    variables: dict[str, VariableEvaluation]
+    pooled: dict[str, Any]
+    learning_curve: list[dict[str, Any]]
+    detection: DetectionEvaluation | None
+    skipped: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"folds": self.folds, "seed": self.seed,
+                "variables": {k: v.to_dict() for k, v in self.variables.items()}, "pooled": self.pooled,
+                "learning_curve": self.learning_curve,
+                "detection": None if self.detection is None else self.detection.to_dict(),
+                "skipped": self.skipped, "warnings": self.warnings}
+
+    # -- rendering --
+    def summary_rows(self) -> list[list[Any]]:
+        rows = []
+        for v in self.variables.values():
+            hk = v.human_kappa.get("value")
+            rows.append([v.variable, v.n, v.mode, v.accuracy, v.macro_f1, v.kappa, hk, v.ece, v.cold_accuracy,
+                         v.cold_macro_f1])
+        return rows
+
+    SUMMARY_HEADER = ["variable", "n", "model", "accuracy", "macro-F1", "kappa pre-coder vs labels",
+                      "kappa between humans", "ECE", "cold-start accuracy", "cold-start macro-F1"]
+
+    def tables(self) -> list:
+        from rich import box
+        from rich.table import Table
+
+        out: list = []
+        t = Table(title=f"Pre-coder vs human codes: {self.folds}-fold cross-validation (seed {self.seed})",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+        for col, width in (("variable", 17), ("n", 3), ("model", 7), ("acc", 4), ("F1", 4), ("kappa", 5),
+                           ("human", 5), ("ECE", 4), ("rules", 5)):
+            t.add_column(col, justify="left" if col in ("variable", "model") else "right", no_wrap=True,
+                         overflow="ellipsis", width=width)
+        for row in self.summary_rows():
+            name, n, mode, acc, f1, kappa, hk, ece, cacc, _cf1 = row
+            t.add_row(name, str(n), _short_mode(mode), *[_fmt2(x) for x in (acc, f1, kappa, hk, ece, cacc)])
+        t.caption = ("acc, F1: accuracy and macro-F1 out of fold; kappa: Cohen's kappa of the pre-coder vs the "
+                     "labels; human: Cohen's kappa between the two human coders; rules: accuracy of the codebook "
+                     "alone")
+        out.append(t)
+        if self.pooled:
+            out.append(f"All variables pooled: accuracy {_fmt(self.pooled.get('accuracy'))}, ECE "
+                       f"{_fmt(self.pooled.get('ece'))} over {self.pooled.get('n', 0)} out-of-fold suggestions")
+        if self.learning_curve:
+            lc = Table(title="Learning curve (mean over variables)")
+            for col in ("training cases", "accuracy", "macro-F1", "variables"):
+                lc.add_column(col, justify="right")
+            for p in self.learning_curve:
+                size = ("cold start" if p["n_train"] == 0 else
+                        f"all folds (mean {p['mean_n_train']:.0f})" if p["n_train"] == "all" else str(p["n_train"]))
+                lc.add_row(size, _fmt(p["accuracy"]), _fmt(p["macro_f1"]), str(p["n_variables"]))
+            out.append(lc)
+        if self.detection is not None:
+            d = self.detection
+            dt = Table(title=f"Case detection vs {d.n_human} human cases ({len(d.documents)} documents)")
+            for col in ("threshold", "candidates", "matched", "recall", "precision"):
+                dt.add_column(col, justify="right")
+            for row in d.by_threshold:
+                mark = " (default)" if row["threshold"] == d.threshold else ""
+                dt.add_row(f"{row['threshold']}{mark}", str(row["n_candidates"]), str(row["n_matched"]),
+                           _fmt(row["recall"]), _fmt(row["precision"]))
+            out.append(dt)
+            out.append(f"Overlap rule: {d.rule}.")
+        out += [f"skipped {k}: {v}" for k, v in self.skipped.items()]
+        out += [f"warning: {w}" for w in self.warnings]
+        return out
+
+    def write_xlsx(self, path) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        from duocode.xlsx import set_text
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Summary"
+        _rows(ws, self.SUMMARY_HEADER, self.summary_rows(), set_text)
+        pc = wb.create_sheet("Per class")
+        rows = [[v.variable, c, m["support"], m["predicted"], m["precision"], m["recall"]]
+                for v in self.variables.values() for c, m in v.per_class.items()]
+        _rows(pc, ["variable", "value", "support", "predicted", "precision", "recall"], rows, set_text)
+        lc = wb.create_sheet("Learning curve")
+        _rows(lc, ["training cases", "accuracy", "macro-F1", "variables", "mean training cases"],
+              [[p["n_train"], p["accuracy"], p["macro_f1"], p["n_variables"], p.get("mean_n_train")]
+               for p in self.learning_curve], set_text)
+        dt = wb.create_sheet("Detection")
+        if self.detection is not None:
+            d = self.detection
+            _rows(dt, ["threshold", "candidates", "matched", "human cases", "recall", "precision"],
+                  [[r["threshold"], r["n_candidates"], r["n_matched"], d.n_human, r["recall"], r["precision"]]
+                   for r in d.by_threshold], set_text)
+            set_text(dt.cell(row=len(d.by_threshold) + 3, column=1), f"Overlap rule: {d.rule}")
+        about = wb.create_sheet("About")
+        notes = [["folds", self.folds], ["seed", self.seed],
+                 ["pooled accuracy", self.pooled.get("accuracy")], ["pooled ECE", self.pooled.get("ece")],
+                 ["labels", "consensus codes, else codes on which every human coder agreed"],
+                 ["ECE", f"expected calibration error, {ECE_BINS} equal-width bins"]]
+        notes += [[f"skipped {k}", v] for k, v in self.skipped.items()]
+        notes += [["warning", w] for w in self.warnings]
+        for i, (k, v) in enumerate(notes, start=1):
+            set_text(about.cell(row=i, column=1), k)
+            set_text(about.cell(row=i, column=2), v)
+        for sheet in wb.worksheets:
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+        wb.save(path)
+
+
+def _rows(ws, header, rows, set_text) -> None:
+    for j, h in enumerate(header, start=1):
+        set_text(ws.cell(row=1, column=j), h)
+    for i, row in enumerate(rows, start=2):
+        for j, x in enumerate(row, start=1):
+            set_text(ws.cell(row=i, column=j), x)
+
+
+def _short_mode(mode: str) -> str:
+    if mode.startswith("mixed"):
+        return "mixed"
+    return {"cold start": "rules", "trained (one class)": "1 class"}.get(mode, mode)
+
+
+def _fmt2(x) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.3f}"
+    return str(x)
+
+
+# -- the stage ---------------------------------------------------------------------------------------------------
+def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: list[str] | None = None,
+             learning_curve: bool = True, detection: bool = True) -> EvaluationResult:
+    """Cross-validate the pre-coder against the human codes (and detection against human cases).
+
+    Raises
+    ------
+    InputError
+        ``folds`` below 2, unknown variables, or no variable with at least ``folds`` labelled cases (the message
+        says how many are needed and how many there are).
+    """
+    from duocode.precode.features import features_for_cases
+    from duocode.precode.labels import training_labels
+    from duocode.precode.lexicon import build_lexicon
+    from duocode.precode.model import ColdStart
+    from duocode.store.cases import list_cases
+
+    if folds < 2:
+        raise InputError(f"--folds {folds} is too small", expected="at least 2")
+    codebook = project.codebook
+    categorical = [v for v in codebook.variables if v.is_categorical]
+    if variables:
+        unknown = [v for v in variables if v not in {c.id for c in categorical}]
+        if unknown:
+            raise InputError(f"unknown or non-categorical variable(s): {', '.join(unknown)}",
+                             expected="one of " + ", ".join(c.id for c in categorical))
+        categorical = [v for v in categorical if v.id in variables]
+    labels = training_labels(project, [v.id for v in categorical])
+    counts = {v.id: len(labels.cases(v.id)) for v in categorical}
+    ready = [v for v in categorical if counts[v.id] >= folds]
+    if not ready:
+        most = max(counts.values(), default=0)
+        raise InputError(f"too few coded cases for {folds}-fold cross-validation: each fold needs at least one "
+                         f"case, so a variable needs at least {folds} cases with consensus or agreed codes; the "
+                         f"most any variable has is {most}",
+                         expected=f"at least {folds} coded cases (code more cases, or use --folds "
+                                  f"{max(2, most)} or lower)" if most >= 2 else f"at least {folds} coded cases")
+    skipped = {v.id: f"{counts[v.id]} coded cases, {folds}-fold cross-validation needs at least {folds}"
+               for v in categorical if v not in ready}
+    lexicon = build_lexicon(codebook)
+    cases = list_cases(project, status="case")
+    labelled_ids = {cid for v in ready for cid in labels.cases(v.id)}
+    feats = features_for_cases(lexicon, project, [c for c in cases if c.id in labelled_ids])
+    cold_start = ColdStart(lexicon)
+    cold = {cid: cold_start.predict(f) for cid, f in feats.items()}
+    results: dict[str, VariableEvaluation] = {}
+    pooled_conf: list[float] = []
+    pooled_ok: list[bool] = []
+    curve: dict[Any, list[tuple[float, float]]] = {}
+    full_sizes: list[float] = []
+    for var in ready:
+        y_all = {cid: v for cid, v in labels.cases(var.id).items() if cid in feats}
+        ids = sorted(y_all)
+        if len(ids) < folds:
+            skipped[var.id] = f"{len(ids)} coded cases with text, {folds}-fold cross-validation needs {folds}"
+            continue
+        splits, stratified = _folds(ids, [y_all[c] for c in ids], folds, seed)
+        out_val, out_conf, mode = _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels)
+        y = [y_all[c] for c in ids]
+        pred = [out_val[c] for c in ids]
+        conf = [out_conf[c] for c in ids]
+        ok = [a == b for a, b in zip(y, pred)]
+        pooled_conf += conf
+        pooled_ok += ok
+        sc = _scores(y, pred, var.value_ids)
+        cold_pred = [cold[c][var.id].value for c in ids]
+        cs = _scores(y, cold_pred, var.value_ids)
+        results[var.id] = VariableEvaluation(
+            var.id, len(ids), labels.source_text(var.id, ids), mode, folds, stratified, sc["accuracy"],
+            sc["macro_f1"], sc["kappa"], expected_calibration_error(conf, ok), human_kappa(project, var, labels),
+            cs["accuracy"], cs["macro_f1"], cs["kappa"], sc["per_class"])
+        if learning_curve:
+            curve.setdefault(0, []).append((cs["accuracy"], cs["macro_f1"]))
+        if learning_curve:
+            for size, point in _curve(var, ids, y_all, feats, cold, splits, seed, labels).items():
+                curve.setdefault(size, []).append(point)
+            full_sizes.append(sum(len(tr) for tr, _ in splits) / len(splits))
+            curve.setdefault("all", []).append((sc["accuracy"], sc["macro_f1"]))   # the full training folds
+    pooled = {"accuracy": round(sum(pooled_ok) / len(pooled_ok), 4) if pooled_ok else None,
+              "ece": expected_calibration_error(pooled_conf, pooled_ok), "n": len(pooled_ok)}
+    lc = []
+    if learning_curve:
+        order = sorted((k for k in curve if k != "all")) + (["all"] if "all" in curve else [])
+        for size in order:
+            pts = curve[size]
+            point = {"n_train": size, "accuracy": round(sum(a for a, _ in pts) / len(pts), 4),
+                     "macro_f1": round(sum(f for _, f in pts) / len(pts), 4), "n_variables": len(pts)}
+            if size == "all":
+                point["mean_n_train"] = round(sum(full_sizes) / len(full_sizes), 1)
+            lc.append(point)
+    det = evaluate_detection(project, lexicon) if detection else None
+    return EvaluationResult(folds, seed, results, pooled, lc, det, skipped, list(lexicon.warnings))
+
+
+def _folds(ids: list[str], y: list[str], k: int, seed: int) -> tuple[list[tuple[list[int], list[int]]], bool]:
+    from collections import Counter
+
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    stratified = min(Counter(y).values()) >= k
+    splitter = (StratifiedKFold(k, shuffle=True, random_state=seed) if stratified
+                else KFold(k, shuffle=True, random_state=seed))
+    return [(list(a), list(b)) for a, b in splitter.split(ids, y)], stratified
+
+
+def _fit_predict(var, train, test, y_all, feats, cold, seed, labels):
+    from duocode.precode.model import fit_variable, predict_trained
+
+    model = fit_variable(var, [feats[c] for c in train], [cold[c] for c in train], [y_all[c] for c in train],
+                         seed=seed, label_source=labels.source_text(var.id, train))
+    if model.mode == "cold start":
+        return [model.adjust_cold(cold[c][var.id]) for c in test], model.mode
+    return predict_trained(model, [feats[c] for c in test], [cold[c] for c in test], explain=False), model.mode
+
+
+def _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels):
+    out_val, out_conf, modes = {}, {}, []
+    for train_idx, test_idx in splits:
+        train = [ids[i] for i in train_idx]
+        test = [ids[i] for i in test_idx]
+        preds, mode = _fit_predict(var, train, test, y_all, feats, cold, seed, labels)
+        modes.append(mode)
+        for c, p in zip(test, preds):
+            out_val[c], out_conf[c] = p.value, p.confidence
+    mode = modes[0] if len(set(modes)) == 1 else "mixed: " + ", ".join(sorted(set(modes)))
+    return out_val, out_conf, mode
+
+
+def _curve(var, ids, y_all, feats, cold, splits, seed, labels) -> dict[int, tuple[float, float]]:
+    from duocode.precode.model import MIN_TRAIN
+
+    largest = min(len(tr) for tr, _ in splits)
+    sizes = [s for s in CURVE_SIZES if MIN_TRAIN <= s < largest]
+    rng = random.Random(seed)
+    out = {}
+    for size in sizes:
+        y_true, y_pred = [], []
+        for train_idx, test_idx in splits:
+            train = [ids[i] for i in train_idx]
+            if size < len(train):
+                train = sorted(rng.sample(train, size))
+            test = [ids[i] for i in test_idx]
+            preds, _ = _fit_predict(var, train, test, y_all, feats, cold, seed, labels)
+            y_true += [y_all[c] for c in test]
+            y_pred += [p.value for p in preds]
+        sc = _scores(y_true, y_pred, var.value_ids)
+        out[size] = (sc["accuracy"], sc["macro_f1"])
+    return out
+
+
+def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str] | None = None,
+                       thresholds: tuple[float, ...] = DETECTION_THRESHOLDS) -> DetectionEvaluation | None:
+    """Recall and precision of detection against the human cases (``None`` when there are none).
+
+    Only documents holding at least one human case are scanned (others may simply not have been read yet).
+    """
+    from duocode.precode.detect import DEFAULT_THRESHOLD, find_candidates
+    from duocode.precode.features import analyze_document
+    from duocode.precode.lexicon import build_lexicon
+    from duocode.store.cases import list_cases
+    from duocode.store.documents import get_document
+
+    humans = [c for c in list_cases(project, status="case", source="human")
+              if documents is None or c.document in documents]
+    if not humans:
+        return None
+    lexicon = lexicon or build_lexicon(project.codebook)
+    docs = sorted({c.document for c in humans})
+    analyses = [analyze_document(lexicon, get_document(project, d)) for d in docs]
+    human_spans = [(c.document, c.start, c.end) for c in humans]
+    rows = []
+    for thr in sorted(set(thresholds) | {DEFAULT_THRESHOLD}):
+        cands = [c for a in analyses for c in find_candidates(lexicon, a, threshold=thr)]
+        matched = match_spans([(c.document, c.start, c.end) for c in cands], human_spans)
+        rows.append({"threshold": thr, "n_candidates": len(cands), "n_matched": len(matched),
+                     "recall": round(len(matched) / len(humans), 4),
+                     "precision": round(len(matched) / len(cands), 4) if cands else None})
+    default = next(r for r in rows if r["threshold"] == DEFAULT_THRESHOLD)
+    return DetectionEvaluation(len(humans), default["n_candidates"], default["n_matched"], default["recall"],
+                               default["precision"], DEFAULT_THRESHOLD, documents=docs, by_threshold=rows)

@@ -1,0 +1,317 @@
+"""Document analysis and per-case features, shared by detection, suggestion, evaluation and active learning.
+
+A document is processed once: its speaker turns become :class:`Segment` objects (the ``Name:`` label left out),
+each tokenised, sentence-split and matched against the lexicon. Interviewer turns are kept as context (a
+question about personalization raises the score of the answer) but never hold candidates.
+
+A case's features (:class:`CaseFeatures`) are read off the analysed document: the hits inside the case span,
+the hits in all the informant's turns of the document (evidence "from the whole interview", which some
+variables such as privacy sensitivity ask for; computed once per document and shared by its cases), the
+content stems of the span, valence and personalization cues, and the prototype similarity to every value.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from duocode.precode.lexicon import RULE_LABELS, Lexicon, is_content
+from duocode.precode.pipeline import Hit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.store.cases import Case
+    from duocode.store.documents import Document
+
+INTERVIEWER = re.compile(r"^\s*(interviewer|interviewerin|int|iv|i|q|moderator|researcher|facilitator|host|"
+                         r"r)\s*\d*\s*$", re.IGNORECASE)
+HYPOTHETICAL_WEIGHT = 0.3
+
+
+@dataclass
+class Segment:
+    """One speaker turn (or the whole text of a document without turns), label excluded."""
+
+    speaker: str | None
+    start: int
+    end: int
+    interviewer: bool
+    sents: list[tuple[int, int]] = field(default_factory=list)    # absolute character spans
+    hits: list[Hit] = field(default_factory=list)                  # absolute offsets; ``sent`` is local
+    stems: list[tuple[int, str, str]] = field(default_factory=list)  # (absolute start, stem, word) of content words
+    n_words: int = 0
+
+
+@dataclass
+class DocAnalysis:
+    document: str
+    text: str
+    segments: list[Segment]
+
+    @property
+    def n_words(self) -> int:
+        return sum(s.n_words for s in self.segments)
+
+
+def _label_end(text: str, start: int, end: int, speaker: str | None) -> int:
+    """Where a turn's content starts: after a leading ``Speaker:`` label and spaces, if there is one."""
+    i = start
+    while i < end and text[i].isspace():
+        i += 1
+    if speaker:
+        chunk = text[i:min(end, i + len(speaker) + 40)]
+        m = re.match(re.escape(speaker) + r"\s*(\[[^\]]*\]\s*)?[:：]", chunk)
+        if m:
+            i += m.end()
+    while i < end and text[i].isspace():
+        i += 1
+    return i
+
+
+def interviewer_speakers(turns) -> set[str]:
+    """Speakers taken as interviewers: names like ``Interviewer``, ``I``, ``Q``, ``Moderator``; without such a
+    name, in a two-speaker document, the speaker whose turns are mostly questions."""
+    speakers = {t.speaker for t in turns if t.speaker}
+    named = {s for s in speakers if INTERVIEWER.match(s)}
+    if named or len(speakers) != 2:
+        return named
+    return set()
+
+
+def _question_share(text: str, turns, speaker: str) -> float:
+    own = [t for t in turns if t.speaker == speaker]
+    if not own:
+        return 0.0
+    return sum(text[t.start:t.end].rstrip().endswith("?") for t in own) / len(own)
+
+
+def segments_of(document: "Document") -> list[Segment]:
+    """The document's turns as segments (interviewers marked); the whole text when it has no turns."""
+    text = document.text
+    turns = [t for t in document.turns if t.end > t.start]
+    if not turns:
+        return [Segment(None, 0, len(text), False)]
+    interviewers = interviewer_speakers(turns)
+    if not interviewers:
+        speakers = sorted({t.speaker for t in turns if t.speaker})
+        if len(speakers) == 2:
+            shares = {s: _question_share(text, turns, s) for s in speakers}
+            top = max(speakers, key=lambda s: shares[s])
+            if shares[top] >= 0.5 and shares[top] > min(shares.values()):
+                interviewers = {top}
+    out = []
+    for t in turns:
+        start = _label_end(text, t.start, t.end, t.speaker)
+        end = t.end
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append(Segment(t.speaker, start, end, t.speaker in interviewers))
+    return out
+
+
+def _informant_name(segment: Segment) -> str | None:
+    if segment.interviewer or not segment.speaker:
+        return None
+    first = segment.speaker.split()[0]
+    return first if first[:1].isupper() and first.isalpha() and len(first) > 1 else None
+
+
+def analyze_documents(lexicon: Lexicon, documents: Iterable["Document"]) -> Iterator[DocAnalysis]:
+    """Analyse documents one after another (each is tokenised and matched once)."""
+    for document in documents:
+        yield analyze_document(lexicon, document)
+
+
+def analyze_document(lexicon: Lexicon, document: "Document") -> DocAnalysis:
+    segments = segments_of(document)
+    text = document.text
+    pipeline, matcher = lexicon.pipeline, lexicon.matcher
+    docs = pipeline.pipe(text[s.start:s.end] for s in segments)
+    for seg, doc in zip(segments, docs):
+        off = seg.start
+        seg.n_words = sum(1 for t in doc if not t.is_punct and not t.is_space)
+        seg.sents = [(off + s.start_char, off + s.end_char) for s in doc.sents]
+        hits = [replace(h, start_char=h.start_char + off, end_char=h.end_char + off) for h in matcher(doc)]
+        name = _informant_name(seg)
+        if name is not None:
+            sent_of = _sent_index(doc)
+            for t in doc:
+                if t.text == name:
+                    hits.append(Hit("rule:own_name", t.i, t.i + 1, off + t.idx, off + t.idx + len(t),
+                                    sent_of[t.i], t.text))
+        seg.hits = hits
+        seg.stems = [(off + t.idx, t.lemma_, t.lower_) for t in doc if is_content(t)]
+    return DocAnalysis(document.id, text, segments)
+
+
+def _sent_index(doc) -> list[int]:
+    out = [0] * len(doc)
+    for i, s in enumerate(doc.sents):
+        for j in range(s.start, s.end):
+            out[j] = i
+    return out
+
+
+# -- per-case features -------------------------------------------------------------------------------------------
+Key = tuple[str, str]   # (variable, value)
+
+
+@dataclass
+class CaseFeatures:
+    """What the models see of one case."""
+
+    case_id: str
+    document: str
+    stems: list[str]
+    scores: dict[Key, float]          # keyword and rule evidence in the span (not negated, not hypothetical)
+    negated: dict[Key, float]         # negated evidence ("they never recommended")
+    hypothetical: dict[Key, float]    # hypothetical evidence ("it would be nice if they knew my name")
+    doc_scores: dict[Key, float]      # evidence in all the informant's turns of the document (shared object)
+    proto: dict[Key, float]           # prototype similarity (only the positive ones)
+    evidence: dict[Key, list[str]]    # the words and rules behind ``scores`` (for explanations)
+    doc_evidence: dict[Key, list[str]]
+    n_words: int = 0
+    positive: float = 0.0             # valence cues (a negated one counts for the other side)
+    negative: float = 0.0
+    valence_evidence: list[str] = field(default_factory=list)
+    practice: float = 0.0             # the detector's practice and reaction cues in the span
+    reaction: float = 0.0
+    words: dict[str, str] = field(default_factory=dict)   # stem -> a word of the span it came from
+
+    @property
+    def valence(self) -> float:
+        return self.positive - self.negative
+
+
+def value_evidence(lexicon: Lexicon, hits: Iterable[Hit]) -> tuple[dict, dict, dict, dict]:
+    """Sum cue weights per (variable, value) over ``hits``: plain, negated, hypothetical, and the phrases.
+
+    Where two hits for the same value overlap ("knew my name" inside "knew my name straight away"), only the
+    longer one counts.
+    """
+    plain: dict[Key, float] = {}
+    neg: dict[Key, float] = {}
+    hyp: dict[Key, float] = {}
+    phrases: dict[Key, list[str]] = {}
+    kept: dict[Key, list[tuple[int, int]]] = {}
+    for hit in sorted(hits, key=lambda h: (-(h.end_char - h.start_char), h.start_char)):
+        for cue in lexicon.cues.get(hit.key, ()):
+            if cue.variable is None:
+                continue
+            k = (cue.variable, cue.value)
+            spans = kept.setdefault(k, [])
+            if any(a <= hit.start_char and hit.end_char <= b for a, b in spans):
+                continue
+            spans.append((hit.start_char, hit.end_char))
+            if cue.family == "rule":
+                label = f"rule: {RULE_LABELS.get(cue.phrase, cue.phrase)}"
+            elif cue.family == "theme":
+                label = f"'{hit.text.lower()}' ({cue.phrase} wording)"
+            else:
+                label = f"'{hit.text.lower()}'"
+            if hit.negated:
+                neg[k] = neg.get(k, 0.0) + cue.weight
+                phrases.setdefault(k, []).append(f"{label} (negated)")
+            elif hit.hypothetical:
+                hyp[k] = hyp.get(k, 0.0) + cue.weight
+                phrases.setdefault(k, []).append(f"{label} (hypothetical)")
+            else:
+                plain[k] = plain.get(k, 0.0) + cue.weight
+                phrases.setdefault(k, []).append(label)
+    return plain, neg, hyp, phrases
+
+
+def family_evidence(lexicon: Lexicon, hits: Iterable[Hit]) -> tuple[dict[str, float], list[str]]:
+    """Detection families (practice, reaction, positive, negative) summed over ``hits``: overlapping hits of one
+    family count once (the longest), a negated valence cue counts for the other valence, a negated practice
+    cue not at all."""
+    totals: dict[str, float] = {}
+    phrases: list[str] = []
+    kept: dict[str, list[tuple[int, int]]] = {}
+    flip = {"positive": "negative", "negative": "positive"}
+    for hit in sorted(hits, key=lambda h: (-(h.end_char - h.start_char), h.start_char)):
+        best: dict[str, float] = {}
+        for cue in lexicon.cues.get(hit.key, ()):
+            if cue.variable is None and cue.weight > best.get(cue.family, 0.0):
+                best[cue.family] = cue.weight
+        for family, weight in best.items():
+            spans = kept.setdefault(family, [])
+            if any(a < hit.end_char and hit.start_char < b for a, b in spans):
+                continue
+            spans.append((hit.start_char, hit.end_char))
+            if family in flip:
+                if hit.negated:
+                    family = flip[family]
+                phrases.append(f"'{hit.text.lower()}'" + (" (negated)" if hit.negated else "") + f" {family}")
+            elif hit.negated:
+                continue
+            if hit.hypothetical:
+                weight *= HYPOTHETICAL_WEIGHT
+            totals[family] = totals.get(family, 0.0) + weight
+    return totals, phrases
+
+
+def document_evidence(lexicon: Lexicon, analysis: DocAnalysis) -> tuple[dict, dict]:
+    """Value evidence over all informant turns of a document (shared by its cases; phrases capped at 5)."""
+    hits = [h for seg in analysis.segments if not seg.interviewer for h in seg.hits]
+    plain, _neg, _hyp, phrases = value_evidence(lexicon, hits)
+    return plain, {k: list(dict.fromkeys(v))[:5] for k, v in phrases.items()}
+
+
+def case_features(lexicon: Lexicon, analysis: DocAnalysis, case: "Case",
+                  doc_level: tuple[dict, dict] | None = None) -> CaseFeatures:
+    """Features of ``case`` from its analysed document; ``doc_level`` is :func:`document_evidence` of that
+    document (computed when not given)."""
+    inside: list[Hit] = []
+    stems: list[str] = []
+    words: dict[str, str] = {}
+    n_words = 0
+    for seg in analysis.segments:
+        if seg.interviewer or not (seg.start < case.end and case.start < seg.end):
+            continue
+        inside += [h for h in seg.hits if case.start <= h.start_char and h.end_char <= case.end]
+        for pos, s, w in seg.stems:
+            if case.start <= pos < case.end:
+                stems.append(s)
+                words.setdefault(s, w)
+        if seg.start >= case.start and seg.end <= case.end:
+            n_words += seg.n_words
+    if not n_words:
+        n_words = len(analysis.text[case.start:case.end].split())
+    plain, neg, hyp, phrases = value_evidence(lexicon, inside)
+    doc_plain, doc_phrases = doc_level if doc_level is not None else document_evidence(lexicon, analysis)
+    vector = lexicon.stem_vector(stems)
+    proto = {}
+    for var, vals in lexicon.prototypes.items():
+        for val in vals:
+            sim = lexicon.similarity(vector, var, val)
+            if sim > 0:
+                proto[(var, val)] = sim
+    families, valence_phrases = family_evidence(lexicon, inside)
+    return CaseFeatures(case.id, case.document, stems, plain, neg, hyp, doc_plain, proto, phrases, doc_phrases,
+                        n_words, families.get("positive", 0.0), families.get("negative", 0.0), valence_phrases,
+                        families.get("practice", 0.0), families.get("reaction", 0.0), words)
+
+
+def features_for_cases(lexicon: Lexicon, project, cases: list["Case"]) -> dict[str, CaseFeatures]:
+    """Features of every case, each document analysed once (documents in id order, for determinism)."""
+    from duocode.store.documents import get_document
+
+    by_doc: dict[str, list["Case"]] = {}
+    for c in cases:
+        by_doc.setdefault(c.document, []).append(c)
+    out: dict[str, CaseFeatures] = {}
+    for doc_id in sorted(by_doc):
+        document = get_document(project, doc_id)
+        if document is None:
+            continue
+        analysis = analyze_document(lexicon, document)
+        doc_level = document_evidence(lexicon, analysis)
+        for c in by_doc[doc_id]:
+            out[c.id] = case_features(lexicon, analysis, c, doc_level)
+    return out
+
+
+def log1p(x: float) -> float:
+    return math.log1p(max(0.0, x))

@@ -1,0 +1,462 @@
+"""The pre-coder's models: cold-start rules from the codebook, and a trained, calibrated classifier per variable.
+
+Cold start (no human codes yet)
+    For each value ``v`` of a variable, a score
+
+        s(v) = k(v) + 0.3 h(v) + A sim(v) + B log(1 + d(v))
+
+    where ``k`` is the weight of the value's keywords, token rules and theme phrases found in the case (not
+    negated), ``h`` the hypothetical ones, ``sim`` the tf-idf cosine similarity of the case to the value's
+    prototype (label, definition, notes, examples, keywords), and ``d`` the value's keywords anywhere in the
+    informant's turns (only for variables whose definition or inclusion notes ask for evidence from the whole
+    interview). A negated keyword of one value of a two-valued variable counts for the other; the variable's
+    fallback value (``no``, ``unknown``, ``other``, ``equilibrium``) gets a small prior so that it wins when
+    nothing else is found. Confidences are ``softmax(s / T)``. Where the codebook declares an audit layout,
+    :class:`ColdStart` chains the variables: the effect is chosen among the suggested type's candidate effects
+    (leaning to those whose definition states the valence the passage has), an attribution gains where a likely
+    effect "shows up on" its dimension with a compatible valence (read from the effect definitions, see
+    :class:`~duocode.precode.lexicon.AuditStructure`), and the summary follows the sign of the codebook's
+    ``net`` score over the suggested attributions. The constants below were set on the demo corpus's dev split.
+
+Trained (once cases carry consensus or agreed codes)
+    A logistic regression per variable (L2, balanced class weights) over the rule evidence of every variable
+    and value, prototype similarities, valence, the cold-start probabilities of every variable (the rules as
+    features) and the case's word stems. It takes over from the rules only where it beats them out of fold
+    (stratified k-fold with the project's seed, on the same labelled cases); its probabilities are calibrated by
+    ``CalibratedClassifierCV`` over the same folds (Platt's sigmoid for two classes, temperature scaling for
+    more). Where the rules win, they stay, with their confidences temperature-scaled on the labelled cases.
+    Fewer than :data:`MIN_TRAIN` labelled cases: cold start as is. Each suggestion says which of these made it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from duocode.precode.features import CaseFeatures, log1p
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.codebook import Codebook, Variable
+    from duocode.precode.lexicon import Lexicon
+
+PROTO_WEIGHT = 2.0        # A
+DOC_WEIGHT = 0.6          # B
+HYPOTHETICAL = 0.3
+FALLBACK_PRIOR = 0.3
+TEMPERATURE = 0.6
+NET_WEIGHT = 1.5
+MIN_TRAIN = 10
+MAX_FOLDS = 3          # calibration folds (fewer when a class has fewer cases)
+REGULARIZATION_C = 1.0
+CLASS_WEIGHT: str | None = "balanced"
+
+
+@dataclass
+class Prediction:
+    """The model's answer for one case and variable."""
+
+    value: str
+    confidence: float
+    probabilities: dict[str, float]
+    explanation: str
+    mode: str          # "cold start" | "trained" | "trained (one class)"
+
+
+# -- cold start ------------------------------------------------------------------------------------------------
+DOC_SCOPE = re.compile(r"\b(whole|entire|rest of the|anywhere in (the|their)) interview", re.IGNORECASE)
+CASE_VARIABLE = "is_case"
+LINK_WEIGHT = 1.0
+VALENCE_WEIGHT = 0.75
+
+
+def cold_scores(lexicon: "Lexicon", var: "Variable", f: CaseFeatures, *, doc_scope: bool = False
+                ) -> dict[str, float]:
+    """The base cold-start score of every value of ``var`` for one case (see the module docstring)."""
+    vals = var.value_ids
+    s = {}
+    for v in vals:
+        k = (var.id, v)
+        s[v] = (f.scores.get(k, 0.0) + HYPOTHETICAL * f.hypothetical.get(k, 0.0)
+                + PROTO_WEIGHT * f.proto.get(k, 0.0))
+        if doc_scope:
+            s[v] += DOC_WEIGHT * log1p(f.doc_scores.get(k, 0.0))
+    if len(vals) == 2:
+        a, b = vals
+        s[a] += f.negated.get((var.id, b), 0.0)
+        s[b] += f.negated.get((var.id, a), 0.0)
+    fb = lexicon.fallback.get(var.id)
+    if fb is not None:
+        s[fb] += FALLBACK_PRIOR
+    return s
+
+
+def softmax(scores: dict[str, float], temperature: float = TEMPERATURE) -> dict[str, float]:
+    top = max(scores.values())
+    ex = {v: math.exp((x - top) / temperature) for v, x in scores.items()}
+    z = sum(ex.values())
+    return {v: x / z for v, x in ex.items()}
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+class ColdStart:
+    """Cold-start suggestions for every categorical variable of one case, in dependency order.
+
+    Independent variables first; then, where the codebook's audit layout declares them, the effect (among
+    the suggested type's candidates, leaning to effects whose valence matches the case's), the attribution
+    rows (an attribution gains where a likely effect shows up on its dimension with a compatible valence),
+    and the summary (the sign of the net attribution score).
+    """
+
+    def __init__(self, lexicon: "Lexicon"):
+        self.lexicon = lexicon
+        self.codebook = lexicon.codebook
+        self.structure = lexicon.structure
+        self.variables = [v for v in self.codebook.variables if v.is_categorical]
+        self.doc_scope = {v.id for v in self.variables if DOC_SCOPE.search(f"{v.definition} {v.include}")}
+        st = self.structure
+        late = [st.effect_variable, *st.attributions, st.summary_variable]
+        self.order = ([v for v in self.variables if v.id not in late]
+                      + [self.codebook.variables_by_id[i] for i in late if i in self.codebook.variables_by_id])
+
+    def predict(self, f: CaseFeatures, variables: set[str] | None = None) -> dict[str, Prediction]:
+        out: dict[str, Prediction] = {}
+        codes: dict[str, str] = {}
+        probs_of: dict[str, dict[str, float]] = {}
+        for var in self.order:
+            scores = cold_scores(self.lexicon, var, f, doc_scope=var.id in self.doc_scope)
+            notes: list[str] = []
+            if var.id == CASE_VARIABLE and "yes" in var.value_ids:
+                scores["yes"] += min(2.0, f.practice) + 0.5 * min(1.0, f.reaction)
+                if f.practice:
+                    notes.append(f"personalization cues in the passage (score {f.practice:.1f})")
+            elif var.id == self.structure.effect_variable:
+                scores, notes = self._effect(var, scores, codes, f)
+            elif var.id in self.structure.attributions:
+                scores, notes = self._attribution(var, scores, probs_of.get(self.structure.effect_variable), f)
+            elif var.id == self.structure.summary_variable:
+                scores, notes = self._summary(var, scores, codes, f)
+            probs = softmax(scores)
+            value = max(probs, key=lambda v: (probs[v], -var.value_ids.index(v)))
+            probs_of[var.id] = probs
+            codes[var.id] = value
+            if variables is None or var.id in variables:
+                out[var.id] = Prediction(value, probs[value], probs,
+                                         _cold_explanation(self.lexicon, var, f, value, probs, notes,
+                                                           var.id in self.doc_scope),
+                                         "cold start")
+        return out
+
+    def _effect(self, var, scores, codes, f):
+        notes = []
+        st = self.structure
+        t = codes.get(st.type_variable or "")
+        if t is not None:
+            allowed = [v.id for v in var.values if t in v.types or not v.types]
+            if allowed and len(allowed) < len(var.values):
+                scores = {v: x for v, x in scores.items() if v in allowed}
+                notes.append(f"rule: candidate effects of type {t}")
+        lean = max(-1.0, min(1.0, f.valence / 2.0))
+        if lean:
+            for v in scores:
+                val = st.effect_valence.get(v, set())
+                if val == {"positive"}:
+                    scores[v] += VALENCE_WEIGHT * lean
+                elif val == {"negative"}:
+                    scores[v] -= VALENCE_WEIGHT * lean
+            notes.append(f"the passage reads {'positive' if lean > 0 else 'negative'}")
+        return scores, notes
+
+    def _attribution(self, var, scores, effect_probs, f):
+        dim, valence = self.structure.attributions[var.id]
+        notes = []
+        if effect_probs and "yes" in scores:
+            p_val = _sigmoid(f.valence) if valence == "positive" else 1.0 - _sigmoid(f.valence)
+            link, best = 0.0, None
+            for e, p in effect_probs.items():
+                if dim not in self.structure.effect_dims.get(e, ()):
+                    continue
+                ev = self.structure.effect_valence.get(e, set())
+                compat = 1.0 if ev == {valence} else 0.0 if ev and valence not in ev else p_val
+                link += p * compat
+                if best is None or p * compat > best[1]:
+                    best = (e, p * compat)
+            scores["yes"] += LINK_WEIGHT * link
+            if best and best[1] > 0.2:
+                notes.append(f"rule: effect {best[0]} shows up on {dim}, {valence} here")
+        return scores, notes
+
+    def _summary(self, var, scores, codes, f):
+        scores, notes = derived_adjustments(self.codebook, var, scores, codes)
+        if len(var.values) >= 2 and f.valence:
+            lo, hi = var.value_ids[0], var.value_ids[-1]
+            scores[hi if f.valence > 0 else lo] += 0.25 * min(2.0, abs(f.valence))
+        return scores, notes
+
+
+def derived_adjustments(codebook: "Codebook", var: "Variable", scores: dict[str, float],
+                        codes: dict[str, str]) -> tuple[dict[str, float], list[str]]:
+    """The summary leans to the sign of the net attribution score of the suggested attributions."""
+    notes: list[str] = []
+    scores = dict(scores)
+    if len(var.values) == 3 and "net" in codebook.scores:
+        net = _score(codebook.scores["net"], codes, codebook)
+        if net is not None:
+            lo, mid, hi = var.value_ids
+            pick = lo if net < 0 else hi if net > 0 else mid
+            scores[pick] = scores.get(pick, 0.0) + NET_WEIGHT
+            notes.append(f"rule: net attribution score {net:+d} from the suggested attributions")
+    return scores, notes
+
+
+def _score(spec: dict, codes: dict[str, str], codebook: "Codebook") -> int | None:
+    from duocode.codebook.conditions import matches
+
+    items = [*spec.get("plus", []), *spec.get("minus", [])]
+    if not any((i in codes) if isinstance(i, str) else True for i in items):
+        return None
+    total = 0
+    for sign, side in ((1, "plus"), (-1, "minus")):
+        for item in spec.get(side, []):
+            if isinstance(item, str):
+                total += sign * (codes.get(item) == "yes")
+            else:
+                total += sign * matches(item, codes, codebook)
+    return total
+
+
+def _cold_explanation(lexicon, var, f, value, probs, notes, doc_scope: bool) -> str:
+    k = (var.id, value)
+    parts = []
+    words = f.evidence.get(k, [])
+    if words:
+        parts.append("keywords/rules " + ", ".join(list(dict.fromkeys(words))[:6]))
+    sim = f.proto.get(k, 0.0)
+    if sim > 0.05:
+        parts.append(f"similarity to the value's definition and examples {sim:.2f}")
+    doc = f.doc_evidence.get(k, []) if doc_scope else []
+    if doc:
+        parts.append("elsewhere in the interview " + ", ".join(list(dict.fromkeys(doc))[:4]))
+    parts += notes
+    if f.valence_evidence and any("reads" in n or ", positive here" in n or ", negative here" in n for n in notes):
+        parts.append("valence " + ", ".join(f.valence_evidence[:4]))
+    if not words and not doc and value == lexicon.fallback.get(var.id):
+        parts.append(f"no evidence for another value, so the default '{value}'")
+    runner = sorted((p, v) for v, p in probs.items() if v != value)
+    if runner:
+        parts.append(f"next: {runner[-1][1]} {runner[-1][0]:.2f}")
+    return "cold start: " + "; ".join(parts)
+
+
+# -- trained ---------------------------------------------------------------------------------------------------
+def feature_dict(f: CaseFeatures, cold: dict[str, Prediction] | None = None) -> dict[str, float]:
+    """Sparse features of one case: rule evidence for every variable and value, prototype similarities,
+    valence, the cold-start probabilities of every variable, and the case's word stems."""
+    x: dict[str, float] = {"positive wording": f.positive, "negative wording": f.negative,
+                           "personalization cues": f.practice}
+    for k, w in f.scores.items():
+        x[f"keywords for {k[0]}={k[1]}"] = w
+    for k, w in f.negated.items():
+        x[f"negated keywords for {k[0]}={k[1]}"] = w
+    for k, w in f.doc_scores.items():
+        x[f"{k[0]}={k[1]} keywords in the interview"] = log1p(w)
+    for k, w in f.proto.items():
+        if w > 0:
+            x[f"like the {k[0]}={k[1]} definition and examples"] = 4.0 * w
+    for var_id, pred in (cold or {}).items():
+        for v, p in pred.probabilities.items():
+            x[f"rules say {var_id}={v}"] = p
+    for s in set(f.stems):
+        x[f"word '{s}'"] = 0.5
+    return x
+
+
+@dataclass
+class VariableModel:
+    """A fitted model for one variable (or the reason it stayed in cold start)."""
+
+    variable: str
+    mode: str                       # "trained", "trained (one class)", "cold start"
+    n_train: int = 0
+    classes: list[str] = field(default_factory=list)
+    reason: str = ""
+    calibration: str = ""
+    dropped: list[str] = field(default_factory=list)
+    label_source: str = ""
+    _vectorizer: Any = None
+    _calibrated: Any = None
+    _explainer: Any = None
+    _data: Any = None        # (X, y): the explainer is fitted on first use
+    _cold_calibrator: Any = None
+
+    def describe(self) -> str:
+        if self.mode == "cold start":
+            return f"cold start ({self.reason})" if self.reason else "cold start"
+        if self.mode != "trained":
+            return f"{self.mode}: all {self.n_train} labelled cases are '{self.classes[0]}'"
+        text = f"trained on {self.label_source or self.n_train} labelled cases, {self.calibration}"
+        if self.dropped:
+            text += f"; too rare to learn: {', '.join(self.dropped)}"
+        return text
+
+
+    def adjust_cold(self, pred: Prediction) -> Prediction:
+        """A cold-start prediction with its confidence recalibrated on the labelled cases (when there were
+        enough to keep the rules over the classifier); unchanged otherwise."""
+        if self._cold_calibrator is None:
+            return pred
+        probs, how = self._cold_calibrator(pred.probabilities)
+        value = max(probs, key=lambda v: (probs[v], v == pred.value))
+        return Prediction(value, probs[value], probs,
+                          pred.explanation.replace("cold start:", f"cold start ({how}):", 1), pred.mode)
+
+
+def _cold_calibrator(values: list[str], cold_probs: list[dict[str, float]], labels: list[str]):
+    """Temperature scaling of the rules' log-probabilities, fitted on labelled cases by maximum likelihood.
+
+    One parameter: it changes how sure the rules are, never which value they pick, so a variable kept in cold
+    start suggests exactly what the rules did (and what the comparison with the classifier measured).
+    Returns ``f(probs) -> (probs, description)``.
+    """
+    n = len(labels)
+    eps = 1e-6
+
+    def scaled(probs, t):
+        logits = {v: math.log(probs.get(v, 0.0) + eps) / t for v in values}
+        top = max(logits.values())
+        ex = {v: math.exp(x - top) for v, x in logits.items()}
+        z = sum(ex.values())
+        return {v: x / z for v, x in ex.items()}
+
+    def nll(t):
+        return -sum(math.log(scaled(p, t).get(y, 0.0) + eps) for p, y in zip(cold_probs, labels))
+
+    best = min((0.2 * 1.08 ** k for k in range(60)), key=nll)
+
+    def temperature(probs):
+        return scaled(probs, best), f"rules temperature-calibrated on {n} labelled cases, T={best:.2f}"
+    return temperature
+
+
+def _readable(name: str, f: CaseFeatures) -> str:
+    """A word feature shown as the word in the passage rather than its stem."""
+    if name.startswith("word '") and name.endswith("'"):
+        return f"word '{f.words.get(name[6:-1], name[6:-1])}'"
+    return name
+
+
+def calibration_method(n_classes: int) -> str:
+    """Platt's sigmoid for two classes; for more, temperature scaling (one parameter for all classes, so it
+    needs little data) where scikit-learn has it (1.8 and later), else sigmoid."""
+    if n_classes <= 2:
+        return "sigmoid"
+    import sklearn
+
+    major, minor = (int(x) for x in sklearn.__version__.split(".")[:2])
+    return "temperature" if (major, minor) >= (1, 8) else "sigmoid"
+
+
+def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str, Prediction]], labels: list[str],
+                 *, seed: int = 0, label_source: str = "", min_train: int = MIN_TRAIN) -> VariableModel:
+    """Fit the calibrated classifier of one variable, or return a cold-start model saying why not."""
+    n = len(labels)
+    if n < min_train:
+        return VariableModel(var.id, "cold start", n, reason=f"{n} labelled cases, training needs {min_train}")
+    from collections import Counter
+
+    counts = Counter(labels)
+    if len(counts) == 1:
+        return VariableModel(var.id, "trained (one class)", n, [labels[0]], label_source=label_source)
+    dropped = sorted(c for c, k in counts.items() if k < 2)
+    keep = [i for i, y in enumerate(labels) if y not in dropped]
+    feats = [feats[i] for i in keep]
+    cold = [cold[i] for i in keep]
+    labels = [labels[i] for i in keep]
+    counts = Counter(labels)
+    if len(counts) == 1:
+        return VariableModel(var.id, "trained (one class)", len(labels), [labels[0]], dropped=dropped,
+                             label_source=label_source)
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    vec = DictVectorizer(sparse=True, sort=True)
+    X = _int32(vec.fit_transform([feature_dict(f, c) for f, c in zip(feats, cold)]))
+    folds = max(2, min(MAX_FOLDS, min(counts.values())))
+    cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    # The classifier takes over only where it beats the codebook rules on the same labels, out of fold.
+    oof = cross_val_predict(_classifier(len(counts)), X, labels, cv=cv)
+    trained_acc = sum(a == b for a, b in zip(oof, labels)) / len(labels)
+    cold_acc = sum(c[var.id].value == y for c, y in zip(cold, labels) if var.id in c) / len(labels)
+    if cold_acc >= trained_acc:
+        return VariableModel(var.id, "cold start", len(labels), label_source=label_source,
+                             reason=f"kept: on {label_source or len(labels)} labelled cases the codebook rules "
+                                    f"scored {cold_acc:.2f}, the classifier {trained_acc:.2f} "
+                                    f"({folds}-fold cross-validation)",
+                             _cold_calibrator=_cold_calibrator(var.value_ids, [c[var.id].probabilities
+                                                                               for c in cold], labels))
+    method = calibration_method(len(counts))
+    cal = CalibratedClassifierCV(_classifier(len(counts)), method=method, cv=cv)
+    cal.fit(X, labels)
+    return VariableModel(var.id, "trained", len(labels), [str(c) for c in cal.classes_],
+                         calibration=f"{method} calibration over {folds}-fold cross-validation", dropped=dropped,
+                         label_source=label_source, _vectorizer=vec, _calibrated=cal, _data=(X, labels))
+
+
+def _classifier(n_classes: int):
+    """L2-regularised logistic regression; liblinear for two classes, newton-cg for more (fast on few cases)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=REGULARIZATION_C, class_weight=CLASS_WEIGHT, max_iter=2000,
+                              solver="liblinear" if n_classes == 2 else "newton-cg")
+
+
+def _int32(X):
+    # liblinear accepts only 32-bit sparse indices; DictVectorizer may produce 64-bit ones.
+    X.indices = X.indices.astype("int32", copy=False)
+    X.indptr = X.indptr.astype("int32", copy=False)
+    return X
+
+
+def _explainer(model: VariableModel):
+    """The uncalibrated logistic regression on all training cases, whose weights explain a prediction."""
+    if model._explainer is None:
+        X, y = model._data
+        model._explainer = _classifier(len(set(y))).fit(X, y)
+    return model._explainer
+
+
+def predict_trained(model: VariableModel, feats: list[CaseFeatures], cold: list[dict[str, Prediction]], *,
+                    explain: bool = True) -> list[Prediction]:
+    """Predictions of a trained model (also the one-class kind) for several cases; ``explain=False`` skips the
+    explanations (evaluation does not need them)."""
+    if model.mode == "trained (one class)":
+        value = model.classes[0]
+        conf = (model.n_train + 1) / (model.n_train + 2)   # Laplace's rule of succession
+        return [Prediction(value, conf, {value: conf}, f"{model.describe()}", model.mode) for _ in feats]
+    X = _int32(model._vectorizer.transform([feature_dict(f, c) for f, c in zip(feats, cold)]))
+    proba = model._calibrated.predict_proba(X)
+    classes = model.classes
+    out = []
+    if not explain:
+        for row in range(X.shape[0]):
+            probs = {c: float(p) for c, p in zip(classes, proba[row])}
+            value = max(classes, key=lambda c: (probs[c], -classes.index(c)))
+            out.append(Prediction(value, probs[value], probs, "", "trained"))
+        return out
+    names = model._vectorizer.get_feature_names_out()
+    coef = _explainer(model).coef_
+    for row in range(X.shape[0]):
+        probs = {c: float(p) for c, p in zip(classes, proba[row])}
+        value = max(classes, key=lambda c: (probs[c], -classes.index(c)))
+        ci = classes.index(value)
+        w = coef[0] * (1 if ci == 1 else -1) if coef.shape[0] == 1 else coef[ci]
+        xrow = X.getrow(row)
+        contrib = sorted(((float(w[j] * v), names[j]) for j, v in zip(xrow.indices, xrow.data)), reverse=True)
+        top = [f"{_readable(name, feats[row])} ({c:+.2f})" for c, name in contrib[:4] if c > 0]
+        text = f"{model.describe()}; drivers: " + (", ".join(top) if top else "none strong, the class prior")
+        out.append(Prediction(value, probs[value], probs, text, "trained"))
+    return out

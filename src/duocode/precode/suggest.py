@@ -1,0 +1,288 @@
+"""``precode suggest``: a suggested value, confidence and explanation per case and categorical variable.
+
+Suggestions are stored as codes of the reserved coder ``precoder``. They never count as a human coder, coder
+workbooks leave them out unless ``--with-suggestions`` is asked for, and the project setting
+``hide_suggestions`` (on by default) records that coders should not see them. Copying suggestions into a human
+coder's codes happens only on request (:func:`adopt`) and is logged as ``accepted-from-precoder``.
+
+Everything is computed before anything is written; the write is one transaction, so an interrupted run leaves
+the previous suggestions as they were.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from duocode.errors import InputError, ProblemCollector, RefusedError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.precode.features import CaseFeatures
+    from duocode.precode.labels import Labels
+    from duocode.precode.lexicon import Lexicon
+    from duocode.precode.model import VariableModel
+    from duocode.store import Project
+
+PRECODER = "precoder"
+ADOPT_ACTION = "accepted-from-precoder"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    case_id: str
+    variable: str
+    value: str
+    confidence: float
+    explanation: str
+    mode: str
+
+    def to_dict(self) -> dict:
+        return {"case_id": self.case_id, "variable": self.variable, "value": self.value,
+                "confidence": self.confidence, "explanation": self.explanation}
+
+
+@dataclass
+class SuggestResult:
+    suggestions: list[Suggestion]
+    models: dict[str, str]                 # variable -> how it was suggested
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    seed: int = 0
+    n_cases: int = 0
+    seconds: float = 0.0
+    hidden_from_coders: bool = True
+
+    def to_dict(self) -> dict:
+        """The contract's JSON (``suggestions``), plus how each variable was suggested and any warnings."""
+        return {"suggestions": [s.to_dict() for s in self.suggestions], "models": self.models,
+                "warnings": self.warnings, "seed": self.seed}
+
+    def tables(self) -> list:
+        from rich.table import Table
+
+        t = Table(title=f"Pre-coder suggestions for {self.n_cases} cases (coder 'precoder', seed {self.seed})")
+        for col in ("variable", "how", "suggested", "mean confidence"):
+            t.add_column(col, overflow="fold")
+        per_var: dict[str, list[Suggestion]] = {}
+        for s in self.suggestions:
+            per_var.setdefault(s.variable, []).append(s)
+        for var, how in self.models.items():
+            rows = per_var.get(var, [])
+            mean = sum(s.confidence for s in rows) / len(rows) if rows else None
+            t.add_row(var, how, str(len(rows)), "—" if mean is None else f"{mean:.2f}")
+        out: list = [t]
+        if self.counts:
+            out.append("stored: " + ", ".join(f"{k} {v}" for k, v in self.counts.items()))
+        out += [f"warning: {w}" for w in self.warnings]
+        note = ("Coders do not see these (project setting hide_suggestions is on)" if self.hidden_from_coders
+                else "The project shows suggestions to coders (hide_suggestions is off)")
+        out.append(f"{note}; values per case: `duocode precode suggest --format json`.")
+        return out
+
+
+def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], labels: "Labels", *, seed: int = 0,
+                        variables: list[str] | None = None, min_train: int | None = None
+                        ) -> tuple[list[Suggestion], dict[str, "VariableModel"]]:
+    """Suggestions for the cases in ``feats`` (pure: reads and writes no project).
+
+    Each categorical variable (or those in ``variables``) is trained on ``labels`` when it has enough of them,
+    else cold-started from the codebook; variables that cannot be cold-started and have too few labels are
+    skipped. A variable whose codebook ``applies_to`` condition does not hold for a case's other suggestions
+    gets no suggestion there.
+    """
+    from duocode.codebook.conditions import matches
+    from duocode.precode import model as m
+
+    codebook = lexicon.codebook
+    ids = sorted(feats)
+    cold_start = m.ColdStart(lexicon)
+    cold = {cid: cold_start.predict(feats[cid]) for cid in ids}
+    chosen = [v for v in cold_start.variables if variables is None or v.id in variables]
+    preds: dict[str, dict[str, m.Prediction]] = {cid: {} for cid in ids}
+    models: dict[str, m.VariableModel] = {}
+    for var in chosen:
+        y = labels.cases(var.id)
+        train = [cid for cid in sorted(y) if cid in feats]
+        kw = {"min_train": min_train} if min_train is not None else {}
+        model = m.fit_variable(var, [feats[c] for c in train], [cold[c] for c in train], [y[c] for c in train],
+                               seed=seed, label_source=labels.source_text(var.id, train), **kw)
+        models[var.id] = model
+        if model.mode == "cold start":
+            if var.id not in lexicon.cold_variables:
+                model.mode = "skipped"
+                continue
+            for cid in ids:
+                preds[cid][var.id] = model.adjust_cold(cold[cid][var.id])
+        else:
+            for cid, p in zip(ids, m.predict_trained(model, [feats[c] for c in ids], [cold[c] for c in ids])):
+                preds[cid][var.id] = p
+    out: list[Suggestion] = []
+    for cid in ids:
+        codes = {v: p.value for v, p in preds[cid].items()}
+        for var in chosen:
+            p = preds[cid].get(var.id)
+            if p is None:
+                continue
+            if var.applies_to and not matches(var.applies_to, codes, codebook):
+                continue
+            out.append(Suggestion(cid, var.id, p.value, round(p.confidence, 3), p.explanation, p.mode))
+    return out, models
+
+
+def _describe(model: "VariableModel") -> str:
+    if model.mode == "skipped":
+        return "skipped: no keywords or examples to cold-start from, and " + (model.reason or "too few codes")
+    return model.describe()
+
+
+def suggest(project: "Project", *, seed: int = 0, variables: list[str] | None = None,
+            include_candidates: bool = False, dry_run: bool = False) -> SuggestResult:
+    """Suggest codes for every case and store them as coder ``precoder`` (one transaction).
+
+    Parameters
+    ----------
+    seed : int
+        Seeds the cross-validation folds of calibration; the same project and seed give the same suggestions.
+    variables : list of str, optional
+        Categorical variable ids to suggest (default: all).
+    include_candidates : bool
+        Also suggest for pre-coder candidates that have not been accepted yet.
+    dry_run : bool
+        Compute and report, store nothing.
+
+    Raises
+    ------
+    InputError
+        The project has no cases, or a variable id is unknown or not categorical.
+    """
+    from duocode.precode.features import features_for_cases
+    from duocode.precode.labels import training_labels
+    from duocode.precode.lexicon import build_lexicon
+    from duocode.store.cases import list_cases
+    from duocode.store.codes import CodeRow, set_codes
+    from duocode.store.precode import suggestion_rows
+
+    t0 = time.perf_counter()
+    codebook = project.codebook
+    categorical = [v.id for v in codebook.variables if v.is_categorical]
+    problems = ProblemCollector(InputError)
+    for v in variables or []:
+        if v not in codebook.variables_by_id:
+            problems.add(f"unknown variable '{v}'", expected="one of " + ", ".join(categorical))
+        elif v not in categorical:
+            problems.add(f"variable '{v}' is {codebook.variable(v).level}; the pre-coder suggests categorical "
+                         "variables only", expected="one of " + ", ".join(categorical))
+    problems.raise_if_any()
+    cases = list_cases(project, status="case")
+    if include_candidates:
+        cases += list_cases(project, status="candidate")
+    if not cases:
+        raise InputError("the project has no cases to suggest codes for", path=str(project.directory),
+                         expected="cases from `duocode cases import`, or candidates accepted with "
+                                  "`duocode precode accept`")
+    lexicon = build_lexicon(codebook)
+    feats = features_for_cases(lexicon, project, cases)
+    labels = training_labels(project, categorical)
+    suggestions, models = compute_suggestions(lexicon, feats, labels, seed=seed, variables=variables)
+    result = SuggestResult(suggestions, {v: _describe(mdl) for v, mdl in models.items()}, list(lexicon.warnings),
+                           seed=seed, n_cases=len(feats),
+                           hidden_from_coders=bool(project.settings.get("hide_suggestions", True)))
+    if not dry_run:
+        made = {(s.case_id, s.variable) for s in suggestions}
+        stale = [CodeRow(cid, var, PRECODER, None)
+                 for cid, var, *_ in suggestion_rows(project, list(feats), list(models))
+                 if (cid, var) not in made]
+        rows = [CodeRow(s.case_id, s.variable, PRECODER, s.value, confidence=s.confidence,
+                        explanation=s.explanation) for s in suggestions]
+        with project.transaction():
+            result.counts = set_codes(project, rows + stale, source_file=f"precode suggest (seed {seed})",
+                                      action="suggest")
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+# -- adopting suggestions into a human coder's codes -------------------------------------------------------------
+@dataclass
+class AdoptResult:
+    coder: str
+    adopted: int
+    kept_own: int
+    variables: list[str]
+
+    def to_dict(self) -> dict:
+        return {"coder": self.coder, "adopted": self.adopted, "kept_own": self.kept_own,
+                "variables": self.variables}
+
+    def tables(self) -> list:
+        return [f"{self.adopted} suggestions copied into {self.coder}'s codes (logged as {ADOPT_ACTION}); "
+                f"{self.kept_own} codes {self.coder} had already entered were left as they were"]
+
+
+def adopt(project: "Project", coder: str, *, variables: list[str] | None = None,
+          cases: list[str] | None = None) -> AdoptResult:
+    """Copy the pre-coder's suggestions into ``coder``'s codes where the coder has no code yet.
+
+    Only on explicit request; every copied code is logged with action ``accepted-from-precoder``. A coder's own
+    codes are never overwritten.
+
+    Raises
+    ------
+    RefusedError
+        ``coder`` is a reserved name (``precoder``, ``consensus``) or there are no suggestions to adopt.
+    InputError
+        Unknown variables or case ids.
+    """
+    from duocode.store import RESERVED_CODERS
+    from duocode.store.cases import case_ids as all_case_ids
+    from duocode.store.codes import CodeRow, set_codes
+    from duocode.store.precode import coded_pairs, suggestion_rows
+
+    if coder in RESERVED_CODERS or not coder.strip():
+        raise RefusedError(f"'{coder}' cannot adopt suggestions", expected="a human coder's name (not "
+                           + " or ".join(RESERVED_CODERS) + ")")
+    codebook = project.codebook
+    problems = ProblemCollector(InputError)
+    for v in variables or []:
+        if v not in codebook.variables_by_id:
+            problems.add(f"unknown variable '{v}'", expected="one of " + ", ".join(codebook.variable_ids))
+    known = all_case_ids(project, status="case")
+    for c in cases or []:
+        if c not in known:
+            problems.add(f"no case '{c}'", location=f"case {c}")
+    problems.raise_if_any()
+    rows = suggestion_rows(project, cases, variables)
+    rows = [r for r in rows if r[0] in known]
+    if not rows:
+        raise RefusedError("there are no pre-coder suggestions to adopt", expected="`duocode precode suggest` first")
+    own = coded_pairs(project, coder)
+    new = [CodeRow(cid, var, coder, value) for cid, var, value, *_ in rows if (cid, var) not in own]
+    with project.transaction():
+        project.ensure_coder(coder, "human")
+        counts = set_codes(project, new, source_file="precode adopt", action=ADOPT_ACTION)
+    return AdoptResult(coder, counts["added"] + counts["changed"], len(rows) - len(new),
+                       sorted({r[1] for r in rows}))
+
+
+# -- the setting that keeps suggestions away from coders -----------------------------------------------------------
+@dataclass
+class SettingResult:
+    hide_suggestions: bool
+    changed: bool
+
+    def to_dict(self) -> dict:
+        return {"hide_suggestions": self.hide_suggestions, "changed": self.changed}
+
+    def tables(self) -> list:
+        state = ("hidden from coders (coder workbooks include them only with --with-suggestions)"
+                 if self.hide_suggestions else "shown to coders")
+        return [f"Pre-coder suggestions are {state}" + ("" if self.changed else " (unchanged)")]
+
+
+def set_hide_suggestions(project: "Project", hide: bool | None) -> SettingResult:
+    """Set (or with ``None`` just report) the project setting ``hide_suggestions``; changes are logged."""
+    current = bool(project.settings.get("hide_suggestions", True))
+    if hide is None or hide == current:
+        return SettingResult(current, False)
+    with project.transaction():
+        project.set_setting("hide_suggestions", hide)
+    return SettingResult(hide, True)

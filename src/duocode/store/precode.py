@@ -1,0 +1,71 @@
+"""Queries of the pre-coder: case spans and statuses, training labels, stored suggestions."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.store.project import Project
+
+PRECODER = "precoder"
+CONSENSUS = "consensus"
+
+
+def case_spans(project: "Project") -> dict[str, list[tuple[int, int, str, str, str]]]:
+    """document id -> ``(start, end, case id, status, source)`` of every case, candidate and rejected span."""
+    out: dict[str, list[tuple[int, int, str, str, str]]] = {}
+    for r in project.conn.execute("SELECT document_id, start, \"end\", id, status, source FROM cases "
+                                  "ORDER BY document_id, start, id"):
+        out.setdefault(r[0], []).append((r[1], r[2], r[3], r[4], r[5]))
+    return out
+
+
+def set_case_status(project: "Project", case_ids: Iterable[str], status: str) -> int:
+    """Set the status of pre-coder cases (inside a transaction); returns how many rows changed."""
+    project._require_tx()
+    ids = list(case_ids)
+    if not ids:
+        return 0
+    cur = project.conn.executemany("UPDATE cases SET status = ? WHERE id = ? AND source = 'precoder'",
+                                   [(status, i) for i in ids])
+    return cur.rowcount
+
+
+def labelled_codes(project: "Project", variables: Iterable[str]) -> tuple[dict, dict]:
+    """The codes a classifier may learn from, for cases with status ``case``.
+
+    Returns ``(consensus, humans)``: ``consensus`` maps case id -> {variable: value} of the consensus coder;
+    ``humans`` maps case id -> {variable: {coder: value}} of every human coder.
+    """
+    variables = list(variables)
+    marks = ",".join("?" * len(variables))
+    consensus: dict[str, dict[str, str]] = {}
+    for case_id, var, value in project.conn.execute(
+            f"SELECT k.case_id, k.variable, k.value FROM codes k JOIN cases c ON c.id = k.case_id "
+            f"WHERE c.status = 'case' AND k.coder = ? AND k.variable IN ({marks})", [CONSENSUS, *variables]):
+        consensus.setdefault(case_id, {})[var] = value
+    humans: dict[str, dict[str, dict[str, str]]] = {}
+    for case_id, var, coder, value in project.codes_long(variables):
+        humans.setdefault(case_id, {}).setdefault(var, {})[coder] = value
+    return consensus, humans
+
+
+def suggestion_rows(project: "Project", case_ids: Iterable[str] | None = None,
+                    variables: Iterable[str] | None = None) -> list[tuple]:
+    """``(case_id, variable, value, confidence, explanation)`` of the pre-coder's stored suggestions."""
+    sql = "SELECT case_id, variable, value, confidence, explanation FROM codes WHERE coder = ?"
+    args: list = [PRECODER]
+    if case_ids is not None:
+        ids = list(case_ids)
+        sql += f" AND case_id IN ({','.join('?' * len(ids))})"
+        args += ids
+    if variables is not None:
+        vs = list(variables)
+        sql += f" AND variable IN ({','.join('?' * len(vs))})"
+        args += vs
+    return [tuple(r) for r in project.conn.execute(sql + " ORDER BY case_id, variable", args)]
+
+
+def coded_pairs(project: "Project", coder: str) -> set[tuple[str, str]]:
+    """``(case_id, variable)`` pairs a coder has coded."""
+    return {(r[0], r[1]) for r in project.conn.execute("SELECT case_id, variable FROM codes WHERE coder = ?",
+                                                       (coder,))}

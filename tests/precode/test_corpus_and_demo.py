@@ -1,0 +1,73 @@
+"""The demo-corpus loader (merged files or per-part folders) and the pre-coding part of the demo."""
+
+import pytest
+
+from duocode.precode.corpus import corpus_tables, parse_turns, read_corpus
+
+from tests.precode.conftest import CORPUS
+
+
+def test_parse_turns_spans_label_and_text_up_to_the_next_turn():
+    text = "Interviewer: Hi.\n\nAnna: Hello there.\nStill Anna.\n\nInterviewer: Bye.\n"
+    turns = parse_turns(text)
+    assert [(t.speaker, text[t.start:t.end]) for t in turns] == [
+        ("Interviewer", "Interviewer: Hi."), ("Anna", "Anna: Hello there.\nStill Anna."),
+        ("Interviewer", "Interviewer: Bye.")]
+
+
+def _tiny_corpus(root, merged: bool):
+    (root / "interviews").mkdir(parents=True)
+    (root / "interviews" / "P01.txt").write_text("Interviewer: Hi.\n\nAnna: They knew my name. Lovely.\n")
+    tables = root if merged else root / "_parts" / "A"
+    tables.mkdir(parents=True, exist_ok=True)
+    (tables / "cases.csv").write_text("case_id,document,quote\nC1,P01,They knew my name. Lovely.\n")
+    (tables / "informants.csv").write_text("informant,split\nP01,dev\n")
+    (tables / "codes_ines.csv").write_text("case_id,is_case,kind\nC1,yes,greeting\n")
+    (tables / "consensus.csv").write_text("case_id,is_case,kind,reason\nC1,yes,greeting,agreed\n")
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_read_corpus_accepts_merged_files_and_part_folders(tmp_path, merged):
+    _tiny_corpus(tmp_path, merged)
+    data = read_corpus(tmp_path)
+    assert corpus_tables(tmp_path) == [tmp_path if merged else tmp_path / "_parts" / "A"]
+    assert list(data.documents) == ["P01"] and data.split_of() == {"P01": "dev"}
+    assert [r["case_id"] for r in data.cases] == ["C1"] and list(data.codes) == ["ines"]
+    assert data.consensus[0]["reason"] == "agreed"
+
+
+def test_load_corpus_stores_documents_cases_codes_and_consensus(tmp_path, shop_project):
+    from duocode.precode.corpus import load_corpus
+    from duocode.store.cases import list_cases
+    from duocode.store.codes import codes_by_case
+
+    _tiny_corpus(tmp_path / "c", True)
+    counts = load_corpus(shop_project, read_corpus(tmp_path / "c"))
+    assert counts == {"documents": 1, "cases": 1, "codes": 4}
+    assert [c.text for c in list_cases(shop_project)] == ["They knew my name. Lovely."]
+    assert codes_by_case(shop_project, "consensus") == {"C1": {"is_case": "yes", "kind": "greeting"}}
+
+
+@pytest.fixture
+def demo_project(tmp_path):
+    if not (CORPUS / "interviews").is_dir() or not corpus_tables(CORPUS):
+        pytest.skip("the demo corpus is not present")
+    from duocode.codebook import load_codebook
+    from duocode.precode.corpus import load_corpus
+    from duocode.store import Project
+
+    project = Project.create(tmp_path / "demo", load_codebook(CORPUS.parents[1] / "codebooks" / "tmp.yaml"))
+    load_corpus(project, read_corpus(CORPUS), documents={"P01", "P02", "P03", "P04"}, consensus=False)
+    yield project
+    project.close()
+
+
+def test_precode_demo_detects_suggests_and_evaluates_on_the_demo_corpus(demo_project):
+    from duocode.precode.demo import precode_demo
+
+    out = precode_demo(demo_project)
+    assert out["suggestions"] > 0 and "suggestions" in out["summary"]
+    assert out["detection_recall"] >= 0.8   # candidates found where the coders marked cases
+    evaluation = out["evaluation"]
+    assert evaluation is not None and evaluation.tables()
+    assert evaluation.variables["tmp_type"].human_kappa["coders"] == ["ines", "jonas"]

@@ -1,0 +1,73 @@
+"""Evaluation: metrics against hand-computed values, refusal with too few cases, reports."""
+import pytest
+
+from duocode.errors import InputError
+from duocode.precode.evaluate import evaluate, expected_calibration_error, match_spans
+
+from tests.conftest import snapshot
+from tests.precode.conftest import add_case
+
+
+def test_ece_matches_a_hand_computed_example():
+    # bins: [0.9, 0.9] all right -> |1 - 0.9| = 0.1, weight 1/2; [0.6, 0.6] half right -> |0.5 - 0.6| = 0.1.
+    assert expected_calibration_error([0.9, 0.9, 0.6, 0.6], [True, True, True, False]) == pytest.approx(0.1)
+    assert expected_calibration_error([1.0, 1.0], [True, True]) == 0.0
+
+
+def test_span_matching_needs_half_of_the_shorter_span_and_is_one_to_one():
+    cands = [("D", 0, 100), ("D", 0, 40), ("E", 0, 10)]
+    humans = [("D", 0, 50), ("D", 60, 100), ("D", 300, 320)]
+    assert match_spans(cands, humans) == [(0, 1), (1, 0)]
+    assert match_spans([("D", 0, 10)], [("D", 6, 30)]) == []
+
+
+def test_evaluate_with_too_few_coded_cases_says_how_many_are_needed(shop_project):
+    add_case(shop_project, "C1", "D1", "I loved it, honestly.")
+    with pytest.raises(InputError) as info:
+        evaluate(shop_project, folds=5)
+    assert "a variable needs at least 5 cases with consensus or agreed codes; the most any variable has is 0" in \
+        str(info.value)
+
+
+def test_evaluate_reports_accuracy_kappas_ece_and_learning_curve(coded_project):
+    result = evaluate(coded_project, folds=4, seed=1)
+    kind = result.variables["kind"]
+    assert kind.n == 22 and kind.label_source == "22 agreed"
+    assert kind.accuracy >= 0.9 and kind.kappa >= 0.8
+    # the humans disagree on 2 of 24 balanced cases: kappa = (22/24 - 1/2) / (1 - 1/2)
+    assert kind.human_kappa["value"] == pytest.approx((22 / 24 - 0.5) / 0.5, abs=1e-3)
+    assert set(kind.per_class) == {"greeting", "advice"} and 0 <= kind.ece <= 1
+    assert result.learning_curve[0]["n_train"] == 0 and result.learning_curve[1]["n_train"] == 10
+    last = result.learning_curve[-1]
+    assert last["n_train"] == "all" and last["mean_n_train"] == 17.5   # (16.5 + 18 + 18) / 3 training cases
+    assert result.pooled["n"] == sum(v.n for v in result.variables.values())
+    assert "mood" not in result.variables and result.skipped["mood"].startswith("0 coded cases")
+
+
+def test_evaluate_measures_detection_against_human_cases_with_the_stated_rule(coded_project):
+    det = evaluate(coded_project, folds=3, learning_curve=False).detection
+    assert det.n_human == 24 and det.recall >= 0.9
+    assert "half of the shorter" in det.rule
+
+
+def test_evaluate_changes_nothing_in_the_project(coded_project):
+    before = snapshot(coded_project)
+    evaluate(coded_project, folds=3, learning_curve=False)
+    assert snapshot(coded_project) == before
+
+
+def test_evaluate_writes_a_workbook_and_json(coded_project, tmp_path):
+    from openpyxl import load_workbook
+
+    result = evaluate(coded_project, folds=3, learning_curve=False)
+    result.write_xlsx(tmp_path / "e.xlsx")
+    wb = load_workbook(tmp_path / "e.xlsx")
+    assert wb.sheetnames == ["Summary", "Per class", "Learning curve", "Detection", "About"]
+    assert wb["Summary"]["A1"].value == "variable"
+    data = result.to_dict()
+    assert data["variables"]["kind"]["human_kappa"]["coders"] == ["ines", "jonas"]
+
+
+def test_folds_below_two_are_refused(coded_project):
+    with pytest.raises(InputError, match="--folds 1 is too small"):
+        evaluate(coded_project, folds=1)
