@@ -1,8 +1,8 @@
 """``duocode demo``: build a project from the bundled corpus and run every stage on it.
 
 Stages: init -> ingest (interviews + informants) -> cases -> dual coding (both demo coders' workbooks written,
-filled and imported back; case-finding proposals merged) -> agreement -> pre-coding (detect, suggest, evaluate)
--> consensus (reconcile workbook filled and imported) -> audit workbook.
+filled and imported back; case-finding proposals merged) -> agreement -> consensus (reconcile workbook filled and
+imported) -> audit workbook -> pre-coding (detect, suggest, evaluate against the consensus).
 """
 from __future__ import annotations
 
@@ -126,14 +126,6 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say)
     result.agreement = agree(project)
     result.steps.append(("agreement", "per variable for the demo coders (table below)"))
 
-    say("pre-coding: detecting candidate cases and suggesting codes")
-    from duocode.precode.demo import precode_demo
-
-    pre = precode_demo(project)
-    result.evaluation = pre.pop("evaluation", None)
-    result.steps.append(("pre-coding", pre.get("summary", "")))
-    result.figures["precode"] = {k: v for k, v in pre.items() if k != "summary"}
-
     say("reconciling and writing the audit workbook")
     from duocode.audit.demo import audit_demo
 
@@ -142,3 +134,13 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say)
     result.steps.append(("consensus + audit", aud.get("summary", "")))
     result.figures["audit"] = {k: v for k, v in aud.items() if k != "summary"}
     result.audit_path = str(audit_path)
+
+    # Pre-coding runs once the consensus exists, so that it learns from (and is measured against) the settled
+    # codes rather than only the values both coders happened to agree on.
+    say("pre-coding: detecting candidate cases and suggesting codes")
+    from duocode.precode.demo import precode_demo
+
+    pre = precode_demo(project)
+    result.evaluation = pre.pop("evaluation", None)
+    result.steps.append(("pre-coding", pre.get("summary", "")))
+    result.figures["precode"] = {k: v for k, v in pre.items() if k != "summary"}

@@ -1,0 +1,59 @@
+"""`duocode demo` runs every stage on the bundled corpus and ends with the audit workbook."""
+import json
+
+import pytest
+
+from duocode.cli import main
+
+EFFECTS = {"illusionary_benevolence", "privacy_halo", "customized_value", "customization_cost", "accuracy",
+           "service_tendencies"}
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    from click.testing import CliRunner
+
+    directory = tmp_path_factory.mktemp("demo") / "demo-project"
+    result = CliRunner().invoke(main, ["demo", str(directory), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return directory, json.loads(result.stdout)
+
+
+def test_demo_reports_every_stage_and_the_audit_path(demo_run):
+    directory, data = demo_run
+    assert [s["step"] for s in data["steps"]] == ["ingest", "cases", "dual coding", "agreement",
+                                                  "consensus + audit", "pre-coding"]
+    assert data["audit"] == str(directory / "audit.xlsx")
+    assert (directory / "audit.xlsx").is_file()
+    assert {p.name for p in (directory / "workbooks").iterdir()} == {"ines.xlsx", "jonas.xlsx"}
+
+
+def test_demo_table_ii_finds_every_effect_and_has_a_not_found_cell(demo_run):
+    from duocode.audit.report import build_audit
+    from duocode.store import Project
+
+    directory, _ = demo_run
+    with Project.open(directory) as project:
+        matrix = build_audit(project).to_dict()["matrix"]
+    found = {e for cells in matrix.values() for cell in cells.values() for e in cell["found"]}
+    assert EFFECTS <= found
+    assert any(cell["not_found"] for cells in matrix.values() for cell in cells.values())
+
+
+def test_demo_agreement_is_computed_from_both_coders_only(demo_run):
+    from duocode.agreement.project import agree
+    from duocode.store import Project
+
+    directory, _ = demo_run
+    with Project.open(directory) as project:
+        data = agree(project).to_dict()["variables"]
+    assert data["tmp_type"]["n_coders"] == 2
+    assert 0.6 < data["tmp_type"]["coefficients"]["cohen_kappa"]["value"] < 1.0
+
+
+def test_demo_rebuilds_its_own_project_but_refuses_another(demo_run, runner, tmp_path):
+    other = tmp_path / "study"
+    assert runner.invoke(main, ["init", str(other)]).exit_code == 0
+    result = runner.invoke(main, ["demo", str(other)])
+    assert result.exit_code == 1
+    assert "not made by `duocode demo`" in result.output
