@@ -279,3 +279,36 @@ def test_sheet_writes_a_formula_like_own_memo_as_text_and_no_part_has_a_formula(
     cell = ws.cell(row=2, column=header.index("memo") + 1)
     assert (cell.value, cell.data_type) == (memo, "s")
     assert read_meta_sheet(openpyxl.load_workbook(path), str(path))["coder"] == "=ines"
+
+
+def test_values_equal_to_shown_suggestions_are_logged_as_accepted_from_precoder(project, tmp_path):
+    from coding_helpers import fill
+
+    from duocode.coding.importsheet import import_sheet
+    from duocode.store.codes import CodeRow, set_codes
+
+    with project.transaction():
+        set_codes(project, [CodeRow("C02", "kind", "precoder", "alpha", confidence=0.8)])
+    path = tmp_path / "ines.xlsx"
+    write_sheet(project, "ines", path, with_suggestions=True, order="document")
+    fill(path, {"C02": {"kind": "alpha", "good": "yes"}})
+    import_sheet(project, path)
+    taken = [(e["entity_id"], e["variable"]) for e in project.events(action="accepted-from-precoder")]
+    assert taken == [("C02", "kind")]
+    assert [(e["entity_id"], e["variable"]) for e in project.events(action="code") if e["coder"] == "ines"] == [
+        ("C02", "good")]
+
+
+def test_without_suggestions_shown_a_value_equal_to_the_precoder_is_the_coders_own(project, tmp_path):
+    from coding_helpers import fill
+
+    from duocode.coding.importsheet import import_sheet
+    from duocode.store.codes import CodeRow, set_codes
+
+    with project.transaction():
+        set_codes(project, [CodeRow("C02", "kind", "precoder", "alpha", confidence=0.8)])
+    path = tmp_path / "ines.xlsx"
+    write_sheet(project, "ines", path, order="document")
+    fill(path, {"C02": {"kind": "alpha"}})
+    import_sheet(project, path)
+    assert project.events(action="accepted-from-precoder") == []

@@ -129,6 +129,7 @@ class _Plan:
     cases: int
     codes: list
     memos: dict[str, str | None]
+    with_suggestions: bool = False
 
 
 def _read_coding_sheet(project: "Project", wb, meta: dict, source: str) -> _Plan:
@@ -152,7 +153,7 @@ def _read_coding_sheet(project: "Project", wb, meta: dict, source: str) -> _Plan
     aligned = sheet.align_rows(expected_ids)
     codes, memos = sheet.read_values(project, coder, expected_ids, prefilled, aligned)
     sheet.problems.raise_if_any()
-    return _Plan(coder, len(aligned), codes, memos)
+    return _Plan(coder, len(aligned), codes, memos, bool(meta.get("with_suggestions")))
 
 
 class _Sheet:
@@ -271,11 +272,19 @@ class _Sheet:
 
 
 def _apply(project: "Project", plan: _Plan, source: str) -> ImportSheetResult:
-    from duocode.store.codes import set_codes, set_memo
+    from duocode.store.codes import codes_by_case, set_codes, set_memo
 
     with project.transaction():
         project.ensure_coder(plan.coder, "human")
-        counts = set_codes(project, plan.codes, source_file=source, action="code")
+        # A workbook that showed the pre-coder's suggestions: a value equal to the suggestion is logged as
+        # taken from the pre-coder, so that an audit can see where a human judgement may have been anchored.
+        shown = codes_by_case(project, "precoder") if plan.with_suggestions else {}
+        taken = [c for c in plan.codes if c.value is not None and shown.get(c.case_id, {}).get(c.variable) == c.value]
+        own = [c for c in plan.codes if c not in taken]
+        counts = set_codes(project, own, source_file=source, action="code")
+        if taken:
+            more = set_codes(project, taken, source_file=source, action="accepted-from-precoder")
+            counts = {k: counts[k] + more[k] for k in counts}
         memos_changed = sum(set_memo(project, cid, plan.coder, text, source_file=source)
                             for cid, text in plan.memos.items())
         project.log_event("import", "workbook", Path(source).name, coder=plan.coder, source_file=source,
