@@ -48,7 +48,7 @@ def precode_demo(project: "Project", *, seed: int = 0) -> dict[str, Any]:
         if tt is not None:
             figures["tmp_type_accuracy"] = tt.accuracy
     summary = (f"{len(det.candidates)} new candidate cases ({det.skipped_existing} spans already cases), "
-               f"{len(sug.suggestions)} suggestions ({len(trained)} variables trained on the coders' agreed codes)"
+               f"{len(sug.suggestions)} suggestions ({len(trained)} variables trained on the consensus, or agreed, codes)"
                + (f", pooled cross-validated accuracy {figures['pooled_accuracy']:.2f}"
                   if figures.get("pooled_accuracy") is not None else "") + note)
     return {"summary": summary, **figures, "evaluation": evaluation}

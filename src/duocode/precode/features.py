@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -178,6 +179,8 @@ class CaseFeatures:
     practice: float = 0.0             # the detector's practice and reaction cues in the span
     reaction: float = 0.0
     words: dict[str, str] = field(default_factory=dict)   # stem -> a word of the span it came from
+    dimensions: dict[str, float] = field(default_factory=dict)   # dimension cues per attribution dimension
+    aspects: dict[tuple[str, str], float] = field(default_factory=dict)   # (dimension, valence) -> evidence
 
     @property
     def valence(self) -> float:
@@ -252,6 +255,109 @@ def family_evidence(lexicon: Lexicon, hits: Iterable[Hit]) -> tuple[dict[str, fl
     return totals, phrases
 
 
+# -- valence and its dimensions ----------------------------------------------------------------------------------
+# How much a valence cue says about the informant's own verdict (our own constants, set on the dev split):
+QUOTED_WEIGHT = 0.0       # inside double quotes: the firm's words ("Welcome back, Dana!"), not the informant's
+CONTRASTED_WEIGHT = 0.5   # before a later contrast ("it used to be good, but ..."): the later clause has the say
+CONCEDED_WEIGHT = 0.5     # in a concessive clause ("however friendly they meant it", "even though it's handy")
+NEGATION_SHIFT = 0.5      # a negated cue counts, this much, for the other valence ("not great" is not "awful")
+PREVIOUS_SENTENCE = 0.5   # dimension cues of the sentence before also carry a sentence's valence
+
+# "but", "however," "yet" after a comma, "nowadays", "these days", and "now" / "since then" opening a clause.
+CONTRAST = re.compile(r"\b(?:but|however(?=\s*,)|nowadays|these days|then again|on the other hand)\b|"
+                      r"(?:,|;|^|[.!?]\s)\s*(?:yet|now|since then|these days)\b", re.IGNORECASE | re.MULTILINE)
+# "although", "even though", "even if", "however" + adjective (no comma), "no matter how": up to the next
+# punctuation mark.
+CONCESSIVE = re.compile(r"\b(?:although|even though|even if|no matter how|however(?!\s*[,.;:!?]))\b[^,.;:!?\n]*",
+                        re.IGNORECASE)
+VALENCES = ("positive", "negative")
+
+
+def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans between pairs of straight or curly double quotes in ``text[start:end]`` (absolute offsets)."""
+    spans, opened = [], None
+    for i in range(start, end):
+        ch = text[i]
+        if ch in '"\u201c\u201d':
+            if opened is None:
+                opened = i
+            else:
+                spans.append((opened, i + 1))
+                opened = None
+    return spans
+
+
+def valence_evidence(lexicon: Lexicon, analysis: DocAnalysis, start: int, end: int, hits: list[Hit]
+                     ) -> tuple[dict[str, float], list[str], dict[str, float], dict[tuple[str, str], float]]:
+    """The informant's valence in ``text[start:end]`` and the attribution dimensions it bears on.
+
+    A valence cue counts less (or not at all) when it is quoted (the firm's words), comes before a later
+    contrast ("but", "nowadays", ...), sits in a concessive clause, or is hypothetical; a negated cue counts
+    :data:`NEGATION_SHIFT` for the other valence. Returns the valence totals, the phrases behind them, the
+    dimension cues found (per codebook dimension), and per (dimension, valence) the valence of each sentence
+    times the dimension cues of that sentence (and, :data:`PREVIOUS_SENTENCE`, of the sentence before).
+    """
+    text = analysis.text
+    quoted = _quoted_spans(text, start, end)
+    passage = text[start:end]
+    contrasts = [start + m.end() for m in CONTRAST.finditer(passage)]
+    conceded = [(start + m.start(), start + m.end()) for m in CONCESSIVE.finditer(passage)]
+    sent_starts = sorted({a for seg in analysis.segments if not seg.interviewer
+                          for a, b in seg.sents if a < end and start < b})
+    flip = {"positive": "negative", "negative": "positive"}
+    totals: dict[str, float] = {}
+    phrases: list[str] = []
+    dims: dict[str, float] = {}
+    per_sent_val: dict[tuple[int, str], float] = {}
+    per_sent_dim: dict[tuple[int, str], float] = {}
+    kept: dict[str, list[tuple[int, int]]] = {}
+    for hit in sorted(hits, key=lambda h: (-(h.end_char - h.start_char), h.start_char)):
+        if any(a <= hit.start_char and hit.end_char <= b for a, b in quoted):
+            if QUOTED_WEIGHT == 0.0:
+                continue
+            base = QUOTED_WEIGHT
+        else:
+            base = 1.0
+        families = {c.family for c in lexicon.cues.get(hit.key, ()) if c.variable is None
+                    and (c.family in flip or c.family.startswith("dimension:"))}
+        sent = max(0, bisect_right(sent_starts, hit.start_char) - 1) if sent_starts else 0
+        for family in sorted(families):
+            spans = kept.setdefault(family, [])
+            if any(a < hit.end_char and hit.start_char < b for a, b in spans):
+                continue
+            spans.append((hit.start_char, hit.end_char))
+            if family.startswith("dimension:"):
+                d = family.split(":", 1)[1]
+                dims[d] = dims.get(d, 0.0) + base
+                per_sent_dim[(sent, d)] = per_sent_dim.get((sent, d), 0.0) + base
+                continue
+            weight = base
+            notes = []
+            if hit.negated:
+                family, weight = flip[family], weight * NEGATION_SHIFT
+                notes.append("negated")
+            if hit.hypothetical:
+                weight *= HYPOTHETICAL_WEIGHT
+                notes.append("hypothetical")
+            if any(c > hit.end_char for c in contrasts):
+                weight *= CONTRASTED_WEIGHT
+                notes.append("before a 'but'")
+            if any(a <= hit.start_char < b for a, b in conceded):
+                weight *= CONCEDED_WEIGHT
+                notes.append("conceded")
+            totals[family] = totals.get(family, 0.0) + weight
+            per_sent_val[(sent, family)] = per_sent_val.get((sent, family), 0.0) + weight
+            phrases.append(f"'{hit.text.lower()}'" + (f" ({', '.join(notes)})" if notes else "") + f" {family}")
+    aspects: dict[tuple[str, str], float] = {}
+    for (sent, valence), w in per_sent_val.items():
+        for d in dims:
+            near = max(min(1.0, per_sent_dim.get((sent, d), 0.0)),
+                       PREVIOUS_SENTENCE * min(1.0, per_sent_dim.get((sent - 1, d), 0.0)))
+            if near:
+                aspects[(d, valence)] = aspects.get((d, valence), 0.0) + w * near
+    return totals, phrases, dims, aspects
+
+
 def document_evidence(lexicon: Lexicon, analysis: DocAnalysis) -> tuple[dict, dict]:
     """Value evidence over all informant turns of a document (shared by its cases; phrases capped at 5)."""
     hits = [h for seg in analysis.segments if not seg.interviewer for h in seg.hits]
@@ -288,10 +394,11 @@ def case_features(lexicon: Lexicon, analysis: DocAnalysis, case: "Case",
             sim = lexicon.similarity(vector, var, val)
             if sim > 0:
                 proto[(var, val)] = sim
-    families, valence_phrases = family_evidence(lexicon, inside)
+    families, _ = family_evidence(lexicon, inside)
+    valence, valence_phrases, dims, aspects = valence_evidence(lexicon, analysis, case.start, case.end, inside)
     return CaseFeatures(case.id, case.document, stems, plain, neg, hyp, doc_plain, proto, phrases, doc_phrases,
-                        n_words, families.get("positive", 0.0), families.get("negative", 0.0), valence_phrases,
-                        families.get("practice", 0.0), families.get("reaction", 0.0), words)
+                        n_words, valence.get("positive", 0.0), valence.get("negative", 0.0), valence_phrases,
+                        families.get("practice", 0.0), families.get("reaction", 0.0), words, dims, aspects)
 
 
 def features_for_cases(lexicon: Lexicon, project, cases: list["Case"]) -> dict[str, CaseFeatures]:

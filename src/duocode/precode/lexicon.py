@@ -132,6 +132,49 @@ NEGATIVE = (
     "upsetting", "stab", "awkward", "embarrassed", "humiliating", "angry", "furious", "livid", "irritated",
 )
 
+# Dimension cues: generic ways of talking about the three attribution dimensions of the TMP framework (our own
+# lists, valence-free: "time" is about value whether it was saved or wasted). Each family counts for the codebook
+# attribution dimension whose id contains the family's name; the keywords of each attribution row's ``yes`` value
+# join the family of that row's dimension. A codebook without such dimensions gets nothing from them.
+DIMENSION_CUES: dict[str, tuple[str, ...]] = {
+    "performance": (
+        "competent", "competence", "incompetent", "reliable", "unreliable", "professional", "efficient",
+        "organised", "organized", "accurate", "accuracy", "inaccurate", "spot on", "got it right", "gets it right",
+        "get it right", "got it wrong", "gets it wrong", "get my name right", "wrong", "mistake", "mistakes",
+        "error", "errors", "glitch", "bug", "broken", "doesn't work", "didn't work", "sloppy", "clueless",
+        "careless", "stupid", "clever", "smart", "know what they're doing", "knows what it's doing",
+        "on the ball", "outdated", "out of date", "never updated", "still recommends", "still sends", "still puts",
+        "nobody looks", "nobody checks", "system", "algorithm", "data", "records", "misspelled", "misspelt",
+        "late", "on time", "hit the mark", "way off", "wide of the mark", "knows my taste", "knew my taste",
+        "exactly my taste", "exactly my thing", "my taste", "picked something", "got something right",
+        "the right", "the wrong", "the first time", "every time", "good at", "bad at", "works well",
+        "capable", "dependable", "trust them to",
+    ),
+    "benevolence": (
+        "care", "cared", "caring", "cares", "thoughtful", "looked after", "looking out for", "on my side",
+        "in my interest", "interest", "honest", "dishonest", "valued", "special", "as a person", "as a customer",
+        "not just", "thinking of me", "thinking about me", "about me", "about them", "about us", "kind",
+        "friendly", "personal touch", "went out of their way", "intrusive", "intrusion", "creepy", "watched",
+        "watching", "spying", "stalking", "privacy", "private", "nobody's business", "none of their business",
+        "no business", "no right", "pushy", "pushing", "manipulative", "manipulated", "selling", "sell me",
+        "to sell", "their own", "agenda", "to shift", "motive", "motives", "meant", "intend", "kept quiet",
+        "want my money", "their money", "profit", "greedy", "self-serving", "target", "respect", "rude",
+        "cold", "warm", "genuine", "fake", "sincere", "knew who i", "remembered", "treated me", "treat me",
+        "felt like they", "feel like they", "made me feel", "trust", "distrust", "suspicious", "uncomfortable",
+        "skin crawl",
+    ),
+    "value": (
+        "time", "minutes", "hours", "evening", "evenings", "weekend", "weekends", "saturday", "ages",
+        "forever", "quick", "quicker", "quickly", "fast", "slow", "easy", "easier", "simpler", "effort",
+        "hassle", "tedious", "money", "price", "cost", "costs", "paid", "pay", "cheaper", "expensive",
+        "euros", "pounds", "dollars", "extra", "worth", "benefit", "convenient", "handy", "useful", "useless",
+        "choice", "choices", "options", "search", "searching", "scroll", "browse", "found me", "discovered",
+        "never heard of", "fit", "fits", "fitted", "suit", "suits", "saved", "save", "saves", "waste",
+        "wasted", "spend", "spent", "give away", "gave away", "handing", "too many", "too much", "clutter",
+        "cluttered", "spam", "noise", "irrelevant", "done", "in two minutes", "instead of",
+    ),
+}
+
 # Theme families: generic ways of talking about the three broad kinds of personalization the issue lists
 # (recognition in the contact; specifications given at the time of a purchase; learning from history). Each
 # phrase counts 0.5 for the codebook values whose own keywords share a (stemmed) theme word (so the
@@ -332,6 +375,9 @@ def build_lexicon(codebook: "Codebook", pipeline: TextPipeline | None = None) ->
         add(p, Cue(None, None, "negative", p, 1.0))
     for phrase, family in _codebook_valence_phrases(codebook):
         add(phrase, Cue(None, None, family, phrase, 1.0))
+    structure = audit_structure(codebook, pipeline)
+    for phrase, dim in _dimension_phrases(codebook, structure):
+        add(phrase, Cue(None, None, f"dimension:{dim}", phrase, 1.0))
     for rule in RULES:
         cues.setdefault(f"rule:{rule}", []).append(Cue(None, None, "practice", rule, 1.0))
     cues.setdefault("rule:own_name", []).append(Cue(None, None, "practice", "own_name", 1.0))
@@ -340,7 +386,7 @@ def build_lexicon(codebook: "Codebook", pipeline: TextPipeline | None = None) ->
     prototypes, idf = _prototypes(codebook, pipeline)
     max_idf = max(idf.values(), default=1.0)
     return Lexicon(codebook, pipeline, matcher, cues, prototypes, idf, max_idf, cold, warnings, fallback,
-                   audit_structure(codebook, pipeline))
+                   structure)
 
 
 def audit_structure(codebook: "Codebook", pipeline: TextPipeline) -> AuditStructure:
@@ -426,6 +472,22 @@ def _codebook_valence_phrases(codebook: "Codebook") -> list[tuple[str, str]]:
     if summary is not None and summary.level == "ordinal" and len(summary.values) >= 2:
         out += [(kw, "negative") for kw in summary.values[0].keywords]
         out += [(kw, "positive") for kw in summary.values[-1].keywords]
+    return out
+
+
+def _dimension_phrases(codebook: "Codebook", structure: AuditStructure) -> list[tuple[str, str]]:
+    """Dimension cue phrases and the codebook dimension each speaks for: :data:`DIMENSION_CUES` families whose
+    name is part of a dimension's id, and the keywords of every attribution row's ``yes`` value."""
+    out: list[tuple[str, str]] = []
+    dims = sorted({d for d, _ in structure.attributions.values()})
+    for family, phrases in DIMENSION_CUES.items():
+        for d in dims:
+            if family in d.split("_"):
+                out += [(p, d) for p in phrases]
+    for vid, (d, _valence) in structure.attributions.items():
+        var = codebook.variables_by_id.get(vid)
+        if var is not None and "yes" in var.value_ids:
+            out += [(kw, d) for kw in var.value("yes").keywords]
     return out
 
 

@@ -14,13 +14,16 @@ Cold start (no human codes yet)
     nothing else is found. Confidences are ``softmax(s / T)``. Where the codebook declares an audit layout,
     :class:`ColdStart` chains the variables: the effect is chosen among the suggested type's candidate effects
     (leaning to those whose definition states the valence the passage has), an attribution gains where a likely
-    effect "shows up on" its dimension with a compatible valence (read from the effect definitions, see
-    :class:`~duocode.precode.lexicon.AuditStructure`), and the summary follows the sign of the codebook's
+    effect "shows up on" its dimension (read from the effect definitions, see
+    :class:`~duocode.precode.lexicon.AuditStructure`), weighted by the probability of the row's valence given
+    the effect's stated direction and the passage's valence (soft, never a hard yes/no), and where the passage
+    words its valence about the row's dimension rather than the others
+    (:func:`~duocode.precode.features.valence_evidence`), and the summary follows the sign of the codebook's
     ``net`` score over the suggested attributions. The constants below were set on the demo corpus's dev split.
 
 Trained (once cases carry consensus or agreed codes)
     A logistic regression per variable (L2, balanced class weights) over the rule evidence of every variable
-    and value, prototype similarities, valence, the cold-start probabilities of every variable (the rules as
+    and value, prototype similarities, valence, dimension wording and valence per dimension, the cold-start probabilities of every variable (the rules as
     features) and the case's word stems. It takes over from the rules only where it beats them out of fold
     (stratified k-fold with the project's seed, on the same labelled cases); its probabilities are calibrated by
     ``CalibratedClassifierCV`` over the same folds (Platt's sigmoid for two classes, temperature scaling for
@@ -68,6 +71,9 @@ DOC_SCOPE = re.compile(r"\b(whole|entire|rest of the|anywhere in (the|their)) in
 CASE_VARIABLE = "is_case"
 LINK_WEIGHT = 1.0
 VALENCE_WEIGHT = 0.75
+EFFECT_DIRECTION = 1.5    # log-odds an effect's stated direction gives its valence before the passage is read
+VALENCE_SLOPE = 1.0       # log-odds per unit of the passage's net valence
+ASPECT_WEIGHT = 0.8       # valence worded about the row's dimension rather than the others (log-scaled)
 
 
 def cold_scores(lexicon: "Lexicon", var: "Variable", f: CaseFeatures, *, doc_scope: bool = False
@@ -171,22 +177,37 @@ class ColdStart:
         return scores, notes
 
     def _attribution(self, var, scores, effect_probs, f):
+        """Soft evidence for an attribution row: the likely effects that show up on its dimension, each
+        weighted by how likely the row's valence is given the effect's stated direction *and* the passage
+        (never a hard yes/no), plus the passage's own valence where it bears on the row's dimension."""
         dim, valence = self.structure.attributions[var.id]
         notes = []
-        if effect_probs and "yes" in scores:
-            p_val = _sigmoid(f.valence) if valence == "positive" else 1.0 - _sigmoid(f.valence)
+        if "yes" not in scores:
+            return scores, notes
+        signed = f.valence if valence == "positive" else -f.valence
+        if effect_probs:
             link, best = 0.0, None
             for e, p in effect_probs.items():
                 if dim not in self.structure.effect_dims.get(e, ()):
                     continue
                 ev = self.structure.effect_valence.get(e, set())
-                compat = 1.0 if ev == {valence} else 0.0 if ev and valence not in ev else p_val
+                prior = EFFECT_DIRECTION if ev == {valence} else -EFFECT_DIRECTION if ev and valence not in ev else 0.0
+                compat = _sigmoid(prior + VALENCE_SLOPE * signed)
                 link += p * compat
                 if best is None or p * compat > best[1]:
                     best = (e, p * compat)
             scores["yes"] += LINK_WEIGHT * link
             if best and best[1] > 0.2:
                 notes.append(f"rule: effect {best[0]} shows up on {dim}, {valence} here")
+        # Centred: valence worded about this dimension raises the row, valence worded about the others
+        # lowers it (relative to the mean over the audit's dimension-valence cells).
+        cells = [(d, v) for d, v in self.structure.attributions.values()]
+        if cells and f.aspects:
+            mine = math.log1p(f.aspects.get((dim, valence), 0.0))
+            mean = sum(math.log1p(f.aspects.get(c, 0.0)) for c in cells) / len(cells)
+            scores["yes"] += ASPECT_WEIGHT * (mine - mean)
+            if mine > mean:
+                notes.append(f"{valence} wording about {dim.replace('_', ' ')}")
         return scores, notes
 
     def _summary(self, var, scores, codes, f):
@@ -241,7 +262,8 @@ def _cold_explanation(lexicon, var, f, value, probs, notes, doc_scope: bool) -> 
     if doc:
         parts.append("elsewhere in the interview " + ", ".join(list(dict.fromkeys(doc))[:4]))
     parts += notes
-    if f.valence_evidence and any("reads" in n or ", positive here" in n or ", negative here" in n for n in notes):
+    if f.valence_evidence and any("reads" in n or ", positive here" in n or ", negative here" in n
+                                  or " wording about " in n for n in notes):
         parts.append("valence " + ", ".join(f.valence_evidence[:4]))
     if not words and not doc and value == lexicon.fallback.get(var.id):
         parts.append(f"no evidence for another value, so the default '{value}'")
@@ -257,6 +279,10 @@ def feature_dict(f: CaseFeatures, cold: dict[str, Prediction] | None = None) -> 
     valence, the cold-start probabilities of every variable, and the case's word stems."""
     x: dict[str, float] = {"positive wording": f.positive, "negative wording": f.negative,
                            "personalization cues": f.practice}
+    for d, w in f.dimensions.items():
+        x[f"wording about {d}"] = log1p(w)
+    for (d, v), w in f.aspects.items():
+        x[f"{v} wording about {d}"] = log1p(w)
     for k, w in f.scores.items():
         x[f"keywords for {k[0]}={k[1]}"] = w
     for k, w in f.negated.items():
