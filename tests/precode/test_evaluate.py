@@ -71,3 +71,27 @@ def test_evaluate_writes_a_workbook_and_json(coded_project, tmp_path):
 def test_folds_below_two_are_refused(coded_project):
     with pytest.raises(InputError, match="--folds 1 is too small"):
         evaluate(coded_project, folds=1)
+
+
+def test_folds_never_put_one_interview_on_both_sides():
+    from duocode.precode.evaluate import _folds
+
+    ids = [f"C{i:02d}" for i in range(30)]
+    groups = [f"D{i % 6}" for i in range(30)]
+    y = ["a", "b", "c"] * 10
+    splits, _ = _folds(ids, y, 3, seed=1, groups=groups)
+    for train, test in splits:
+        assert {groups[i] for i in train}.isdisjoint({groups[i] for i in test})
+    assert sorted(i for _, test in splits for i in test) == list(range(30))
+
+
+def test_detection_leaves_out_passages_the_consensus_says_are_not_cases(coded_project):
+    from duocode.precode.evaluate import evaluate_detection
+    from duocode.store.cases import list_cases
+    from duocode.store.codes import CodeRow, set_codes
+
+    first = list_cases(coded_project, source="human")[0]
+    with coded_project.transaction():
+        set_codes(coded_project, [CodeRow(first.id, "is_case", "consensus", "no", reason="one coder only")])
+    det = evaluate_detection(coded_project)
+    assert det.n_human == 23

@@ -3,7 +3,8 @@
 Per categorical variable, over the cases with a label (consensus, else agreed human codes; see
 :mod:`duocode.precode.labels`):
 
-* k-fold cross-validation (stratified when every class has at least k cases): in each fold the pre-coder is
+* k-fold cross-validation grouped by document (no interview on both sides of a fold; stratified when every class
+  has at least k cases): in each fold the pre-coder is
   trained exactly as ``precode suggest`` would train it on the other folds (cold start when those hold fewer
   than :data:`~duocode.precode.model.MIN_TRAIN` labelled cases) and predicts the held-out fold;
 * accuracy, macro-F1 and Cohen's kappa of the out-of-fold suggestions against the labels, per-class precision
@@ -12,7 +13,8 @@ Per categorical variable, over the cases with a label (consensus, else agreed hu
   figures (the codebook alone, no training);
 * a learning curve: the same cross-validation with the training folds cut down to 10, 20, 40 ... cases.
 
-Case detection is measured against the human cases (source ``human``) of the documents that have any, with
+Case detection is measured against the human cases (source ``human``, less those the consensus coded
+``is_case = no``) of the documents that have any, with
 the overlap rule :data:`OVERLAP_RULE`, at the default threshold and a few others.
 
 Nothing is written to the project.
@@ -368,6 +370,7 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     lexicon = build_lexicon(codebook)
     cases = list_cases(project, status="case")
     labelled_ids = {cid for v in ready for cid in labels.cases(v.id)}
+    document_of = {c.id: c.document for c in cases}
     feats = features_for_cases(lexicon, project, [c for c in cases if c.id in labelled_ids])
     cold_start = ColdStart(lexicon)
     cold = {cid: cold_start.predict(f) for cid, f in feats.items()}
@@ -382,7 +385,8 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
         if len(ids) < folds:
             skipped[var.id] = f"{len(ids)} coded cases with text, {folds}-fold cross-validation needs {folds}"
             continue
-        splits, stratified = _folds(ids, [y_all[c] for c in ids], folds, seed)
+        splits, stratified = _folds(ids, [y_all[c] for c in ids], folds, seed,
+                                    groups=[document_of[c] for c in ids])
         out_val, out_conf, mode = _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels)
         y = [y_all[c] for c in ids]
         pred = [out_val[c] for c in ids]
@@ -420,12 +424,22 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     return EvaluationResult(folds, seed, results, pooled, lc, det, skipped, list(lexicon.warnings))
 
 
-def _folds(ids: list[str], y: list[str], k: int, seed: int) -> tuple[list[tuple[list[int], list[int]]], bool]:
+def _folds(ids: list[str], y: list[str], k: int, seed: int, groups: list[str] | None = None
+           ) -> tuple[list[tuple[list[int], list[int]]], bool]:
+    """Fold indices; with ``groups`` (each case's document) no document is split across folds.
+
+    Cases of one interview share the interview-level evidence (and the informant's traits, such as privacy
+    sensitivity), so letting them sit on both sides of a fold would flatter the figures.
+    """
     from collections import Counter
 
-    from sklearn.model_selection import KFold, StratifiedKFold
+    from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
 
     stratified = min(Counter(y).values()) >= k
+    if groups is not None and len(set(groups)) >= k:
+        splitter = (StratifiedGroupKFold(k, shuffle=True, random_state=seed) if stratified
+                    else GroupKFold(k, shuffle=True, random_state=seed))
+        return [(list(a), list(b)) for a, b in splitter.split(ids, y, groups)], stratified
     splitter = (StratifiedKFold(k, shuffle=True, random_state=seed) if stratified
                 else KFold(k, shuffle=True, random_state=seed))
     return [(list(a), list(b)) for a, b in splitter.split(ids, y)], stratified
@@ -486,10 +500,14 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
     from duocode.precode.features import analyze_document
     from duocode.precode.lexicon import build_lexicon
     from duocode.store.cases import list_cases
+    from duocode.store.codes import codes_by_case
     from duocode.store.documents import get_document
 
+    # Passages the consensus settled as "not a case" (e.g. marked by one coder only) are not targets.
+    not_cases = {cid for cid, codes in codes_by_case(project, "consensus", variables=["is_case"]).items()
+                 if codes.get("is_case") == "no"}
     humans = [c for c in list_cases(project, status="case", source="human")
-              if documents is None or c.document in documents]
+              if (documents is None or c.document in documents) and c.id not in not_cases]
     if not humans:
         return None
     lexicon = lexicon or build_lexicon(project.codebook)
