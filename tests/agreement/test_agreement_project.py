@@ -161,3 +161,37 @@ def test_project_agreement_tables_render_one_row_per_variable(project):
     text = console.export_text()
     for var in ("is_case", "tmp_type", "summary", "past_accurate_recs", "channel"):
         assert var in text
+
+
+def _store_project(mini_project):
+    from duocode.store.cases import Case, insert_cases
+    from duocode.store.codes import CodeRow, set_codes
+    from duocode.store.documents import Document, insert_document
+    from duocode.store.proposals import insert_proposals
+
+    with mini_project.transaction():
+        insert_document(mini_project, Document("D1", "x" * 100, "txt"))
+        insert_cases(mini_project, [Case(f"C{i}", "D1", i * 10, i * 10 + 5, "") for i in range(1, 6)])
+        insert_proposals(mini_project, "ann", [("D1", 10, 15), ("D1", 20, 25), ("D1", 30, 35), ("D1", 40, 45)])
+        insert_proposals(mini_project, "bob", [("D1", 10, 15), ("D1", 20, 25), ("D1", 50, 55)])
+        # a = 2 cases both proposed, b = 2 only ann, c = 1 only bob
+        isc = {"ann": ["yes", "yes", "yes", "yes", "no"], "bob": ["yes", "yes", "no", "no", "yes"]}
+        rows = [CodeRow(f"C{i + 1}", "is_case", coder, v) for coder, vs in isc.items() for i, v in enumerate(vs)]
+        rows += [CodeRow("C1", "count", "ann", "3"), CodeRow("C1", "count", "bob", "3"),
+                 CodeRow("C2", "count", "ann", "4")]
+        set_codes(mini_project, rows)
+    return mini_project
+
+
+def test_case_finding_agreement_explains_the_empty_cell_and_gives_positive_specific_agreement(mini_project):
+    result = agree(_store_project(mini_project), variables="is_case")
+    notes = result.to_dict()["variables"]["is_case"]["diagnostics"]["notes"]
+    # positive specific agreement 2a / (2a + b + c) = 4 / (4 + 2 + 1)
+    assert notes[-1].endswith(f"Positive specific agreement on 'yes': {4 / 7:.3f}.")
+    assert not any("kappa paradox" in n for n in notes)
+
+
+def test_cases_coded_by_one_coder_only_are_listed_apart_from_disagreements(mini_project):
+    result = agree(_store_project(mini_project), variables="count")
+    assert result.disagreements["count"] == []
+    assert result.partially_coded["count"] == [{"case_id": "C2", "values": {"ann": "4"}, "blank": ["bob"]}]

@@ -16,6 +16,7 @@ from duocode.agreement.api import analyse
 from duocode.agreement.data import ReliabilityData
 from duocode.agreement.result import AgreementResult
 from duocode.errors import InputError
+from duocode.store.proposals import proposal_coders
 
 RESERVED_CODERS = ("precoder", "consensus")
 
@@ -28,13 +29,17 @@ class ProjectAgreement:
     disagreements: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     coders: list[str] = field(default_factory=list)
     seed: Any = None
+    # Cases that some coders coded and others left blank: not disagreements in the coefficients (a blank is a
+    # missing rating), but a researcher has to see them, e.g. a value coded only under one coder's reading.
+    partially_coded: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __getitem__(self, variable: str) -> AgreementResult:
         return self.results[variable]
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"variables": {var: r.to_dict() for var, r in self.results.items()},
-                               "coders": list(self.coders), "disagreements": self.disagreements}
+                               "coders": list(self.coders), "disagreements": self.disagreements,
+                               "partially_coded": self.partially_coded}
         if self.seed is not None:
             out["seed"] = self.seed
         return out
@@ -47,7 +52,8 @@ class ProjectAgreement:
     def write_xlsx(self, path) -> None:
         from duocode.agreement.report import write_agreement_xlsx
 
-        write_agreement_xlsx(self.results, path, disagreements=self.disagreements)
+        write_agreement_xlsx(self.results, path, disagreements=self.disagreements,
+                             partially_coded=self.partially_coded)
 
 
 def _split(items: Iterable[str] | str | None) -> list[str] | None:
@@ -123,7 +129,7 @@ def agree(project, *, variables: Sequence[str] | str | None = None, coders: Sequ
     for case_id, var, coder, value in rows:
         if var in by_var:
             by_var[var].append((case_id, coder, value, f"case {case_id}, coder {coder}"))
-    results, disagreements = {}, {}
+    results, disagreements, partial = {}, {}, {}
     all_coders = sorted({r[2] for r in rows})
     for v in selected:
         rd = _reliability_data(v, by_var[v.id])
@@ -131,7 +137,51 @@ def agree(project, *, variables: Sequence[str] | str | None = None, coders: Sequ
                                 title=v.id)
         disagreements[v.id] = [{"case_id": d["unit"], "values": d["values"]}
                                for d in results[v.id].disagreements()]
-    return ProjectAgreement(results=results, disagreements=disagreements, coders=all_coders, seed=seed)
+        partial[v.id] = _partially_coded(by_var[v.id])
+        if v.id == CASE_FINDING_VARIABLE and _has_proposals(project):
+            _note_case_finding(results[v.id])
+    return ProjectAgreement(results=results, disagreements=disagreements, coders=all_coders, seed=seed,
+                            partially_coded=partial)
+
+
+CASE_FINDING_VARIABLE = "is_case"
+
+
+def _has_proposals(project) -> bool:
+    # Notebook users may hand in any object with codes_long() and codebook; only a store has proposals.
+    return hasattr(project, "conn") and bool(proposal_coders(project))
+
+
+def _partially_coded(rows: list[tuple]) -> list[dict[str, Any]]:
+    """Cases coded by some of the variable's coders but not all: ``{"case_id", "values", "blank"}``."""
+    coders = sorted({r[1] for r in rows})
+    by_case: dict[str, dict[str, str]] = {}
+    for case_id, coder, value, _ in rows:
+        by_case.setdefault(case_id, {})[coder] = value
+    return [{"case_id": cid, "values": values, "blank": [c for c in coders if c not in values]}
+            for cid, values in sorted(by_case.items()) if len(values) < len(coders)]
+
+
+def _note_case_finding(result: AgreementResult) -> None:
+    """Explain case-finding agreement, where chance-corrected coefficients mislead.
+
+    Units exist only where some coder proposed a passage, so the "both say no" cell is empty by construction;
+    with b and c one-sided proposals, p_o - p_e = -2bc/n^2 (two coders), so kappa, pi and alpha are at or below 0
+    whenever the coders differ at all, and PABAK and AC1 are inflated by the same empty cell. The positive
+    specific agreement 2a / (2a + b + c) (Fleiss 1975; Hripcsak & Rothschild 2005, doi:10.1197/jamia.M1733)
+    does not depend on that cell.
+    """
+    d = result.diagnostics
+    if d is None:
+        return
+    yes = next((c for c in d.per_category if str(c.category) == "yes"), None)
+    psa = "" if yes is None or yes.specific_agreement is None else \
+        f" Positive specific agreement on 'yes': {yes.specific_agreement:.3f}."
+    d.notes = [n for n in d.notes if "kappa paradox" not in n]
+    d.notes.append("case finding: a unit exists only where some coder proposed a passage, so no unit can have "
+                   "every coder saying 'no'; kappa, pi and alpha are then at or below zero whenever the coders "
+                   "differ, and PABAK and AC1 are inflated by the same empty cell. Report the positive specific "
+                   "agreement 2a/(2a+b+c) instead (Hripcsak & Rothschild 2005)." + psa)
 
 
 def _reliability_data(variable, records: list[tuple]) -> ReliabilityData:

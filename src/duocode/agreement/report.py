@@ -35,7 +35,8 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 
 def write_agreement_xlsx(results: dict[str, "AgreementResult"], path: str | Path,
-                         disagreements: dict[str, list[dict[str, Any]]] | None = None) -> Path:
+                         disagreements: dict[str, list[dict[str, Any]]] | None = None,
+                         partially_coded: dict[str, list[dict[str, Any]]] | None = None) -> Path:
     """Write the agreement workbook.
 
     Parameters
@@ -44,6 +45,8 @@ def write_agreement_xlsx(results: dict[str, "AgreementResult"], path: str | Path
     path : str or Path
     disagreements : dict variable id -> list of {"case_id": ..., "values": {coder: value}}, optional
         Default: each result's own disagreeing units.
+    partially_coded : dict variable id -> list of {"case_id", "values", "blank": [coders]}, optional
+        Cases some coders coded and others left blank, listed after the disagreements.
 
     Returns
     -------
@@ -53,7 +56,7 @@ def write_agreement_xlsx(results: dict[str, "AgreementResult"], path: str | Path
 
     wb = Workbook()
     wb.remove(wb.active)
-    add_agreement_sheets(wb, results, disagreements)
+    add_agreement_sheets(wb, results, disagreements, partially_coded=partially_coded)
     path = Path(path)
     wb.save(path)
     return path
@@ -61,7 +64,8 @@ def write_agreement_xlsx(results: dict[str, "AgreementResult"], path: str | Path
 
 def add_agreement_sheets(workbook, results: dict[str, "AgreementResult"],
                          disagreements: dict[str, list[dict[str, Any]]] | None = None,
-                         summary_title: str = SUMMARY_SHEET) -> None:
+                         summary_title: str = SUMMARY_SHEET,
+                         partially_coded: dict[str, list[dict[str, Any]]] | None = None) -> None:
     """Add the summary sheet and one sheet per variable to an open openpyxl workbook (e.g. the audit's)."""
     taken = {ws.title.casefold() for ws in workbook.worksheets}
     summary = workbook.create_sheet(sheet_name(summary_title, taken))
@@ -71,7 +75,8 @@ def add_agreement_sheets(workbook, results: dict[str, "AgreementResult"],
         rows = None if disagreements is None else disagreements.get(var, [])
         if rows is None:
             rows = [{"case_id": d["unit"], "values": d["values"]} for d in result.disagreements()]
-        _write_variable(workbook.create_sheet(names[var]), var, result, rows)
+        _write_variable(workbook.create_sheet(names[var]), var, result, rows,
+                        (partially_coded or {}).get(var, []))
 
 
 # -- cells -----------------------------------------------------------------------------------------------------
@@ -121,7 +126,8 @@ def _write_summary(ws, results: dict[str, "AgreementResult"], names: dict[str, s
     ws.column_dimensions["A"].width = 24
 
 
-def _write_variable(ws, var: str, r: "AgreementResult", disagreements: list[dict[str, Any]]) -> None:
+def _write_variable(ws, var: str, r: "AgreementResult", disagreements: list[dict[str, Any]],
+                    partial: list[dict[str, Any]] = ()) -> None:
     row = _row(ws, 1, [f"{var} ({r.level}): {r.n_units} units, {r.n_coders} coders ({', '.join(r.coders)}), "
                        f"{r.n_codes} codes"], bold=True)
     row = _row(ws, row + 1, ["Coefficient", "Value", "CI low", "CI high", "Benchmark", "Undefined because"],
@@ -162,4 +168,9 @@ def _write_variable(ws, var: str, r: "AgreementResult", disagreements: list[dict
     for item in disagreements:
         values = item.get("values", {})
         row = _row(ws, row, [item.get("case_id"), *(values.get(c) for c in r.coders)])
+    if partial:
+        coders = sorted({c for item in partial for c in [*item["values"], *item["blank"]]})
+        row = _row(ws, row + 1, ["Coded by some coders only (blank = not coded)", *coders], bold=True)
+        for item in partial:
+            row = _row(ws, row, [item["case_id"], *(item["values"].get(c, "(blank)") for c in coders)])
     ws.column_dimensions["A"].width = 34
