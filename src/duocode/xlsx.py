@@ -11,16 +11,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
-from duocode.errors import InputError
+from duocode.errors import InputError, Problem
+from duocode.files import check_zip
 
 META_SHEET = "_duocode"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-MAX_UNCOMPRESSED = 512 * 1024 * 1024
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# openpyxl holds a whole workbook in memory at roughly 50-70 times its XML size; 64 MiB of XML (a coding workbook
+# of some 20,000 cases) keeps that within the machine budget, and a larger file is not a workbook duocode wrote.
+MAX_UNCOMPRESSED = 64 * 1024 * 1024
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def set_text(cell, value: Any) -> None:
@@ -106,30 +108,44 @@ def check_workbook_file(path: str | Path) -> Path:
     if not head.startswith(b"PK"):
         raise InputError("not an .xlsx workbook (the file is corrupt or of another kind)", path=str(p),
                          expected="an .xlsx workbook")
-    try:
-        with zipfile.ZipFile(p) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-            bad = zf.testzip()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError("the workbook is corrupt (not a readable zip archive)", path=str(p),
-                         expected="an .xlsx workbook") from None
-    if bad is not None:
-        raise InputError(f"the workbook is corrupt (damaged part {bad})", path=str(p))
-    if total > MAX_UNCOMPRESSED:
-        raise InputError("the workbook unpacks to more than 512 MiB; refusing to open it", path=str(p))
+    check_zip(p, what="workbook", max_total=MAX_UNCOMPRESSED, expected="an .xlsx workbook")
     return p
 
 
+MAX_FORMULA_PROBLEMS = 20
+
+
 def load_workbook_safely(path: str | Path, *, read_only: bool = False):
-    """Open an untrusted .xlsx for reading values (never formulas' cached results are trusted as formulas)."""
+    """Open an untrusted .xlsx for reading typed values; a workbook holding formulas is refused.
+
+    duocode never writes formulas, so a formula in a returned workbook was typed by someone: its cached result
+    (or a blank, when none was saved) must not silently become a code. Each formula cell is named.
+    """
     import openpyxl
 
     p = check_workbook_file(path)
     try:
-        return openpyxl.load_workbook(p, read_only=read_only, data_only=True)
+        wb = openpyxl.load_workbook(p, read_only=read_only, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise InputError(f"the workbook cannot be read ({type(exc).__name__}: {exc})", path=str(p),
                          expected="an .xlsx workbook") from None
+    problems = []
+    for ws in wb.worksheets:
+        if ws.title == META_SHEET:
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    problems.append(Problem(f"found a formula ({str(cell.value)[:40]}), expected a typed value",
+                                            path=str(p), location=f"{ws.title}!{cell.coordinate}",
+                                            expected="the value itself: replace the formula by its value"))
+    if problems:
+        extra = len(problems) - MAX_FORMULA_PROBLEMS
+        problems = problems[:MAX_FORMULA_PROBLEMS]
+        if extra > 0:
+            problems.append(Problem(f"... and {extra} more formula cells", path=str(p)))
+        raise InputError(problems=problems)
+    return wb
 
 
 def cell_text(value: Any) -> str | None:
