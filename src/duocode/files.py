@@ -51,8 +51,8 @@ def csv_unsafe(text: str) -> str:
     return text
 
 
-def check_zip(path: Path | str, *, what: str, max_total: int, max_part: int | None = None,
-              expected: str | None = None) -> None:
+def check_zip(path, *, what: str, max_total: int, max_part: int | None = None,
+              expected: str | None = None, name: str | None = None) -> None:
     """Refuse a zip container (.docx, .xlsx) that is not a readable zip or would unpack too large.
 
     Only the sizes the archive declares are read, so a zip bomb is refused before anything is inflated (Python's
@@ -60,19 +60,20 @@ def check_zip(path: Path | str, *, what: str, max_total: int, max_part: int | No
     """
     import zipfile
 
-    p = Path(path)
+    p = path if hasattr(path, "read") else Path(path)
+    label = name or str(p)
     try:
         with zipfile.ZipFile(p) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError(f"the {what} is corrupt (not a readable zip archive)", path=str(p),
+        raise InputError(f"the {what} is corrupt (not a readable zip archive)", path=label,
                          expected=expected or f"a {what} file") from None
     total = sum(i.file_size for i in infos)
     biggest = max((i.file_size for i in infos), default=0)
     limit_mib = max_total // (1024 * 1024)
     if total > max_total or (max_part is not None and biggest > max_part):
         raise InputError(f"the {what} would unpack to {total / 1024 / 1024:,.0f} MiB; refusing to open it "
-                         f"(limit {limit_mib} MiB)", path=str(p), expected=f"a {what} of ordinary size")
+                         f"(limit {limit_mib} MiB)", path=label, expected=f"a {what} of ordinary size")
     for info in infos:
         if info.filename.startswith(("/", "\\")) or ".." in Path(info.filename).parts:
-            raise InputError(f"the {what} holds a part with an unsafe name ({info.filename!r})", path=str(p))
+            raise InputError(f"the {what} holds a part with an unsafe name ({info.filename!r})", path=label)

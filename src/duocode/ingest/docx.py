@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from duocode.errors import InputError
+from duocode.files import check_zip
 from duocode.ingest.decode import normalize_newlines, read_bytes
 from duocode.ingest.text import find_turns
 from duocode.store.documents import Document
@@ -21,6 +22,7 @@ def docx_text(data: bytes, path: str) -> str:
 
     if not data:
         raise InputError("the file is empty", path=path, expected="a Word .docx document with some text")
+    _check_container(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # zipfile.BadZipFile, PackageNotFoundError, KeyError for missing parts, XML errors
@@ -44,6 +46,37 @@ def docx_text(data: bytes, path: str) -> str:
     if not text.strip():
         raise InputError("the document has no text", path=path, expected="a Word .docx document with some text")
     return text
+
+
+# A transcript of several hours is a few MiB of XML; anything far larger is not a transcript (or is a zip bomb:
+# python-docx reads every part it references fully into memory).
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+
+
+def _check_container(data: bytes, path: str) -> None:
+    """Refuse zip bombs (from the declared sizes) and XML with a DOCTYPE before python-docx parses anything.
+
+    A DOCTYPE in a Word part is never written by Word or LibreOffice; it is how entity tricks (external entities,
+    "billion laughs") arrive, and libxml2 silently drops the text after an unresolved entity, so refusing is both
+    the safe and the honest answer.
+    """
+    import zipfile
+
+    try:
+        zipfile.ZipFile(io.BytesIO(data)).close()
+    except (zipfile.BadZipFile, ValueError):
+        return  # not a zip: python-docx gives the clear "cannot be read as a .docx" message
+    check_zip(io.BytesIO(data), what="Word document", max_total=MAX_UNCOMPRESSED,
+              expected="a .docx saved by Word or LibreOffice", name=path)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                with zf.open(info) as fh:
+                    head = fh.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise InputError(f"the document part {info.filename} declares a DOCTYPE or entities, which "
+                                     "Word never writes; refusing it", path=path,
+                                     expected="a .docx saved by Word or LibreOffice")
 
 
 def parse_docx_file(path: Path, doc_id: str) -> Document:
