@@ -89,3 +89,19 @@ def test_normalize_interval_refuses_values_outside_the_definition(raw):
 def test_normalize_refuses_unknown_category():
     with pytest.raises(ValueError, match="'gamma' is not a value of kind"):
         load_codebook(MINI).variable("kind").normalize("gamma")
+
+
+def test_aliases_are_refused_so_a_small_file_cannot_expand_to_gigabytes():
+    assert messages(DATA / "laughs.yaml") == [
+        f"{DATA / 'laughs.yaml'}:line 2: the anchor defined here is reused through an alias (*name); anchors and "
+        "aliases are not allowed in a codebook: write the content out"]
+
+
+def test_an_impossible_typed_scalar_is_an_error_with_its_line_not_a_traceback():
+    msgs = messages(DATA / "bad_int.yaml")
+    assert len(msgs) == 1 and msgs[0].startswith(f"{DATA / 'bad_int.yaml'}:line 3: not valid YAML for a codebook")
+
+
+def test_deeply_nested_yaml_is_refused():
+    with pytest.raises(InputError, match="nested too deeply"):
+        codebook_from_text("id: x\ntitle: " + "[" * 5000 + "]" * 5000 + "\nvariables: []\n", "deep.yaml")

@@ -36,6 +36,8 @@ def load_yaml_with_lines(text: str, path: str) -> tuple[Any, dict[Path_, int]]:
     """
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise InputError("the YAML is nested too deeply", path=path, expected="a codebook") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
@@ -46,9 +48,17 @@ def load_yaml_with_lines(text: str, path: str) -> tuple[Any, dict[Path_, int]]:
     lines: dict[Path_, int] = {}
     duplicates: list[tuple[int, str]] = []
     constructor = _Loader(text)
+    seen: set[int] = set()
 
     def build(n: yaml.Node, p: Path_) -> Any:
         lines[p] = n.start_mark.line + 1
+        if id(n) in seen:
+            # An alias (*name) reuses a node: expanding them is how a few hundred bytes of YAML become
+            # gigabytes ("billion laughs"). A codebook has no need for them.
+            raise InputError("the anchor defined here is reused through an alias (*name); anchors and aliases "
+                             "are not allowed in a codebook: write the content out", path=path,
+                             location=f"line {n.start_mark.line + 1}")
+        seen.add(id(n))
         if not n.tag.startswith("tag:yaml.org,2002:") or n.tag.startswith("tag:yaml.org,2002:python"):
             # Application tags (!!python/..., !custom) would mean "construct an object": codebooks are data.
             raise InputError(f"not valid YAML for a codebook: tag '{n.tag}' is not allowed", path=path,
@@ -66,9 +76,17 @@ def load_yaml_with_lines(text: str, path: str) -> tuple[Any, dict[Path_, int]]:
             return out
         if isinstance(n, yaml.SequenceNode):
             return [build(item, p + (i,)) for i, item in enumerate(n.value)]
-        return constructor.construct_object(n, deep=True)
+        try:
+            return constructor.construct_object(n, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise InputError(f"not valid YAML for a codebook: {problem}", path=path,
+                             location=f"line {n.start_mark.line + 1}") from None
 
-    data = build(node, ())
+    try:
+        data = build(node, ())
+    except RecursionError:
+        raise InputError("the YAML is nested too deeply", path=path, expected="a codebook") from None
     if duplicates:
         from duocode.errors import Problem
         raise InputError(problems=[Problem(f"duplicate key '{k}'", path=path, location=f"line {ln}")
