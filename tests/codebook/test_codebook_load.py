@@ -105,3 +105,9 @@ def test_an_impossible_typed_scalar_is_an_error_with_its_line_not_a_traceback():
 def test_deeply_nested_yaml_is_refused():
     with pytest.raises(InputError, match="nested too deeply"):
         codebook_from_text("id: x\ntitle: " + "[" * 5000 + "]" * 5000 + "\nvariables: []\n", "deep.yaml")
+
+
+def test_one_run_reports_schema_and_duplicate_problems_together_in_line_order():
+    msgs = messages(DATA / "many_problems.yaml")
+    assert [m.split(":line ")[1].split(":")[0] for m in msgs] == ["8", "9", "10", "13"]
+    assert "duplicate value id 'WARM'" in msgs[1] and "duplicate variable id 'tone'" in msgs[2]

@@ -217,8 +217,10 @@ def load_codebook(name_or_path: str | Path) -> Codebook:
 def codebook_from_text(text: str, source: str = "<codebook>") -> Codebook:
     """Validate YAML ``text`` and build a :class:`Codebook` (``source`` names it in errors)."""
     data, lines = load_yaml_with_lines(text, source)
-    problems = _schema_problems(data, lines, source)
+    # Duplicate ids are checked on the raw data too, so that one run reports them with the schema problems.
+    problems = _schema_problems(data, lines, source) + _duplicate_problems(data, lines, source)
     if problems:
+        problems.sort(key=lambda pr: int(pr.location.split()[-1]) if pr.location else 0)
         raise InputError(problems=problems)
     cb = _build(data, text, source)
     problems = _reference_problems(cb, data, lines, source)
@@ -271,6 +273,35 @@ def _schema_problems(data, lines, source) -> list[Problem]:
     return problems
 
 
+def _duplicate_problems(data, lines, source) -> list[Problem]:
+    """Duplicate variable ids, and value ids repeated within a variable (case-insensitively)."""
+    out: list[Problem] = []
+    variables = data.get("variables") if isinstance(data, dict) else None
+    if not isinstance(variables, list):
+        return out
+    seen: set[str] = set()
+    for i, v in enumerate(variables):
+        if not isinstance(v, dict):
+            continue
+        vid = v.get("id")
+        if isinstance(vid, str):
+            if vid in seen:
+                out.append(Problem(f"duplicate variable id '{vid}'", path=source,
+                                   location=_where(lines, ("variables", i, "id"))))
+            seen.add(vid)
+        values = v.get("values")
+        if not isinstance(values, list):
+            continue
+        ids: set[str] = set()
+        for j, val in enumerate(values):
+            if isinstance(val, dict) and isinstance(val.get("id"), str):
+                if val["id"].casefold() in ids:
+                    out.append(Problem(f"duplicate value id '{val['id']}' in variable '{vid}'", path=source,
+                                       location=_where(lines, ("variables", i, "values", j, "id"))))
+                ids.add(val["id"].casefold())
+    return out
+
+
 def _tuple(x) -> tuple:
     return tuple(str(i) for i in (x or ()))
 
@@ -301,20 +332,11 @@ def _reference_problems(cb: Codebook, data: dict, lines, source) -> list[Problem
     def add(p, message, expected=None):
         out.append(Problem(message, path=source, location=_where(lines, p), expected=expected))
 
-    seen: dict[str, int] = {}
     for i, v in enumerate(cb.variables):
-        if v.id in seen:
-            add(("variables", i, "id"), f"duplicate variable id '{v.id}'")
-        seen[v.id] = i
         if v.is_categorical and not v.values:
             add(("variables", i), f"variable '{v.id}' is {v.level} and needs a list of values")
         if v.level == "interval" and v.values:
             add(("variables", i, "values"), f"variable '{v.id}' is interval and takes numbers, not a list of values")
-        ids: set[str] = set()
-        for j, val in enumerate(v.values):
-            if val.id.casefold() in ids:
-                add(("variables", i, "values", j, "id"), f"duplicate value id '{val.id}' in variable '{v.id}'")
-            ids.add(val.id.casefold())
         if v.min is not None and v.max is not None and v.min > v.max:
             add(("variables", i, "min"), f"variable '{v.id}': min is above max")
         if v.applies_to is not None:
