@@ -55,3 +55,14 @@ def test_unknown_option_is_usage_error_exit_2(runner):
 
 def test_version(runner):
     assert runner.invoke(main, ["--version"]).output.startswith("duocode, version ")
+
+
+def test_init_accepts_the_project_option_like_every_command(runner, tmp_path):
+    result = runner.invoke(main, ["init", "--project", str(tmp_path / "viaopt"), "--codebook", MINI])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "viaopt" / "duocode.db").is_file()
+
+
+def test_init_with_two_different_folders_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(main, ["init", str(tmp_path / "a"), "--project", str(tmp_path / "b")])
+    assert result.exit_code == 2

@@ -6,7 +6,9 @@ dataclasses offering some of ``to_dict()`` (json), ``tables()`` (rich renderable
 """
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,13 @@ def format_option(choices: list[str] | tuple[str, ...] = ("table", "json")):
                              f"{choices[0]}.")
 
 
+def directory_or_project(directory: str | None, project: str | None, default: str) -> str:
+    """The folder of ``init``/``demo``: the positional DIRECTORY or ``--project`` (the contract's option)."""
+    if directory and project and Path(directory) != Path(project):
+        raise click.UsageError(f"DIRECTORY {directory!r} and --project {project!r} name different folders")
+    return directory or project or default
+
+
 def resolve_format(fmt: str | None, output: str | None, default: str = "table") -> str:
     if fmt:
         return fmt
@@ -91,9 +100,41 @@ def console(err: bool = False):
     return Console(stderr=err, soft_wrap=False, highlight=False, width=width)
 
 
+_METHOD = {"json": "to_dict", "csv": "to_csv", "md": "to_markdown", "xlsx": "write_xlsx", "table": "tables"}
+
+
+def _supported(result: Any) -> list[str]:
+    return [fmt for fmt, method in _METHOD.items() if hasattr(result, method)]
+
+
+def _check_output(result: Any, fmt: str, output: str | None) -> None:
+    """Refuse, before anything is written, an output this command cannot make or a place it must not write."""
+    from duocode.errors import InputError
+    from duocode.store import DB_NAME
+
+    if not hasattr(result, _METHOD.get(fmt, "")):
+        where = f" ({output})" if output else ""
+        raise InputError(f"this command cannot write {fmt}{where}", path=output,
+                         expected="one of " + ", ".join(_supported(result)))
+    if not output:
+        return
+    p = Path(output)
+    if p.name == DB_NAME or (p.is_file() and p.read_bytes()[:16] == b"SQLite format 3\x00"):
+        raise InputError("refusing to write over a database (a duocode project?)", path=output,
+                         expected="a new report file name")
+    if p.is_dir():
+        raise InputError("is a folder", path=output, expected="a file name")
+    if not p.parent.exists():
+        raise InputError("the folder does not exist", path=str(p.parent), expected="an existing folder for -o")
+
+
 def emit(result: Any, fmt: str | None, output: str | None = None, *, default: str = "table") -> None:
     """Render ``result`` in ``fmt`` to stdout or to ``output``."""
+    if output and not fmt and Path(output).suffix.lower() not in FORMAT_BY_SUFFIX:
+        raise click.UsageError(f"cannot tell the format from the extension of {output!r}; name the file .json, "
+                               ".csv, .md, .xlsx or .txt, or give --format")
     fmt = resolve_format(fmt, output, default)
+    _check_output(result, fmt, output)
     if fmt == "json":
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=_json_default)
         _write_or_echo(text, output)
@@ -105,16 +146,16 @@ def emit(result: Any, fmt: str | None, output: str | None = None, *, default: st
         if not output:
             raise click.UsageError("--format xlsx needs -o FILE.xlsx")
         result.write_xlsx(output)
-        click.echo(f"Wrote {output}")
+        click.echo(f"Wrote {output}", err=True)
     else:
         if output:
-            with open(output, "w", encoding="utf-8") as fh:
-                from rich.console import Console
+            from rich.console import Console
 
-                c = Console(file=fh, width=120, soft_wrap=False)
-                for renderable in result.tables():
-                    c.print(renderable)
-            click.echo(f"Wrote {output}")
+            text = io.StringIO()
+            c = Console(file=text, width=120, soft_wrap=False)
+            for renderable in result.tables():
+                c.print(renderable)
+            _write_or_echo(text.getvalue(), output)
             return
         c = console()
         for renderable in result.tables():
@@ -123,8 +164,12 @@ def emit(result: Any, fmt: str | None, output: str | None = None, *, default: st
 
 def _write_or_echo(text: str, output: str | None, newline: str | None = None) -> None:
     if output:
-        with open(output, "w", encoding="utf-8", newline=newline) as fh:
+        # Write next to the target and rename, so an interrupted run never leaves half a report.
+        target = Path(output)
+        tmp = target.with_name(f".{target.name}.part")
+        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
             fh.write(text if text.endswith("\n") else text + "\n")
+        os.replace(tmp, target)
         # Keep stdout clean for machine formats written to a file: the note goes to stderr.
         click.echo(f"Wrote {output}", err=True)
     else:

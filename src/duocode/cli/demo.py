@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import click
 
-from duocode.cli._base import emit, format_option, main
+from duocode.cli._base import directory_or_project, emit, format_option, main
 
 
 @main.command()
-@click.argument("directory", default="demo-project", type=click.Path(file_okay=False))
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--project", "project", default=None, type=click.Path(file_okay=False),
+              help="The project folder to build (the same as DIRECTORY; default: demo-project).")
 @format_option(["table", "json"])
-def demo(directory, fmt):
+def demo(directory, project, fmt):
     """Build a project from the bundled demo corpus and run every stage, ending with the audit workbook.
 
     \b
@@ -18,4 +20,4 @@ def demo(directory, fmt):
     """
     from duocode.demo import run_demo
 
-    emit(run_demo(directory, progress=lambda msg: click.echo(f"… {msg}", err=True)), fmt)
+    emit(run_demo(directory_or_project(directory, project, "demo-project"), progress=lambda msg: click.echo(f"… {msg}", err=True)), fmt)

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import click
 
-from duocode.cli._base import emit, format_option, main
+from duocode.cli._base import directory_or_project, emit, format_option, main
 
 
 @main.command()
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--codebook", default="tmp", show_default=True,
               help="A bundled codebook name (tmp) or the path of a codebook YAML file.")
+@click.option("--project", "project", default=None, type=click.Path(file_okay=False),
+              help="The project folder (the same as DIRECTORY; default: the current folder).")
 @format_option(["table", "json"])
-def init(directory, codebook, fmt):
+def init(directory, codebook, project, fmt):
     """Create a project in DIRECTORY (duocode.db, with the codebook stored in it).
 
     \b
@@ -20,4 +22,4 @@ def init(directory, codebook, fmt):
     """
     from duocode.project import init_project
 
-    emit(init_project(directory, codebook), fmt)
+    emit(init_project(directory_or_project(directory, project, "."), codebook), fmt)
