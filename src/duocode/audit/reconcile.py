@@ -121,7 +121,7 @@ def write_reconcile(project: "Project", path: str | Path, *, auto: bool = True) 
         ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = widths.get(name, 18)
 
     # Dropdown sources: one column per categorical variable on a hidden sheet (a list typed into the rule
-    # itself is limited to 255 characters).
+    # itself is limited to 255 characters). OOXML's <formula1> holds the reference without a leading "=".
     lists = wb.create_sheet(LISTS_SHEET)
     list_ref: dict[str, str] = {}
     for j, var in enumerate([v for v in codebook.variables if v.is_categorical], start=1):
@@ -140,9 +140,8 @@ def write_reconcile(project: "Project", path: str | Path, *, auto: bool = True) 
         var = codebook.variables_by_id[d.variable]
         set_text(ws.cell(row=r, column=col[CASE_HEADER]), d.case_id)
         set_text(ws.cell(row=r, column=col[VARIABLE_HEADER]), d.variable)
-        for coder in coders:
-            if coder in d.values:
-                set_text(ws.cell(row=r, column=col[coder]), _shown(d.values[coder]))
+        for coder in coders:  # a coder who never coded this case shows "(not coded)" like a blank
+            set_text(ws.cell(row=r, column=col[coder]), _shown(d.values.get(coder)))
         set_text(ws.cell(row=r, column=col[DOCUMENT_HEADER]), case.document)
         set_text(ws.cell(row=r, column=col[TEXT_HEADER]), case.text)
         for name, c in col.items():
@@ -154,7 +153,7 @@ def write_reconcile(project: "Project", path: str | Path, *, auto: bool = True) 
         if var.is_categorical:
             dv = validations.get(var.id)
             if dv is None:
-                dv = DataValidation(type="list", formula1=f"={list_ref[var.id]}", allow_blank=True,
+                dv = DataValidation(type="list", formula1=list_ref[var.id], allow_blank=True,
                                     showErrorMessage=True, errorTitle="Not a value of " + var.id,
                                     error=f"Choose {var.allowed_text()} or {NOT_CODED_LABEL}.")
                 validations[var.id] = dv
@@ -381,7 +380,7 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
         for coder in coders:
             shown = cells[coder]
             if coder not in current:
-                if shown is not None:
+                if shown is not None and shown != NOT_CODED_LABEL:
                     problems.add(f"{coder} has not coded case {case_id}, {var.id}; the workbook shows '{shown}'",
                                  path=source, location=where(r, coder),
                                  expected="the coders' values as duocode wrote them (write a new workbook)")

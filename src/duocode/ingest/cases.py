@@ -5,20 +5,25 @@ in the document) or ``start`` and ``end`` (0-based code-point offsets into the s
 file uses one of the two forms; other columns are ignored, so the CSV of ``cases list`` imports as it is.
 
 A quote is matched exactly first. When that fails, it is matched again with every run of whitespace standing for
-any run of whitespace, because a quote copied out of a hard-wrapped transcript rarely keeps its line breaks; the
-stored span is then the document's own text.
+any run of whitespace, because a quote copied out of a hard-wrapped transcript rarely keeps its line breaks. When
+that fails too, both are compared after Unicode NFC normalisation (a quote pasted on a Mac may be decomposed) and
+with typographic quote marks, apostrophes and dashes folded to their ASCII forms, again exactly and then with
+whitespace tolerance. In every case the stored span is the document's own text, located by offsets into the
+stored text, which is never changed.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duocode.errors import InputError, ProblemCollector
+from duocode.files import csv_safe
 from duocode.ingest.csvfile import read_csv
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,8 +44,16 @@ class CaseRow:
     end: int
 
 
-def _occurrences(text: str, quote: str, limit: int = 3) -> list[tuple[int, int]]:
-    """Spans where ``quote`` occurs in ``text`` (overlapping ones too), at most ``limit``."""
+# Typographic marks a quote is compared without: curly double quotes, curly single quotes and apostrophes,
+# en and em dashes (and their close relatives) stand for their ASCII forms.
+_FOLD = str.maketrans({**dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+                       **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+                       **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")})
+
+
+def _find_all(text: str, quote: str, limit: int) -> list[tuple[int, int]]:
+    """Spans where ``quote`` occurs in ``text`` (overlapping ones too), exactly, else with any whitespace run
+    standing for any whitespace run; at most ``limit``."""
     spans = []
     i = text.find(quote)
     while i >= 0 and len(spans) < limit:
@@ -60,6 +73,59 @@ def _occurrences(text: str, quote: str, limit: int = 3) -> list[tuple[int, int]]
         spans.append((m.start(), m.end()))
         pos = m.start() + 1
     return spans
+
+
+def _clusters(text: str):
+    """``(start, end)`` of each character with the combining marks that follow it."""
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not unicodedata.combining(text[i]):
+            yield start, i
+            start = i
+
+
+def _normalised(text: str) -> tuple[str, list[int], list[int], set[int]]:
+    """``text`` in NFC with quotes and dashes folded, and the way back to offsets in ``text``.
+
+    Each character with its combining marks is normalised on its own, so every character of the result comes
+    from one such cluster of the original. Returns the folded text, for each of its characters the start and
+    end offset (in ``text``) of the cluster it came from, and the folded offsets where a cluster begins or ends
+    (a match is only mapped back when it neither starts nor ends inside a cluster).
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    bounds = {0}
+    for s, e in _clusters(text):
+        piece = unicodedata.normalize("NFC", text[s:e]).translate(_FOLD)
+        out.append(piece)
+        starts += [s] * len(piece)
+        ends += [e] * len(piece)
+        bounds.add(len(starts))
+    return "".join(out), starts, ends, bounds
+
+
+def _fold(text: str) -> str:
+    return "".join(unicodedata.normalize("NFC", text[s:e]) for s, e in _clusters(text)).translate(_FOLD)
+
+
+def _occurrences(text: str, quote: str, limit: int = 3) -> list[tuple[int, int]]:
+    """Spans of ``text`` where ``quote`` occurs, at most ``limit``: exactly or with whitespace tolerance, else
+    after NFC normalisation and folding of quote marks and dashes (spans are offsets into ``text`` as given)."""
+    spans = _find_all(text, quote, limit)
+    if spans:
+        return spans
+    folded_quote = _fold(quote)
+    folded, starts, ends, bounds = _normalised(text)
+    if folded == text and folded_quote == quote:
+        return spans
+    out: list[tuple[int, int]] = []
+    for s, e in _find_all(folded, folded_quote, limit):
+        if s in bounds and e in bounds and e > s:
+            span = (starts[s], ends[e - 1])
+            if span not in out:
+                out.append(span)
+    return out
 
 
 def _offset(value: str) -> int | None:
@@ -277,7 +343,7 @@ class CaseListResult:
         writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for case in self.cases:
-            writer.writerow(_case_dict(case, self.with_status))
+            writer.writerow({k: csv_safe(v) for k, v in _case_dict(case, self.with_status).items()})
         return buf.getvalue()
 
     def tables(self) -> list:

@@ -3,6 +3,8 @@
 Files saved by Excel come in several shapes: UTF-8 with a BOM, Windows-1252, semicolons instead of commas in
 some locales, trailing empty columns. All are accepted; what cannot be read is reported with its line number
 (the header is line 1; a row's line is the line where it starts, so quoted cells spanning lines are counted).
+A cell that duocode's CSV exports protected against formula injection (a ``'`` before a leading ``=``, ``+``,
+``-``, ``@``, tab or CR; see :func:`duocode.files.csv_safe`) is read without that ``'``.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from duocode.errors import InputError, ProblemCollector
+from duocode.files import csv_unsafe
 from duocode.ingest.decode import decode_bytes, read_bytes
 
 
@@ -69,7 +72,7 @@ def read_csv(path: str | Path, *, what: str = "CSV file") -> CsvTable:
                 continue
             row = {}
             for i, col in enumerate(header):
-                value = cells[i].strip() if i < len(cells) else ""
+                value = csv_unsafe(cells[i].strip()) if i < len(cells) else ""
                 if not col:
                     if value:
                         unnamed_used.add(i)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from duocode.errors import InputError
+from duocode.files import csv_safe
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store.documents import Document, DocumentSummary
@@ -31,7 +32,7 @@ class DocumentListResult:
         for d in self.documents:
             row = d.to_dict()
             row["speakers"] = "; ".join(d.speakers)
-            writer.writerow([row[c] if row[c] is not None else "" for c in _LIST_COLUMNS])
+            writer.writerow([csv_safe(row[c]) for c in _LIST_COLUMNS])
         return buf.getvalue()
 
     def tables(self) -> list:

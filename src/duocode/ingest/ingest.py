@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
 EXPECTED_EXTENSIONS = "one of " + ", ".join(SUPPORTED)
+HIDDEN_PREFIXES = (".", "~$")  # dotfiles and Office lock files: skipped without a word
 
 #: ``progress(done, total, path)``: called after each file is read; the CLI draws a bar with it.
 ProgressCallback = Callable[[int, int, str], None]
@@ -69,12 +70,32 @@ class IngestedDocument:
 
 
 @dataclass
+class SkippedFile:
+    """A file found in a folder but not read, and why."""
+
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "reason": self.reason}
+
+
+def unsupported_reason(path: Path) -> str:
+    """Why a file is not read: ``unsupported .pdf; supported: .txt .md .docx .vtt .srt``."""
+    suffix = path.suffix.lower()
+    return (f"unsupported {suffix if suffix else 'file without extension'}; supported: "
+            + " ".join(SUPPORTED))
+
+
+@dataclass
 class IngestResult:
-    """The outcome of :func:`ingest`: each document's status, and informant counts when a CSV was given."""
+    """The outcome of :func:`ingest`: each document's status, informant counts when a CSV was given, and the
+    files found in folders but skipped (unsupported extensions; hidden and Office lock files are not listed)."""
 
     documents: list[IngestedDocument] = field(default_factory=list)
     informants: dict[str, int] | None = None
     informants_file: str | None = None
+    skipped: list[SkippedFile] = field(default_factory=list)
 
     def ids(self, status: str) -> list[str]:
         return [d.id for d in self.documents if d.status == status]
@@ -98,7 +119,7 @@ class IngestResult:
     def to_dict(self) -> dict:
         return {"documents": [d.to_dict() for d in self.documents], "added": self.ids("added"),
                 "replaced": self.ids("replaced"), "unchanged": self.ids("unchanged"),
-                "informants": self.informants}
+                "informants": self.informants, "skipped": [s.to_dict() for s in self.skipped]}
 
     def tables(self) -> list:
         from rich.table import Table
@@ -117,27 +138,37 @@ class IngestResult:
         if self.informants is not None:
             out.append(Text(f"Informants from {self.informants_file}: {self.informants['added']} added, "
                             f"{self.informants['updated']} updated, {self.informants['unchanged']} unchanged."))
+        for s in self.skipped:
+            out.append(Text(f"skipped {s.path} ({s.reason})"))
         return out
 
 
-def collect_files(paths: Iterable[str | Path], problems: ProblemCollector) -> list[Path]:
+def collect_files(paths: Iterable[str | Path], problems: ProblemCollector,
+                  skipped: list[SkippedFile] | None = None) -> list[Path]:
     """Expand folders (recursively, supported extensions only, hidden and Office lock files skipped).
 
     Files named explicitly must exist and have a supported extension; the same file reached twice counts once.
+    Files in folders with another extension are appended to ``skipped`` (when given) with the reason.
     """
     out: list[Path] = []
     seen: set[Path] = set()
+    skipped = [] if skipped is None else skipped
     for given in paths:
         path = Path(given)
         if not path.exists():
             problems.add("the path does not exist", path=str(given), expected="an existing file or folder")
             continue
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-                           and not any(part.startswith((".", "~$")) for part in p.relative_to(path).parts))
+            visible = sorted(p for p in path.rglob("*") if p.is_file()
+                             and not any(part.startswith(HIDDEN_PREFIXES) for part in p.relative_to(path).parts))
+            found = [p for p in visible if p.suffix.lower() in SUPPORTED]
+            others = [p for p in visible if p.suffix.lower() not in SUPPORTED]
             if not found:
-                problems.add("no transcript files in this folder", path=str(given),
-                             expected=f"files with extension {EXPECTED_EXTENSIONS}")
+                shown = ", ".join(str(p.relative_to(path)) for p in others[:5]) + (", ..." if len(others) > 5 else "")
+                problems.add("no transcript files in this folder" + (f" (only {shown})" if others else ""),
+                             path=str(given), expected=f"files with extension {EXPECTED_EXTENSIONS}")
+            else:
+                skipped.extend(SkippedFile(str(p), unsupported_reason(p)) for p in others)
         elif path.suffix.lower() not in SUPPORTED:
             problems.add(f"unsupported file extension {path.suffix or '(none)'!r}", path=str(given),
                          expected=EXPECTED_EXTENSIONS)
@@ -188,7 +219,8 @@ def ingest(project: "Project", paths: Iterable[str | Path], *, informants: str |
         paths = [paths]
     problems = ProblemCollector(InputError)
     refusals: list[Problem] = []
-    files = collect_files(paths, problems)
+    skipped: list[SkippedFile] = []
+    files = collect_files(paths, problems, skipped)
     by_id: dict[str, Path] = {}
     for path in files:
         if path.stem in by_id:
@@ -239,7 +271,7 @@ def ingest(project: "Project", paths: Iterable[str | Path], *, informants: str |
     if refusals:
         raise RefusedError(problems=refusals)
 
-    result = IngestResult(informants_file=None if informants is None else str(informants))
+    result = IngestResult(informants_file=None if informants is None else str(informants), skipped=skipped)
     with project.transaction():
         events = []
         for doc, status, old in parsed:
