@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 import duocode.cli
-from coding_helpers import DATA, fill, set_codes_for, snapshot
+from coding_helpers import DATA, fill, set_codes_for, sheet_rows, snapshot
 from duocode.coding.importsheet import import_sheet
 from duocode.coding.sheet import write_sheet
 from duocode.errors import InputError
@@ -182,51 +182,96 @@ def test_import_refuses_a_deleted_column(project, runner, book):
                         "'context before' (columns cannot be renamed, moved or deleted)")
 
 
-def test_import_refuses_an_unknown_case_id(project, runner, book):
+MISSING = ("Error: ines.xlsx:Coding: no row holds case {} (its row was deleted or its case id changed) (expected "
+           "every case the workbook was written with, once (rows may be sorted))")
+
+
+def test_import_refuses_an_unknown_case_id_and_names_the_case_no_row_holds(project, runner, book):
     fill(book, {"C02": {"kind": "alpha"}})
     wb = openpyxl.load_workbook(book)
     wb["Coding"]["A3"].value = "C99"
     wb.save(book)
     assert refused(project, runner, book) == [
-        "Error: ines.xlsx:Coding!A3: found 'C99', expected case id 'C02' (rows cannot be deleted, inserted, "
-        "sorted or renamed)"]
+        "Error: ines.xlsx:Coding!A3: found 'C99', expected one of the case ids the workbook was written with "
+        "(rows cannot be added and case ids cannot be changed)",
+        MISSING.format("C02")]
 
 
-def test_import_refuses_a_duplicated_case_id(project, runner, book):
+def test_import_refuses_a_duplicated_case_id_once(project, runner, book):
     wb = openpyxl.load_workbook(book)
     wb["Coding"]["A4"].value = "C02"
     wb.save(book)
     assert refused(project, runner, book) == [
-        "Error: ines.xlsx:Coding!A4: found 'C02', expected case id 'C03' (rows cannot be deleted, inserted, "
-        "sorted or renamed; case C02 was written in row 3)"]
+        "Error: ines.xlsx:Coding!A4: found 'C02', expected each case once (case C02 is also in row 3; rows cannot "
+        "be copied)",
+        MISSING.format("C03")]
 
 
-def test_import_refuses_a_deleted_row_naming_the_missing_case(project, runner, book):
+def test_import_refuses_a_deleted_row_naming_only_the_missing_case(project, runner, book):
     wb = openpyxl.load_workbook(book)
     wb["Coding"].delete_rows(4)
     wb.save(book)
-    assert refused(project, runner, book) == [
-        "Error: ines.xlsx:Coding!A4: found 'C04', expected case id 'C03' (rows cannot be deleted, inserted, "
-        "sorted or renamed)"]
+    assert refused(project, runner, book) == [MISSING.format("C03")]
 
 
-def test_import_refuses_an_added_row(project, runner, book):
+def test_import_refuses_an_added_row_with_an_unknown_id(project, runner, book):
     wb = openpyxl.load_workbook(book)
     wb["Coding"]["A9"].value = "C08"
     wb["Coding"]["I9"].value = "alpha"
     wb.save(book)
     assert refused(project, runner, book) == [
-        "Error: ines.xlsx:Coding!A9: found 'C08', expected no row here (rows cannot be added, copied or moved)"]
+        "Error: ines.xlsx:Coding!A9: found 'C08', expected one of the case ids the workbook was written with "
+        "(rows cannot be added and case ids cannot be changed)"]
 
 
-def test_import_refuses_sorted_rows(project, runner, book):
-    wb = openpyxl.load_workbook(book)
+def test_import_refuses_a_row_for_a_project_case_the_workbook_was_not_written_with(project, runner, tmp_path):
+    path = tmp_path / "ines.xlsx"
+    write_sheet(project, "ines", path, cases="C01,C02", order="document")
+    wb = openpyxl.load_workbook(path)
+    wb["Coding"]["A4"].value = "C05"
+    wb["Coding"]["I4"].value = "alpha"
+    wb.save(path)
+    assert refused(project, runner, path) == [
+        "Error: ines.xlsx:Coding!A4: found 'C05', expected one of the case ids the workbook was written with "
+        "(case C05 was not written to this workbook; rows cannot be added (write a workbook with it with "
+        "`duocode sheet`))"]
+
+
+def _sort_rows(path, key):
+    """Reorder the data rows of the Coding sheet like a spreadsheet's sort does: whole rows move."""
+    wb = openpyxl.load_workbook(path)
     ws = wb["Coding"]
-    ws["A2"].value, ws["A3"].value = "C02", "C01"
-    wb.save(book)
-    lines = refused(project, runner, book)
-    assert len(lines) == 2
-    assert all("rows cannot be" in line for line in lines)
+    rows = [[(c.value, c.data_type) for c in r] for r in ws.iter_rows(min_row=2)]
+    for i, row in enumerate(sorted(rows, key=key), start=2):
+        for j, (value, kind) in enumerate(row, start=1):
+            cell = ws.cell(row=i, column=j)
+            cell.value = value
+            if kind == "s" and value is not None:
+                cell.data_type = "s"
+    wb.save(path)
+
+
+def test_import_reads_rows_sorted_by_case_id_by_their_case_id(project, runner, tmp_path):
+    path = tmp_path / "ines.xlsx"
+    write_sheet(project, "ines", path)                  # random order
+    fill(path, {"C01": {"kind": "alpha"}, "C04": {"mood": "low", "count": 3}, "C07": {"good": "no"}},
+         memo={"C04": "sorted"})
+    _sort_rows(path, key=lambda row: row[0][0])
+    header, rows = sheet_rows(path)
+    assert [r[0] for r in rows] == [f"C0{i}" for i in range(1, 8)]
+    result = run(runner, "import-sheet", path, "--project", project.directory)
+    assert result.exit_code == 0, result.output
+    assert codes_by_case(project, "ines") == {"C01": {"kind": "alpha"}, "C04": {"mood": "low", "count": "3"},
+                                              "C07": {"good": "no"}}
+    assert memos(project, "ines") == {"C04": "sorted"}
+
+
+def test_import_reads_two_swapped_rows_by_their_case_id(project, book):
+    fill(book, {"C02": {"kind": "beta"}, "C03": {"kind": "alpha"}})
+    _sort_rows(book, key=lambda row: {"C02": "C03", "C03": "C02"}.get(row[0][0], row[0][0]))
+    assert [r[0] for r in sheet_rows(book)[1][:3]] == ["C01", "C03", "C02"]
+    import_sheet(project, book)
+    assert codes_by_case(project, "ines") == {"C02": {"kind": "beta"}, "C03": {"kind": "alpha"}}
 
 
 def test_import_lists_structure_and_value_problems_together(project, runner, book):
@@ -235,8 +280,9 @@ def test_import_lists_structure_and_value_problems_together(project, runner, boo
     wb["Coding"]["A3"].value = None
     wb.save(book)
     assert refused(project, runner, book) == [
-        "Error: ines.xlsx:Coding!A3: found a blank cell, expected case id 'C02' (rows cannot be deleted, "
-        "inserted, sorted or renamed)",
+        "Error: ines.xlsx:Coding!A3: found a blank cell, expected the row's case id (the case_id column cannot be "
+        "cleared)",
+        MISSING.format("C02"),
         "Error: ines.xlsx:Coding!K6: found 'huge', expected one of low, mid, high"]
 
 
@@ -349,3 +395,137 @@ def test_import_refuses_a_workbook_of_an_unknown_kind(project, book):
     _rewrite_meta(book, kind="audit")
     with pytest.raises(InputError, match="of kind 'audit'"):
         import_sheet(project, book)
+
+
+# -- a stale workbook never undoes later decisions ------------------------------------------------------------
+FRESH = "(expected the project's value here, or a fresh workbook with the current codes: `duocode sheet --coder " \
+        "ines -o FILE.xlsx`)"
+
+
+def test_reimporting_an_old_workbook_after_a_later_codes_import_is_refused_naming_the_cell(project, runner, book,
+                                                                                          tmp_path):
+    fill(book, {"C02": {"kind": "beta", "mood": "low"}})
+    assert run(runner, "import-sheet", book, "--project", project.directory).exit_code == 0
+    later = tmp_path / "later.csv"
+    later.write_text("case_id,kind\nC02,alpha\n")
+    assert run(runner, "codes", "import", later, "--coder", "ines", "--project", project.directory).exit_code == 0
+    assert refused(project, runner, book) == [
+        "Error: ines.xlsx:Coding!I3: the project value 'alpha' was changed after this workbook was last imported "
+        f"(it had 'beta'); found 'beta' {FRESH}"]
+    assert codes_by_case(project, "ines")["C02"] == {"kind": "alpha", "mood": "low"}
+
+
+def test_a_workbook_filled_while_terminal_coding_changed_a_code_is_refused_for_that_cell(project, runner, book):
+    set_codes_for(project, "ines", {"C01": {"kind": "alpha"}})       # e.g. `duocode code` after `sheet`
+    fill(book, {"C01": {"kind": "beta", "mood": "high"}, "C03": {"good": "yes"}})
+    assert refused(project, runner, book) == [
+        "Error: ines.xlsx:Coding!I2: the project value 'alpha' was changed after this workbook was written (it had "
+        f"no value); found 'beta' {FRESH}"]
+
+
+def test_a_later_removed_code_and_a_later_memo_are_conflicts_too(project, runner, tmp_path):
+    set_codes_for(project, "ines", {"C01": {"kind": "alpha"}}, memos={"C02": "first thought"})
+    path = tmp_path / "ines.xlsx"
+    write_sheet(project, "ines", path, order="document")
+    from duocode.store.codes import CodeRow, set_codes, set_memo
+
+    with project.transaction():
+        set_codes(project, [CodeRow("C01", "kind", "ines", None)])
+        set_memo(project, "C02", "ines", "second thought")
+    fill(path, {"C01": {"good": "no"}})
+    assert refused(project, runner, path) == [
+        "Error: ines.xlsx:Coding!I2: the project value was removed after this workbook was written (it had "
+        f"'alpha'); found 'alpha' {FRESH}",
+        f"Error: ines.xlsx:Coding!M3: the memo was changed in the project after this workbook was written; found "
+        f"'first thought' {FRESH}"]
+
+
+def test_cells_whose_project_value_did_not_change_still_import_next_to_later_changes(project, book):
+    fill(book, {"C02": {"kind": "beta"}})
+    import_sheet(project, book)
+    set_codes_for(project, "ines", {"C02": {"mood": "high"}, "C05": {"kind": "alpha"}})
+    fill(book, {"C02": {"kind": "alpha", "mood": "high"}, "C03": {"good": "no"}})   # equal to the project: fine
+    result = import_sheet(project, book)
+    assert result.counts == {"added": 1, "changed": 1, "removed": 0, "unchanged": 1}
+    assert codes_by_case(project, "ines") == {"C02": {"kind": "alpha", "mood": "high"}, "C03": {"good": "no"},
+                                              "C05": {"kind": "alpha"}}
+
+
+def test_a_fresh_workbook_written_after_the_change_imports(project, book, tmp_path):
+    fill(book, {"C02": {"kind": "beta"}})
+    import_sheet(project, book)
+    set_codes_for(project, "ines", {"C02": {"kind": "alpha"}})
+    fresh = tmp_path / "fresh.xlsx"
+    write_sheet(project, "ines", fresh, order="document")
+    fill(fresh, {"C02": {"good": "yes"}})
+    import_sheet(project, fresh)
+    assert codes_by_case(project, "ines") == {"C02": {"kind": "alpha", "good": "yes"}}
+
+
+def test_the_metadata_records_the_codes_and_memos_the_workbook_was_written_with(project, tmp_path):
+    from duocode.coding.sheet import join_chunks, memo_hash
+
+    set_codes_for(project, "ines", {"C03": {"kind": "beta", "count": "2"}}, memos={"C03": "note"})
+    path = tmp_path / "ines.xlsx"
+    write_sheet(project, "ines", path, order="document")
+    meta = read_meta_sheet(openpyxl.load_workbook(path), str(path))
+    assert join_chunks(meta, "written_codes")[2] == {"count": "2", "kind": "beta"}
+    assert join_chunks(meta, "written_memos")[2] == memo_hash("note")
+    assert join_chunks(meta, "written_codes")[0] == {}
+    assert meta["written_at"] and meta["workbook_id"]
+    assert project.events(action="sheet")[-1]["detail"].count(meta["workbook_id"]) == 1
+
+
+# -- read-only columns ------------------------------------------------------------------------------------------
+def test_import_refuses_edited_case_text_informant_and_context_naming_each_cell(project, runner, book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Coding"]
+    ws["F3"].value = "A friendlier text."
+    ws["C4"].value = "INF-X"
+    ws["G2"].value = None
+    ws["I5"].value = "alpha"
+    wb.save(book)
+    assert refused(project, runner, book) == [
+        "Error: ines.xlsx:Coding!G2: the context after the case was edited; it is read-only",
+        "Error: ines.xlsx:Coding!F3: the case text was edited; it is read-only",
+        "Error: ines.xlsx:Coding!C4: the informant was edited; it is read-only"]
+
+
+def test_import_accepts_read_only_texts_that_differ_only_in_whitespace(project, book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Coding"]
+    for r in range(2, 9):
+        for col in "BCDEFG":
+            value = ws[f"{col}{r}"].value
+            if isinstance(value, str):
+                ws[f"{col}{r}"].value = "  " + value.replace(" ", "\r\n ", 2) + "  "
+    ws["I3"].value = "beta"
+    wb.save(book)
+    import_sheet(project, book)
+    assert codes_by_case(project, "ines") == {"C02": {"kind": "beta"}}
+
+
+# -- wording ----------------------------------------------------------------------------------------------------
+def test_import_reports_a_boolean_typed_in_a_number_column_as_typed(project, runner, book):
+    fill(book, {"C01": {"count": True}, "C02": {"good": True}})
+    assert refused(project, runner, book) == [
+        "Error: ines.xlsx:Coding!L2: found TRUE, expected a whole number >= 0"]
+
+
+def test_a_format_1_workbook_is_checked_against_changes_after_its_write_time(project, runner, book):
+    wb = openpyxl.load_workbook(book)
+    meta = read_meta_sheet(wb, str(book))
+    for key in [k for k in meta if k == "workbook_id" or k.startswith("written_") and k != "written_at"]:
+        del meta[key]
+    meta["format"] = 1
+    del wb["_duocode"]
+    write_meta_sheet(wb, meta)
+    wb.save(book)
+    fill(book, {"C02": {"kind": "beta"}})
+    import_sheet(project, book)
+    fill(book, {"C02": {"kind": "alpha"}})
+    import_sheet(project, book)                     # its own earlier import is no later change
+    set_codes_for(project, "ines", {"C02": {"kind": "beta"}})
+    assert refused(project, runner, book) == [
+        "Error: ines.xlsx:Coding!I3: the project value 'beta' was changed after this workbook was written (it had "
+        f"'alpha'); found 'alpha' {FRESH}"]

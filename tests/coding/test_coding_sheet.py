@@ -149,6 +149,45 @@ def test_sheet_is_blind_to_other_coders_consensus_and_precoder_in_every_xml_part
         assert all(v is None for v in row[len(FIXED_COLUMNS):])
 
 
+def allow_suggestions(project):
+    with project.transaction():
+        project.set_setting("hide_suggestions", False)
+
+
+def test_sheet_with_suggestions_is_refused_while_the_project_hides_them_and_writes_nothing(project, runner,
+                                                                                           tmp_path):
+    from duocode.store.codes import CodeRow, set_codes
+
+    with project.transaction():
+        set_codes(project, [CodeRow("C02", "kind", "precoder", "alpha", confidence=0.8)])
+    assert project.settings["hide_suggestions"] is True          # the default
+    before = snapshot(project)
+    with pytest.raises(RefusedError, match="hides pre-coder suggestions"):
+        write_sheet(project, "ines", tmp_path / "a.xlsx", with_suggestions=True)
+    result = runner.invoke(duocode.cli.main, ["sheet", "--coder", "ines", "-o", str(tmp_path / "b.xlsx"),
+                                              "--with-suggestions", "--project", str(project.directory)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: the project hides pre-coder suggestions from coders (the default, to keep their judgements "
+        "independent); a methodologist can allow them with `duocode precode settings --show-suggestions`\n")
+    assert not (tmp_path / "a.xlsx").exists() and not (tmp_path / "b.xlsx").exists()
+    assert snapshot(project) == before
+
+
+def test_sheet_shows_suggestions_only_when_the_setting_allows_and_they_are_asked_for(project, runner, tmp_path):
+    from duocode.store.codes import CodeRow, set_codes
+
+    with project.transaction():
+        set_codes(project, [CodeRow("C02", "kind", "precoder", "alpha", confidence=0.8)])
+    result = runner.invoke(duocode.cli.main, ["precode", "settings", "--show-suggestions", "--project",
+                                              str(project.directory)])
+    assert result.exit_code == 0, result.output
+    write_sheet(project, "ines", tmp_path / "plain.xlsx")
+    assert not any(str(h).startswith("precoder suggestion") for h in sheet_rows(tmp_path / "plain.xlsx")[0])
+    write_sheet(project, "ines", tmp_path / "shown.xlsx", with_suggestions=True)
+    assert "precoder suggestion: kind" in sheet_rows(tmp_path / "shown.xlsx")[0]
+
+
 def test_sheet_with_suggestions_shows_them_in_labelled_separate_columns_and_logs_it(project, tmp_path):
     from duocode.store.codes import CodeRow, set_codes
 
@@ -156,6 +195,7 @@ def test_sheet_with_suggestions_shows_them_in_labelled_separate_columns_and_logs
         set_codes(project, [CodeRow("C02", "kind", "precoder", "alpha", confidence=0.8,
                                     explanation="keyword 'remembered'")])
     set_codes_for(project, "bertha-secret", {"C02": {"count": "987654"}})
+    allow_suggestions(project)
     path = tmp_path / "ines.xlsx"
     write_sheet(project, "ines", path, with_suggestions=True, order="document")
     header, rows = sheet_rows(path)
@@ -289,6 +329,7 @@ def test_values_equal_to_shown_suggestions_are_logged_as_accepted_from_precoder(
 
     with project.transaction():
         set_codes(project, [CodeRow("C02", "kind", "precoder", "alpha", confidence=0.8)])
+    allow_suggestions(project)
     path = tmp_path / "ines.xlsx"
     write_sheet(project, "ines", path, with_suggestions=True, order="document")
     fill(path, {"C02": {"kind": "alpha", "good": "yes"}})
@@ -312,3 +353,18 @@ def test_without_suggestions_shown_a_value_equal_to_the_precoder_is_the_coders_o
     fill(path, {"C02": {"kind": "alpha"}})
     import_sheet(project, path)
     assert project.events(action="accepted-from-precoder") == []
+
+
+def test_sheet_writes_the_workbook_with_the_usual_file_permissions(project, tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        write_sheet(project, "ines", tmp_path / "a.xlsx")
+        os.umask(0o002)
+        write_sheet(project, "ines", tmp_path / "b.xlsx")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "a.xlsx").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "b.xlsx").stat().st_mode & 0o777 == 0o664
+    assert not list(tmp_path.glob(".duocode-*"))

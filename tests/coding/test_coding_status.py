@@ -60,3 +60,26 @@ def test_status_counts_a_case_complete_when_every_variable_that_applies_is_coded
         set_codes_for(project, "ines", {"C01": {"type": "plain"}, "C02": {"type": "repeat"},
                                         "C03": {"type": "repeat", "times": "2"}})
         assert status(project).to_dict()["coders"][0]["complete_cases"] == 2
+
+
+def test_status_leaves_is_case_out_of_completeness_when_cases_came_from_an_agreed_list(project, runner):
+    full = {"kind": "alpha", "good": "no", "mood": "low", "count": "1"}
+    set_codes_for(project, "ines", {cid: dict(full) for cid in ("C01", "C02", "C03")})
+    set_codes_for(project, "jonas", {"C01": dict(full, is_case="yes")})
+    data = status(project).to_dict()
+    by = {c["coder"]: c for c in data["coders"]}
+    assert (by["ines"]["complete_cases"], by["jonas"]["complete_cases"]) == (3, 1)
+    assert data["not_coded"] == {"is_case": "cases came from an agreed list"}
+    result = runner.invoke(duocode.cli.main, ["status", "--project", str(project.directory)])
+    assert result.exit_code == 0
+    assert "is_case: not coded (cases came from an agreed list)" in result.stdout
+
+
+def test_status_counts_is_case_towards_completeness_once_coders_proposed_cases(project):
+    from duocode.store.proposals import insert_proposals
+
+    with project.transaction():
+        insert_proposals(project, "jonas", [("D1", 0, 10)])
+    set_codes_for(project, "ines", {"C01": {"kind": "alpha", "good": "no", "mood": "low", "count": "1"}})
+    data = status(project).to_dict()
+    assert data["coders"][0]["complete_cases"] == 0 and data["not_coded"] == {}

@@ -37,6 +37,22 @@ class Script:
         return " ".join(self.text.split())
 
 
+@pytest.fixture
+def project(project):
+    """The mini project where a coder proposed cases, so that case finding (is_case) is a coded variable and
+    asked first; see the agreed-list tests at the end for a project without proposals."""
+    propose(project)
+    return project
+
+
+def propose(project):
+    from duocode.store.proposals import insert_proposals
+
+    case = project.conn.execute('SELECT document_id, start, "end" FROM cases WHERE id = ?', ("C01",)).fetchone()
+    with project.transaction():
+        insert_proposals(project, "ines", [tuple(case)])
+
+
 def session(project, script, **kw):
     return code_interactively(project, "ines", input_fn=script.input, output_fn=script.output, **kw)
 
@@ -134,7 +150,9 @@ def test_terminal_reports_when_everything_is_coded(project):
     again = Script()
     result = session(project, again, cases="C01", variables="kind,good")
     assert again.prompts == [] and result.remaining_cases == 0
-    assert "All 1 case are coded" in result.tables()[0]
+    assert result.tables()[0] == "Saved 0 codes and 0 memos for coder [bold]ines[/bold]. The case is coded."
+    result = session(project, Script("1", "2", "1", "1"), cases="C02,C03", variables="kind,good")
+    assert result.tables()[0].endswith(" All 2 cases are coded.")
 
 
 def test_terminal_never_shows_other_coders_codes(project):
@@ -154,7 +172,7 @@ def test_code_command_works_with_piped_input(project, runner):
                                               str(project.directory)], input="1\n2\nb\n1\nq\n")
     assert result.exit_code == 0, result.output
     assert "Case C04 (1/1)" in result.stdout
-    assert "Saved 3 codes" in " ".join(result.stdout.split())
+    assert "Saved 2 codes" in " ".join(result.stdout.split())      # kind answered twice: one stored code
     assert codes_by_case(project, "ines") == {"C04": {"is_case": "yes", "kind": "alpha"}}
 
 
@@ -179,3 +197,34 @@ def test_terminal_does_not_ask_a_variable_that_does_not_apply(tmp_path):
         assert script.prompts == ["type> ", "type> ", "times> "]
         assert codes_by_case(project, "ines") == {"C01": {"type": "plain"}, "C02": {"type": "repeat", "times": "3"}}
         assert result.remaining_cases == 0
+
+
+def test_terminal_counts_a_question_answered_again_after_going_back_as_one_saved_code(project):
+    result = session(project, Script("1", "b", "2", "2", "q"), cases="C01", variables="kind,good")
+    assert codes_by_case(project, "ines") == {"C01": {"kind": "beta", "good": "no"}}
+    assert result.saved == 2
+    result = session(project, Script("b", "1", "q"), cases="C01", variables="kind,good")   # nothing left to ask
+    assert result.saved == 0
+    result = session(project, Script("1", "b", "2", "q"), cases="C02", variables="kind")
+    assert result.saved == 1
+    result = session(project, Script("b", "q"), cases="C02", variables="kind")
+    assert result.saved == 0
+
+
+# -- cases from one agreed list: is_case is not coded ---------------------------------------------------------
+def test_terminal_does_not_ask_is_case_when_the_cases_came_from_an_agreed_list(mini_project):
+    from coding_helpers import build_documents_and_cases
+
+    build_documents_and_cases(mini_project)
+    script = Script("1", "2", "3", "4", "q")
+    result = session(mini_project, script, cases="C01")
+    assert script.prompts[:4] == ["kind> ", "good> ", "mood> ", "count> "]
+    assert "is_case> " not in script.prompts
+    assert codes_by_case(mini_project, "ines") == {"C01": {"kind": "alpha", "good": "no", "mood": "high",
+                                                           "count": "4"}}
+    assert result.remaining_cases == 0
+    assert result.tables()[0].endswith("The case is coded. Not asked: is_case (cases came from an agreed list).")
+    # naming it asks it all the same
+    script = Script("1", "q")
+    session(mini_project, script, cases="C01", variables="is_case")
+    assert script.prompts == ["is_case> "]

@@ -68,13 +68,14 @@ def codes_export(coder, consensus, project, fmt, output):
 @click.option("--order", type=click.Choice(["random", "document"]), default="random", show_default=True,
               help="Case order: random per coder, or by document and position.")
 @click.option("--with-suggestions", is_flag=True,
-              help="Add the pre-coder's suggestions in separate, labelled columns (logged; hidden by default).")
+              help="Add the pre-coder's suggestions in separate, labelled columns (logged). Refused while the "
+                   "project hides them (the default; see `duocode precode settings --show-suggestions`).")
 @project_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default=None,
               help="How to report what was written: table (default) or json.")
 def sheet_command(coder, output, cases, variables, seed, order, with_suggestions, project, fmt):
     """Write a blind coding workbook for one coder: one row per case, a dropdown per variable, a memo column,
-    the codebook on a second sheet. No other coder's codes; pre-coder suggestions only when asked.
+    the codebook on a second sheet. No other coder's codes; pre-coder suggestions only when asked and allowed.
 
     \b
     Example:
@@ -95,7 +96,9 @@ def sheet_command(coder, output, cases, variables, seed, order, with_suggestions
 def import_sheet_command(workbook, project, fmt):
     """Read a filled coding (or reconcile) workbook back; the coder is taken from the workbook.
 
-    Every cell is checked first and every problem listed as Sheet!Cell; one problem and nothing is written.
+    Rows are matched by their case id (sorting is fine). Every cell is checked first and every problem listed as
+    Sheet!Cell; one problem and nothing is written. A cell that would overwrite a code changed in the project
+    after the workbook was written (or last imported) is refused: write a fresh workbook with `duocode sheet`.
 
     \b
     Example:

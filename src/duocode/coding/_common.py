@@ -96,5 +96,20 @@ def applies(var: "Variable", codes: dict[str, str], codebook) -> bool:
     return conditions.matches(var.applies_to, codes, codebook)
 
 
+CASE_FINDING_VARIABLE = "is_case"
+AGREED_LIST_NOTE = "cases came from an agreed list"
+
+
+def case_finding_not_coded(project: "Project") -> str | None:
+    """The case-finding variable (``is_case``) when the project's cases came from one agreed list, i.e. no coder
+    proposed cases: then it is not part of coding completeness and terminal coding does not ask it (a coder may
+    still code it in a workbook). ``None`` when it is coded (or the codebook has no such variable)."""
+    from duocode.store.proposals import proposal_coders
+
+    if CASE_FINDING_VARIABLE in project.codebook.variables_by_id and not proposal_coders(project):
+        return CASE_FINDING_VARIABLE
+    return None
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"

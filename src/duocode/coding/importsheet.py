@@ -4,17 +4,19 @@ The hidden ``_duocode`` sheet says what the workbook is (``kind``): a coder's ``
 here; a ``reconcile`` workbook is handed to :func:`duocode.audit.reconcile.import_reconcile_sheet`.
 
 Checks, all reported together as ``Sheet!Cell: found X, expected Y``: the workbook belongs to this project and
-its codebook version; the header row is unchanged; every row still holds the case id written there (no row
-deleted, added, sorted or renamed); every coding cell holds a value the codebook allows. Spreadsheet re-saves
-are tolerated: numbers stored as floats (``3.0``), empty strings, trailing spaces, letter case, value labels
-instead of ids, dropped dropdowns.
+its codebook version; the header row is unchanged; rows are matched by the case id in column A, so sorted or
+reordered rows are fine, but every case the workbook was written with must be there once and no other row may
+be added; the read-only texts (document, informant, speaker, context, case text) are as written; every coding
+cell holds a value the codebook allows; and no cell would overwrite a code (or memo) that was changed in the
+project after the workbook was written or last imported (a stale workbook: write a fresh one with ``duocode
+sheet``). Spreadsheet re-saves are tolerated: numbers stored as floats (``3.0``), empty strings, trailing spaces,
+changed line ends, letter case, value labels instead of ids, dropped dropdowns.
 
 A blank cell leaves the coder's code alone, except where the workbook was written with that coder's earlier code
 in it: clearing such a cell removes the code. Every change is logged with its old and new value.
 """
 from __future__ import annotations
 
-import difflib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +51,11 @@ class ImportSheetResult:
 
 
 def _shown(value: Any) -> str:
+    """A cell's content as typed, for messages (a spreadsheet's boolean TRUE is shown as TRUE)."""
     from duocode.xlsx import cell_text
 
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     text = cell_text(value)
     return "a blank cell" if text is None else repr(text)
 
@@ -130,6 +135,7 @@ class _Plan:
     codes: list
     memos: dict[str, str | None]
     with_suggestions: bool = False
+    workbook_id: str | None = None
 
 
 def _read_coding_sheet(project: "Project", wb, meta: dict, source: str) -> _Plan:
@@ -150,10 +156,13 @@ def _read_coding_sheet(project: "Project", wb, meta: dict, source: str) -> _Plan
     sheet.check_header()
     # Columns moved or deleted: the cells below cannot be read meaningfully, so stop here.
     sheet.problems.raise_if_any()
-    aligned = sheet.align_rows(expected_ids)
+    aligned = sheet.align_rows(project, expected_ids)
+    sheet.check_read_only(project, expected_ids, aligned)
     codes, memos = sheet.read_values(project, coder, expected_ids, prefilled, aligned)
+    sheet.check_later_changes(project, coder, meta, expected_ids, codes, memos)
     sheet.problems.raise_if_any()
-    return _Plan(coder, len(aligned), codes, memos, bool(meta.get("with_suggestions")))
+    workbook_id = meta.get("workbook_id") if isinstance(meta.get("workbook_id"), str) else None
+    return _Plan(coder, len(aligned), codes, memos, bool(meta.get("with_suggestions")), workbook_id)
 
 
 class _Sheet:
@@ -188,9 +197,11 @@ class _Sheet:
                 self.bad(f"{letter(j + 1)}1", _shown(head[j]),
                          "no column here (columns cannot be added; use the memo column)")
 
-    def align_rows(self, expected_ids: list[str]) -> list[tuple[int, int]]:
-        """Pairs (index in ``expected_ids``, index in ``self.data``) of rows still holding the id written there;
-        every row deleted, added, sorted or renamed is a problem."""
+    def align_rows(self, project: "Project", expected_ids: list[str]) -> list[tuple[int, int]]:
+        """Pairs (index in ``expected_ids``, index in ``self.data``) matched by the case id in column A, so that
+        sorted or reordered rows read fine. A blank, unknown, added or repeated id, and a case the workbook was
+        written with but no row holds any more, is one problem each."""
+        from duocode.store.cases import case_ids
         from duocode.xlsx import cell_text
 
         width = len(self.header)
@@ -202,33 +213,61 @@ class _Sheet:
                 if cell_text(row[k]) is not None:
                     self.bad(f"{layout._column_letter(k + 1)}{self.first_row + j}", _shown(row[k]),
                              "an empty cell outside the table (write notes in the memo column)")
-        found_ids = [cell_text(r[0]) for r in self.data]
+        index_of = {cid: i for i, cid in enumerate(expected_ids)}
+        row_of: dict[str, int] = {}
+        project_cases: set[str] | None = None
         aligned: list[tuple[int, int]] = []
-        where_written = {cid: self.first_row + i for i, cid in enumerate(expected_ids)}
-        matcher = difflib.SequenceMatcher(None, expected_ids, found_ids, autojunk=False)
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
-            if op == "equal":
-                aligned.extend(zip(range(i1, i2), range(j1, j2)))
+        for j, row in enumerate(self.data):
+            row_no = self.first_row + j
+            cid = cell_text(row[0])
+            if cid is None:
+                if any(cell_text(v) is not None for v in row[:width]):
+                    self.bad(f"A{row_no}", "a blank cell",
+                             "the row's case id (the case_id column cannot be cleared)")
                 continue
-            for k in range(max(i2 - i1, j2 - j1)):
-                i, j = i1 + k, j1 + k
-                row = self.first_row + min(j, j2)
-                found_id = found_ids[j] if j < j2 else None
-                if found_id:
-                    found = f"'{found_id}'"
-                elif j < j2:
-                    found = "a blank cell"
-                else:
-                    found = f"'{found_ids[j2]}'" if j2 < len(found_ids) else "no row"
-                note = ""
-                if found_id and found_id in where_written and where_written[found_id] != row:
-                    note = f"; case {found_id} was written in row {where_written[found_id]}"
-                if i < i2:
-                    what = f"case id '{expected_ids[i]}' (rows cannot be deleted, inserted, sorted or renamed{note})"
-                else:
-                    what = f"no row here (rows cannot be added, copied or moved{note})"
-                self.bad(f"A{row}", found, what)
+            if cid in row_of:
+                self.bad(f"A{row_no}", f"'{cid}'", f"each case once (case {cid} is also in row {row_of[cid]}; rows "
+                                                   "cannot be copied)")
+                continue
+            if cid not in index_of:
+                if project_cases is None:
+                    project_cases = case_ids(project, status=None)
+                why = (f"case {cid} was not written to this workbook; rows cannot be added (write a workbook "
+                       "with it with `duocode sheet`)" if cid in project_cases
+                       else "rows cannot be added and case ids cannot be changed")
+                self.bad(f"A{row_no}", f"'{cid}'", f"one of the case ids the workbook was written with ({why})")
+                continue
+            row_of[cid] = row_no
+            aligned.append((index_of[cid], j))
+        for cid in expected_ids:
+            if cid not in row_of:
+                self.problems.add(f"no row holds case {cid} (its row was deleted or its case id changed)",
+                                  path=self.source, location=self.name,
+                                  expected="every case the workbook was written with, once (rows may be sorted)")
+        aligned.sort()
         return aligned
+
+    def check_read_only(self, project: "Project", expected_ids: list[str], aligned: list[tuple[int, int]]) -> None:
+        """The document, informant, speaker, context and case text cells still hold what was written (compared
+        with the project, whitespace runs as one space)."""
+        from duocode.store.cases import list_cases
+        from duocode.xlsx import cell_text
+
+        wanted = [expected_ids[i] for i, _ in aligned]
+        cases = {c.id: c for c in list_cases(project, status=None, ids=wanted)} if wanted else {}
+        names = [name for name, _ in layout.FIXED_COLUMNS]
+        for i, j in aligned:
+            case = cases.get(expected_ids[i])
+            if case is None:
+                continue                 # reported by read_values
+            written = layout.fixed_texts(project, case)
+            row, row_no = self.data[j], self.first_row + j
+            for k in range(1, len(names)):
+                raw = row[k]
+                found = raw if isinstance(raw, str) else cell_text(raw)
+                if layout.comparable_text(found) != layout.comparable_text(written[k]):
+                    self.problems.add(f"the {layout.READ_ONLY_NAMES[names[k]]} was edited; it is read-only",
+                                      path=self.source, location=f"{self.name}!{layout._column_letter(k + 1)}{row_no}")
 
     def read_values(self, project: "Project", coder: str, expected_ids: list[str], prefilled: list,
                     aligned: list[tuple[int, int]]) -> tuple[list, dict[str, str | None]]:
@@ -249,6 +288,7 @@ class _Sheet:
         n_fixed = len(layout.FIXED_COLUMNS)
         codes: list = []
         memos: dict[str, str | None] = {}
+        self.cell_of: dict[tuple[str, str], tuple[str, Any]] = {}     # (case, variable or "") -> (ref, raw)
         for i, j in aligned:
             case_id, row_no, row = expected_ids[i], self.first_row + j, self.data[j]
             if case_id not in known_cases:
@@ -265,10 +305,77 @@ class _Sheet:
                     continue
                 if value is not None or str(k) in marks:
                     codes.append(CodeRow(case_id, var.id, coder, value))
+                    self.cell_of[(case_id, var.id)] = (f"{layout._column_letter(n_fixed + 1 + k)}{row_no}", raw)
             memo = cell_text(row[self.memo_col - 1])
             if memo is not None or "m" in marks:
                 memos[case_id] = memo
+                self.cell_of[(case_id, "")] = (f"{layout._column_letter(self.memo_col)}{row_no}",
+                                               row[self.memo_col - 1])
         return codes, memos
+
+    def check_later_changes(self, project: "Project", coder: str, meta: dict, expected_ids: list[str],
+                            codes: list, memos: dict[str, str | None]) -> None:
+        """Refuse cells that would overwrite a code or memo changed in the project after the workbook was
+        written (or last imported): a stale workbook must not undo later decisions. A cell whose project value
+        did not change since imports as usual, and so does one that already equals the project's value."""
+        from duocode.store.codes import codes_by_case
+        from duocode.store.codes import memos as memo_texts
+        from duocode.store.coding import changes_since, workbook_baseline
+
+        workbook_id = meta.get("workbook_id")
+        base = workbook_baseline(project, workbook_id) if isinstance(workbook_id, str) and workbook_id else None
+        written_codes = layout.join_chunks(meta, "written_codes")
+        written_memos = layout.join_chunks(meta, "written_memos")
+        current = codes_by_case(project, coder)
+        current_memos = {cid: text.strip() for cid, text in memo_texts(project, coder).items()}
+        when = "written"
+        if base is not None:
+            changed, changed_memos = changes_since(project, coder, after_id=base[0])
+            when = "last imported" if base[1] == "import" else "written"
+        elif (written_codes is not None and written_memos is not None
+              and len(written_codes) == len(written_memos) == len(expected_ids)):
+            # no record of the workbook in the log (it cannot be told when what changed): compare with what it
+            # was written with
+            changed, changed_memos = {}, {}
+            for cid, had, had_memo in zip(expected_ids, written_codes, written_memos):
+                had = had if isinstance(had, dict) else {}
+                now = current.get(cid, {})
+                for var in set(had) | set(now):
+                    if had.get(var) != now.get(var):
+                        changed[(cid, var)] = had.get(var)
+                if had_memo != layout.memo_hash(current_memos.get(cid)):
+                    changed_memos[cid] = None
+        elif isinstance(meta.get("written_at"), str):
+            # a workbook of format 1: changes after its write time, except those imported from this very file
+            changed, changed_memos = changes_since(project, coder, after_at=meta["written_at"],
+                                                   exclude_source=self.source)
+        else:
+            return
+        if not changed and not changed_memos:
+            return
+        fresh = (f"the project's value here, or a fresh workbook with the current codes: `duocode sheet --coder "
+                 f"{coder} -o FILE.xlsx`")
+        for row in codes:
+            key = (row.case_id, row.variable)
+            now = current.get(row.case_id, {}).get(row.variable)
+            if key not in changed or row.value == now:
+                continue
+            ref, raw = self.cell_of[key]
+            had = "no value" if changed[key] is None else f"'{changed[key]}'"
+            what = "was removed" if now is None else f"'{now}' was changed"
+            self.problems.add(f"the project value {what} after this workbook was {when} (it had {had}); found "
+                              f"{_shown(raw)}", path=self.source, location=f"{self.name}!{ref}", expected=fresh)
+        for cid, text in memos.items():
+            if cid not in changed_memos or text == current_memos.get(cid):
+                continue
+            ref, raw = self.cell_of[(cid, "")]
+            self.problems.add(f"the memo was changed in the project after this workbook was {when}; found "
+                              f"{_short(raw)}", path=self.source, location=f"{self.name}!{ref}", expected=fresh)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    shown = _shown(value)
+    return shown if len(shown) <= limit else shown[:limit - 2] + "…'"
 
 
 def _apply(project: "Project", plan: _Plan, source: str) -> ImportSheetResult:
@@ -287,7 +394,10 @@ def _apply(project: "Project", plan: _Plan, source: str) -> ImportSheetResult:
             counts = {k: counts[k] + more[k] for k in counts}
         memos_changed = sum(set_memo(project, cid, plan.coder, text, source_file=source)
                             for cid, text in plan.memos.items())
+        detail = {"cases": plan.cases, **counts, "memos_changed": memos_changed}
+        if plan.workbook_id:
+            detail["workbook_id"] = plan.workbook_id      # later imports compare against this point
         project.log_event("import", "workbook", Path(source).name, coder=plan.coder, source_file=source,
-                          detail={"cases": plan.cases, **counts, "memos_changed": memos_changed})
+                          detail=detail)
     return ImportSheetResult(layout.KIND, plan.coder, source, plan.cases, counts, memos_changed)
 

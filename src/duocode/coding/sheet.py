@@ -1,17 +1,20 @@
 """Coder workbooks (``duocode sheet``): one row per case, one dropdown column per codebook variable.
 
 The workbook is blind: it holds the case texts, the codebook and this coder's own earlier codes and memos, and
-nothing of any other coder, the consensus or the pre-coder (unless ``with_suggestions``, then in separate,
-clearly labelled columns, and the event log records that this coder saw them).
+nothing of any other coder, the consensus or the pre-coder (unless ``with_suggestions``, which the project must
+allow with ``duocode precode settings --show-suggestions``: then in separate, clearly labelled columns, and the event
+log records that this coder saw them).
 
 Layout of the ``Coding`` sheet (row 1 is the header; one row per case from row 2)::
 
     case_id | document | informant | speaker | context before | case text | context after | <variables> | memo
     [| suggested <variable> ...]
 
-A hidden, protected ``_duocode`` sheet records the project, coder, codebook version and the case ids in row
-order, so that ``import-sheet`` puts every code back in the right place and refuses a workbook whose structure
-was edited.
+A hidden, protected ``_duocode`` sheet records the project, coder, codebook version, the case ids in row order,
+a workbook id, the write time and, per case, the coder's codes (and a hash of the memo) the workbook was written
+with, so that ``import-sheet`` puts every code back in the right place (rows are matched by their case id),
+refuses a workbook whose structure or read-only texts were edited, and refuses to overwrite a code that was
+changed in the project after the workbook was written.
 """
 from __future__ import annotations
 
@@ -19,21 +22,23 @@ import hashlib
 import json
 import os
 import random
+import re
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duocode import __version__
 from duocode.coding._common import check_coder, plural, select_cases, select_variables
-from duocode.errors import InputError
+from duocode.errors import InputError, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
     from duocode.store import Project
 
 KIND = "coding"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2              # 2: workbook_id, written_codes, written_memos
 SHEET = "Coding"
 CODEBOOK_SHEET = "Codebook"
 LISTS_SHEET = "Lists"
@@ -50,6 +55,14 @@ PROMPT_TITLE_MAX = 32           # Excel's limits for a data validation's input m
 PROMPT_MAX = 255
 ERROR_MAX = 225                 # ... and for its error alert
 INLINE_LIST_MAX = 255           # Excel's limit for an inline list ("a,b,c") in a data validation
+# What each read-only column is called in a message ("the case text was edited; it is read-only").
+READ_ONLY_NAMES = {"document": "document", "informant": "informant", "speaker": "speaker",
+                   "context before": "context before the case", "case text": "case text",
+                   "context after": "context after the case"}
+SUGGESTIONS_HIDDEN = ("the project hides pre-coder suggestions from coders (the default, to keep their judgements "
+                      "independent); a methodologist can allow them with `duocode precode settings "
+                      "--show-suggestions`")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what set_text replaces by U+FFFD
 
 
 @dataclass
@@ -179,8 +192,9 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
         Seed of the random case order; combined with the coder's name so that two coders never share an order.
         Default: derived from the project id (reproducible).
     with_suggestions
-        Add the pre-coder's suggestions in separate, labelled columns (overrides the project's
-        ``hide_suggestions`` setting; the event log records that this coder was shown them).
+        Add the pre-coder's suggestions in separate, labelled columns; only allowed when the project's
+        ``hide_suggestions`` setting is off (the event log records that this coder was shown them). Never the
+        default.
     order
         ``random`` (per coder, seeded) or ``document`` (by document and position).
 
@@ -193,7 +207,7 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
     InputError
         Unknown case or variable ids, a path that is not ``.xlsx``, or a project without cases.
     RefusedError
-        A reserved coder name.
+        A reserved coder name, or ``with_suggestions`` while the project hides suggestions from coders.
     """
     import openpyxl
 
@@ -205,6 +219,8 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
         raise InputError("a coding workbook must be written as .xlsx", path=str(out), expected="-o FILE.xlsx")
     if order not in ("random", "document"):
         raise InputError(f"unknown order '{order}'", expected="random or document")
+    if with_suggestions and bool(project.settings.get("hide_suggestions", True)):
+        raise RefusedError(SUGGESTIONS_HIDDEN)
     chosen_vars = select_variables(project, variables)
     chosen_cases = select_cases(project, cases)
     if not chosen_cases:
@@ -241,8 +257,11 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
     _setup_sheet(ws, header, chosen_vars, with_suggestions, last_row)
     _write_codebook_sheet(wb, project.codebook, chosen_vars, styles)
 
+    workbook_id = uuid.uuid4().hex
+    written_codes = [dict(sorted(own.get(c.id, {}).items())) for c in chosen_cases]
+    written_memos = [memo_hash(own_memos.get(c.id)) for c in chosen_cases]
     meta = _metadata(project, coder, header, var_ids, [c.id for c in chosen_cases], prefilled_rows, seed, order,
-                     with_suggestions)
+                     with_suggestions, workbook_id, written_codes, written_memos)
     from duocode.xlsx import write_meta_sheet
 
     write_meta_sheet(wb, meta)
@@ -252,7 +271,8 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
         project.ensure_coder(coder, "human")
         project.log_event("sheet", "workbook", out.name, coder=coder, source_file=str(out),
                           detail={"cases": len(chosen_cases), "variables": var_ids, "seed": seed, "order": order,
-                                  "with_suggestions": with_suggestions})
+                                  "with_suggestions": with_suggestions, "workbook_id": workbook_id,
+                                  "written_at": meta["written_at"]})
         if with_suggestions:
             project.log_event("show_suggestions", "coder", coder, coder=coder, source_file=str(out),
                               detail={"cases": sum(1 for c in chosen_cases if c.id in suggestions),
@@ -265,8 +285,6 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
                 suggestions: dict | None, styles) -> tuple[list[str], int]:
     """One row per case; returns, per row, which cells hold this coder's earlier codes ("0,3,m": variable
     indices and ``m`` for the memo), and how many codes were filled in."""
-    from duocode.store.cases import case_context, case_informant, case_speaker
-
     n_fixed = len(FIXED_COLUMNS)
     memo_col = n_fixed + len(variables) + 1
     prefilled_rows: list[str] = []
@@ -274,9 +292,7 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
     widths = [w for _, w in FIXED_COLUMNS]
     for i, case in enumerate(cases):
         r = FIRST_ROW + i
-        before, after = case_context(project, case, CONTEXT_CHARS)
-        fixed = [case.id, case.document, case_informant(project, case) or "", case_speaker(project, case) or "",
-                 before.strip(), case.text, after.strip()]
+        fixed = fixed_texts(project, case)
         for j, value in enumerate(fixed, start=1):
             cell = ws.cell(row=r, column=j)
             if value:
@@ -322,6 +338,30 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
         prefilled_rows.append(",".join(marks))
         ws.row_dimensions[r].height = _row_height([(fixed[j], widths[j]) for j in (4, 5, 6)])
     return prefilled_rows, n_prefilled
+
+
+def fixed_texts(project: "Project", case) -> list[str]:
+    """The texts of a case's read-only columns (``FIXED_COLUMNS``, case id first), as the workbook gets them
+    (before the cell-length limit)."""
+    from duocode.store.cases import case_context, case_informant, case_speaker
+
+    before, after = case_context(project, case, CONTEXT_CHARS)
+    return [case.id, case.document, case_informant(project, case) or "", case_speaker(project, case) or "",
+            before.strip(), case.text, after.strip()]
+
+
+def comparable_text(text: str | None) -> str:
+    """A read-only cell's text as compared on import: what a cell can hold, whitespace runs as one space (a
+    LibreOffice or Excel re-save may change line ends and trailing spaces)."""
+    text = _NOT_XML.sub("\ufffd", (text or "")[:MAX_CELL_TEXT])
+    return " ".join(text.split())
+
+
+def memo_hash(text: str | None) -> str | None:
+    """A short fingerprint of a memo, kept in the metadata (the memo itself is in the sheet)."""
+    if text is None or not text.strip():
+        return None
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:16]
 
 
 def _set(cell, value: Any) -> None:
@@ -471,7 +511,8 @@ def _write_codebook_sheet(wb, codebook, variables: list["Variable"], styles) -> 
 
 
 def _metadata(project: "Project", coder: str, header: list[str], var_ids: list[str], case_ids: list[str],
-              prefilled: list[str], seed: int, order: str, with_suggestions: bool) -> dict:
+              prefilled: list[str], seed: int, order: str, with_suggestions: bool, workbook_id: str,
+              written_codes: list[dict], written_memos: list) -> dict:
     from duocode.store import utcnow
 
     codebook = project.codebook
@@ -481,8 +522,9 @@ def _metadata(project: "Project", coder: str, header: list[str], var_ids: list[s
         "sheet": SHEET, "first_row": FIRST_ROW, "header": header, "variables": var_ids,
         "memo_column": len(FIXED_COLUMNS) + len(var_ids) + 1, "seed": seed, "order": order,
         "with_suggestions": with_suggestions, "duocode_version": __version__, "written_at": utcnow(),
-        "n_cases": len(case_ids)}
-    for key, items in (("case_ids", case_ids), ("prefilled", prefilled)):
+        "n_cases": len(case_ids), "workbook_id": workbook_id}
+    for key, items in (("case_ids", case_ids), ("prefilled", prefilled), ("written_codes", written_codes),
+                       ("written_memos", written_memos)):
         parts = chunk_list(items)
         meta[f"{key}_chunks"] = len(parts)
         for i, part in enumerate(parts):
@@ -499,6 +541,9 @@ def _save_atomically(wb, out: Path) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
+        # mkstemp creates the file readable by its owner only; give the workbook the permissions any other
+        # file written here gets (0666 less the umask), as the file wb.save(out) would have.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -506,3 +551,9 @@ def _save_atomically(wb, out: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

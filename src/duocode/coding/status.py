@@ -32,11 +32,12 @@ class StatusResult:
     variables: list[str]
     coders: list[CoderProgress] = field(default_factory=list)
     proposals: dict[str, int] = field(default_factory=dict)
+    not_coded: dict[str, str] = field(default_factory=dict)     # variable -> why it is not part of coding
 
     def to_dict(self) -> dict:
         return {"project": self.project, "codebook": self.codebook, "total_cases": self.total_cases,
                 "variables": self.variables, "coders": [c.to_dict(self.total_cases) for c in self.coders],
-                "proposals": self.proposals}
+                "proposals": self.proposals, "not_coded": self.not_coded}
 
     def to_csv(self) -> str:
         from duocode.coding.csvcodes import write_wide_rows
@@ -48,32 +49,37 @@ class StatusResult:
     def tables(self) -> list:
         from rich.table import Table
 
+        notes = [f"{v}: not coded ({why})" for v, why in self.not_coded.items()]
         if not self.coders:
             return [f"{self.total_cases} cases; nobody has coded yet. Start with `duocode sheet --coder NAME -o "
-                    "FILE.xlsx` or `duocode code --coder NAME`."]
+                    "FILE.xlsx` or `duocode code --coder NAME`.", *notes]
         table = Table(title=f"Coding progress: {self.total_cases} cases", caption=f"codebook {self.codebook}")
         table.add_column("variable")
         for c in self.coders:
             table.add_column(c.coder, justify="right")
         for v in self.variables:
+            if v in self.not_coded and not any(c.coded.get(v) for c in self.coders):
+                continue
             table.add_row(v, *(f"{c.coded.get(v, 0)}/{self.total_cases}" for c in self.coders))
         table.add_row("[bold]complete cases[/bold]", *(f"{c.complete}/{self.total_cases}" for c in self.coders))
         table.add_row("memos", *(str(c.memos) for c in self.coders))
-        out: list = [table]
+        out: list = [table, *notes]
         if self.proposals:
             out.append("Case proposals: " + ", ".join(f"{k} {n}" for k, n in sorted(self.proposals.items())))
         return out
 
 
-def _complete(project: "Project", coder: str, accepted: set[str]) -> int:
-    """Cases on which ``coder`` coded every variable that applies (``applies_to``, judged from their own codes)."""
+def _complete(project: "Project", coder: str, accepted: set[str], skip: frozenset[str] = frozenset()) -> int:
+    """Cases on which ``coder`` coded every variable that applies (``applies_to``, judged from their own codes),
+    leaving out the variables in ``skip``."""
     from duocode.coding._common import applies
     from duocode.store.codes import codes_by_case
 
     codebook = project.codebook
     n = 0
     for case_id, codes in codes_by_case(project, coder).items():
-        if case_id in accepted and all(v.id in codes or not applies(v, codes, codebook) for v in codebook.variables):
+        if case_id in accepted and all(v.id in codes or v.id in skip or not applies(v, codes, codebook)
+                                     for v in codebook.variables):
             n += 1
     return n
 
@@ -85,6 +91,7 @@ def status(project: "Project") -> StatusResult:
     """
     from duocode.store.cases import case_ids
     from duocode.store.coding import coded_counts, coder_kinds, memo_counts
+    from duocode.coding._common import AGREED_LIST_NOTE, case_finding_not_coded
     from duocode.store.proposals import list_proposals
 
     codebook = project.codebook
@@ -93,6 +100,8 @@ def status(project: "Project") -> StatusResult:
     counts = coded_counts(project)
     memo_n = memo_counts(project)
     kinds = coder_kinds(project)
+    skipped = case_finding_not_coded(project)
+    skip = frozenset([skipped] if skipped else [])
     coders = []
     for name, kind in kinds.items():
         if kind == "precoder":
@@ -100,10 +109,10 @@ def status(project: "Project") -> StatusResult:
         if kind == "consensus" and name not in counts:
             continue
         coded = {v: counts.get(name, {}).get(v, 0) for v in var_ids}
-        coders.append(CoderProgress(name, kind, coded, _complete(project, name, accepted), memo_n.get(name, 0)))
+        coders.append(CoderProgress(name, kind, coded, _complete(project, name, accepted, skip), memo_n.get(name, 0)))
     coders.sort(key=lambda c: (c.kind != "human", c.coder))
     proposals: dict[str, int] = {}
     for p in list_proposals(project):
         proposals[p.coder] = proposals.get(p.coder, 0) + 1
     return StatusResult(str(project.directory), f"{codebook.id} {codebook.version}", len(case_ids(project)),
-                        var_ids, coders, proposals)
+                        var_ids, coders, proposals, {v: AGREED_LIST_NOTE for v in skip})

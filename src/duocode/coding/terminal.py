@@ -8,7 +8,9 @@ terminal) loses nothing, and the next session resumes at the first case with a q
 
 Like every stage it never prints: it talks through ``input_fn`` / ``output_fn``, so piped input works and tests
 drive it directly. A variable whose ``applies_to`` condition is known not to hold for the case (from the
-coder's own codes) is not asked. No other coder's codes and no pre-coder suggestion are ever shown.
+coder's own codes) is not asked, nor is the case-finding variable ``is_case`` when the cases came from one agreed
+list (no coder proposed cases; it can still be asked by naming it in ``variables``). No other coder's codes and
+no pre-coder suggestion are ever shown.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from duocode.coding._common import applies, check_coder, plural, select_cases, select_variables
+from duocode.coding._common import (AGREED_LIST_NOTE, applies, case_finding_not_coded, check_coder, plural,
+                                    select_cases, select_variables)
 from duocode.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,11 +39,12 @@ class TerminalResult:
     skipped: int = 0
     quit: bool = False
     remaining_cases: int = 0
+    not_asked: str | None = None        # e.g. "is_case (cases came from an agreed list)"
 
     def to_dict(self) -> dict:
         return {"coder": self.coder, "total_cases": self.total_cases, "codes_saved": self.saved,
                 "memos_saved": self.memos, "skipped": self.skipped, "quit": self.quit,
-                "cases_with_questions_left": self.remaining_cases}
+                "cases_with_questions_left": self.remaining_cases, "not_asked": self.not_asked}
 
     def tables(self) -> list:
         text = (f"Saved {plural(self.saved, 'code')} and {plural(self.memos, 'memo')} for coder "
@@ -49,8 +53,12 @@ class TerminalResult:
             text += (f" {plural(self.remaining_cases, 'case')} of {self.total_cases} still "
                      f"{'has' if self.remaining_cases == 1 else 'have'} questions left: run "
                      f"`duocode code --coder {self.coder}` again to resume.")
+        elif self.total_cases == 1:
+            text += " The case is coded."
         else:
-            text += f" All {plural(self.total_cases, 'case')} are coded."
+            text += f" All {self.total_cases} cases are coded."
+        if self.not_asked:
+            text += f" Not asked: {self.not_asked}."
         return [text]
 
 
@@ -66,6 +74,9 @@ class _Session:
         self.codes = codes_by_case(project, coder, variables=[v.id for v in variables])
         self.memos = memos(project, coder)
         self.result = TerminalResult(coder, len(cases))
+        # what each answered cell held when the session started: "saved" counts the cells that differ at the
+        # end, so answering a question again after going back is one stored change, not two
+        self.before: dict[tuple[str, str], str | None] = {}
 
     # -- what is left to ask ---------------------------------------------------------------------------------
     def applies(self, case_id: str, var: "Variable") -> bool:
@@ -147,10 +158,14 @@ class _Session:
 
         with self.project.transaction():
             self.project.ensure_coder(self.coder, "human")
-            counts = set_codes(self.project, [CodeRow(case_id, var.id, self.coder, value)], source_file=SOURCE)
+            set_codes(self.project, [CodeRow(case_id, var.id, self.coder, value)], source_file=SOURCE)
+        key = (case_id, var.id)
+        if key not in self.before:
+            self.before[key] = self.codes.get(case_id, {}).get(var.id)
         self.codes.setdefault(case_id, {})[var.id] = value
-        if counts["added"] or counts["changed"]:
-            self.result.saved += 1
+
+    def stored_changes(self) -> int:
+        return sum(1 for (cid, vid), old in self.before.items() if self.codes.get(cid, {}).get(vid) != old)
 
     def save_memo(self, case_id: str, text: str | None) -> None:
         from duocode.store.codes import set_memo
@@ -179,7 +194,8 @@ class _Session:
             self.result.remaining_cases = 0
             return self.result
         self.output_fn(f"Coding as {self.coder}: {plural(len(self.cases), 'case')}, "
-                       f"{plural(len(self.variables), 'variable')}. Keys: {KEYS_HELP}.")
+                       f"{plural(len(self.variables), 'variable')}. Keys: {KEYS_HELP}."
+                       + (f" Not asked: {self.result.not_asked}." if self.result.not_asked else ""))
         history: list[int] = []
         revisit = False
         shown = None
@@ -210,6 +226,7 @@ class _Session:
             pos += 1
             revisit = False
         self.result.remaining_cases = self.remaining()
+        self.result.saved = self.stored_changes()
         return self.result
 
     def handle(self, case, var: "Variable") -> str:
@@ -297,7 +314,13 @@ def code_interactively(project: "Project", coder: str, *, input_fn: Callable[[st
     if not chosen:
         raise InputError("the project has no cases to code", path=str(project.directory),
                          expected="cases first: `duocode cases import CSV` or `duocode cases merge`")
-    session = _Session(project, coder, select_variables(project, variables), chosen,
+    chosen_vars = select_variables(project, variables)
+    skipped = case_finding_not_coded(project) if variables is None else None
+    if skipped:
+        chosen_vars = [v for v in chosen_vars if v.id != skipped]
+    session = _Session(project, coder, chosen_vars, chosen,
                        input_fn=input_fn, output_fn=output_fn, color=color, width=width,
                        context_chars=context_chars)
+    if skipped:
+        session.result.not_asked = f"{skipped} ({AGREED_LIST_NOTE})"
     return session.run()
