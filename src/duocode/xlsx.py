@@ -22,7 +22,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # openpyxl holds a whole workbook in memory at roughly 50-70 times its XML size; 64 MiB of XML (a coding workbook
 # of some 20,000 cases) keeps that within the machine budget, and a larger file is not a workbook duocode wrote.
 MAX_UNCOMPRESSED = 64 * 1024 * 1024
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def set_text(cell, value: Any) -> None:
@@ -32,7 +32,7 @@ def set_text(cell, value: Any) -> None:
     Characters that XML 1.0 cannot carry are replaced by U+FFFD (they cannot be stored at all otherwise).
     """
     if isinstance(value, str):
-        value = _ILLEGAL_XML.sub("\ufffd", value)
+        value = ILLEGAL_XML.sub("\ufffd", value)
         cell.value = value
         cell.data_type = "s"
         if value.startswith(FORMULA_TRIGGERS):

@@ -86,3 +86,73 @@ def test_api_names_both_records_of_a_unit_coded_twice():
 def test_api_rejects_negative_bootstrap():
     with pytest.raises(InputError, match="bootstrap must be a whole number"):
         agreement([(1, "a", "x"), (1, "b", "x")], bootstrap=-1)
+
+
+@pytest.mark.parametrize("content,encoding", [
+    ("unit;coder;code\r\n1;a;x\r\n1;b;x\r\n2;a;y\r\n2;b;y\r\n", "utf-8"),          # Excel, many locales
+    ("unit\tcoder\tcode\n1\ta\tx\n1\tb\tx\n2\ta\ty\n2\tb\ty\n", "utf-8"),          # tab-separated
+    ("\ufeffunit,coder,code\n1,a,x\n1,b,x\n2,a,y\n2,b,y\n", "utf-8"),               # UTF-8 with BOM
+    ("unit;coder;code\n1;a;x\n1;b;x\n2;a;y\n2;b;y\n", "utf-16"),                     # UTF-16 with BOM
+])
+def test_read_long_csv_accepts_semicolon_tab_and_bom_files(tmp_path, content, encoding):
+    path = tmp_path / "codes.csv"
+    path.write_bytes(content.encode(encoding))
+    df = read_long_csv(path)
+    assert list(df["unit"]) == ["1", "1", "2", "2"] and list(df["code"]) == ["x", "x", "y", "y"]
+    assert list(df["line"]) == [2, 3, 4, 5]
+
+
+def test_read_long_csv_decodes_cp1252_and_keeps_commas_inside_semicolon_cells(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_bytes("unit;coder;code\n1;Jos\xe9;caf\xe9, fort\n1;b;caf\xe9, fort\n".encode("latin-1"))
+    df = read_long_csv(path)
+    assert list(df["coder"]) == ["José", "b"] and list(df["code"]) == ["café, fort", "café, fort"]
+
+
+def test_read_long_csv_reports_every_kind_of_problem_in_one_run_in_line_order(tmp_path):
+    path = tmp_path / "l8.csv"
+    path.write_text("unit,coder,code\n1,a,1\n1,a,2\n2,a,x\n,b,1\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_long_csv(path, level="interval")
+    assert messages(info.value) == [
+        f"{path}:line 3: unit 1 is coded more than once by coder a (line 2 and line 3) "
+        "(expected one code per unit and coder)",
+        f"{path}:line 4: code 'x' is not a number (expected a finite number at interval level)",
+        f"{path}:line 5: empty unit (expected a unit id)",
+    ]
+
+
+def test_read_long_csv_reports_a_short_row_together_with_a_duplicate_and_one_coder(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("unit,coder,code\n1,a\n2,a,x\n2,a,y\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_long_csv(path)
+    assert messages(info.value) == [
+        f"{path}:line 2: the row has 2 field(s) (expected at least 3 fields (unit, coder, code))",
+        f"{path}:line 4: unit 2 is coded more than once by coder a (line 3 and line 4) "
+        "(expected one code per unit and coder)",
+        f"{path}: only one coder (a) in the file (expected codes from at least two coders)",
+    ]
+
+
+def test_from_long_reports_blank_ids_and_duplicates_together():
+    records = [("1", "a", "x"), ("1", "a", "y"), ("", "b", "x"), ("2", None, "x"), ("2", "b", "x")]
+    with pytest.raises(InputError) as info:
+        agreement(records)
+    text = messages(info.value)
+    assert text == ["record 3: empty unit (expected a unit id)", "record 4: empty coder (expected a coder id)",
+                    "record 2: unit 1 is coded more than once by coder a (record 1 and record 2) "
+                    "(expected one code per unit and coder)"]
+
+
+def test_agreement_cli_lists_every_problem_of_the_file_and_exits_1(tmp_path):
+    from click.testing import CliRunner
+
+    from duocode.cli import main
+
+    path = tmp_path / "l8.csv"
+    path.write_text("unit,coder,code\n1,a,1\n1,a,2\n2,a,x\n,b,1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["agreement", str(path), "--level", "interval"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert [line.split(":")[2] for line in lines] == ["line 3", "line 4", "line 5"]

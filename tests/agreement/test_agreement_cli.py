@@ -228,3 +228,155 @@ def test_agree_writes_a_workbook_with_summary_and_variable_sheets(coded_project,
     assert wb.sheetnames == ["Summary", "is_case", "kind", "good", "mood", "count"]
     cells = [c for row in wb["kind"].iter_rows(values_only=True) for c in row if c is not None]
     assert "Disagreeing cases" in cells and "C2" in cells
+
+
+def _drop_code(directory, case_id, variable, coder):
+    from duocode.store import Project
+    from duocode.store.codes import CodeRow, set_codes
+
+    with Project.open(directory) as project, project.transaction():
+        set_codes(project, [CodeRow(case_id, variable, coder, None)])
+
+
+def _rendered(result_stdout: str) -> str:
+    return " ".join(result_stdout.split())
+
+
+def _agree_table(directory, **kw) -> str:
+    from rich.console import Console
+
+    from duocode.agreement.project import agree
+    from duocode.store import Project
+
+    console = Console(record=True, width=220)
+    with Project.open(directory) as project:
+        for item in agree(project, **kw).tables():
+            console.print(item)
+    return console.export_text()
+
+
+def test_agree_table_counts_pairable_cases_and_shows_single_coded_ones_apart(coded_project):
+    _drop_code(coded_project, "C2", "kind", "anna")  # kind: 6 cases, 5 coded by both
+    text = _agree_table(coded_project, variables="kind,mood")
+    cells = lambda line: [c.strip() for c in line.replace("┃", "│").split("│")[1:-1]]  # noqa: E731
+    header = next(line for line in text.splitlines() if "Variable" in line)
+    assert cells(header)[:4] == ["Variable", "Level", "Cases", "Coded by one coder only"]
+    rows = {cells(line)[0]: cells(line) for line in text.splitlines()
+            if line.startswith("│") and cells(line)[0] in ("kind", "mood")}
+    assert rows["kind"][2:4] == ["5", "1"] and rows["mood"][2:4] == ["6", "0"]
+    doc = json.loads(run("agree", "--project", coded_project, "--variables", "kind", "--format", "json").stdout)
+    assert doc["variables"]["kind"]["diagnostics"]["n_pairable_units"] == 5
+    assert doc["variables"]["kind"]["n_units"] == 6
+
+
+def test_agree_table_has_no_single_coded_column_when_every_case_is_pairable(coded_project):
+    text = _agree_table(coded_project, variables="kind")
+    assert "Coded by one coder only" not in text and "Cases" in text
+
+
+def test_agree_reports_codes_adopted_from_the_precoder_in_json_and_a_table_footnote(coded_project):
+    doc = json.loads(run("agree", "--project", coded_project, "--format", "json").stdout)
+    assert {v: d["adopted_from_precoder"] for v, d in doc["variables"].items()} == {
+        "is_case": 0, "kind": 0, "good": 0, "mood": 0, "count": 0}
+    assert "pre-coder suggestions" not in run("agree", "--project", coded_project).stdout
+    _drop_code(coded_project, "C2", "kind", "anna")
+    adopt = run("precode", "adopt", "--coder", "anna", "--variables", "kind", "--project", coded_project)
+    assert adopt.exit_code == 0, adopt.output
+    doc = json.loads(run("agree", "--project", coded_project, "--format", "json").stdout)
+    kind = doc["variables"]["kind"]
+    assert kind["adopted_from_precoder"] == 1 and doc["variables"]["mood"]["adopted_from_precoder"] == 0
+    assert {"level", "n_units", "n_coders", "n_codes", "categories", "coefficients"} <= kind.keys()
+    table = _rendered(run("agree", "--project", coded_project).stdout)
+    assert "kind: 1 code was taken from pre-coder suggestions" in table
+    # counted only among the coders counted: ben's codes are all his own
+    doc = json.loads(run("agree", "--project", coded_project, "--coders", "ben,precoder", "--format",
+                         "json").stdout)
+    assert doc["variables"]["kind"]["adopted_from_precoder"] == 0
+
+
+def test_agree_code_changed_after_adoption_is_no_longer_counted_as_adopted(coded_project):
+    from duocode.store import Project
+    from duocode.store.codes import CodeRow, set_codes
+
+    _drop_code(coded_project, "C2", "kind", "anna")
+    assert run("precode", "adopt", "--coder", "anna", "--variables", "kind", "--project",
+               coded_project).exit_code == 0
+    with Project.open(coded_project) as project, project.transaction():
+        set_codes(project, [CodeRow("C2", "kind", "anna", "alpha")], source_file="anna.xlsx", action="import")
+    doc = json.loads(run("agree", "--project", coded_project, "--format", "json").stdout)
+    assert doc["variables"]["kind"]["adopted_from_precoder"] == 0
+
+
+def test_agree_coder_without_codes_lists_every_coder_with_codes(coded_project):
+    result = run("agree", "--project", coded_project, "--variables", "kind", "--coders", "anna,bob")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("Error: coder bob has no codes for the selected variables (expected coders "
+                                     "with codes for them: anna, ben (and precoder, counted only when named))")
+
+
+def test_agreement_reads_semicolon_separated_csv_with_a_bom(tmp_path):
+    path = tmp_path / "sc4.csv"
+    path.write_bytes("\ufeffunit;coder;code\n1;a;x\n1;b;x\n2;a;y\n2;b;y\n3;a;x\n3;b;y\n".encode("utf-8"))
+    result = run("agreement", path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["n_units"], doc["n_coders"], doc["categories"]) == (3, 2, ["x", "y"])
+    assert doc["coefficients"]["percent_agreement"]["value"] == pytest.approx(2 / 3)
+
+
+def test_agreement_summary_sheet_puts_weighted_coefficients_next_to_unweighted_for_ordinal(k2011_csv, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "ordinal.xlsx"
+    assert run("agreement", k2011_csv, "--level", "ordinal", "-o", out).exit_code == 0
+    header, row = list(load_workbook(out)["Summary"].iter_rows(values_only=True))[:2]
+    labels = [h for h in header if h not in ("CI low", "CI high")]
+    i = labels.index("Gwet's AC1")
+    assert labels[i + 1:i + 4] == ["Gwet's AC2 (linear weights)", "Gwet's AC2 (quadratic weights)",
+                                   "Gwet's AC2 (Gwet's ordinal weights)"]
+    assert labels[labels.index("Fleiss' kappa") + 1] == "Fleiss' kappa (linear weights)"
+    # published: Krippendorff 2011 ordinal alpha .815, Gwet AC2 linear .859 / ordinal weights .899
+    assert row[header.index("Krippendorff's alpha")] == pytest.approx(0.815, abs=0.001)
+    assert row[header.index("Gwet's AC2 (linear weights)")] == pytest.approx(0.859, abs=0.001)
+    assert row[header.index("Gwet's AC2 (Gwet's ordinal weights)")] == pytest.approx(0.899, abs=0.001)
+    notes = row[header.index("Notes")]
+    assert "treat the categories as nominal" in notes and "alpha is at ordinal level" in notes
+
+
+def test_agreement_summary_sheet_of_nominal_data_has_no_weighted_columns_or_level_note(k2011_csv, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "nominal.xlsx"
+    assert run("agreement", k2011_csv, "-o", out).exit_code == 0
+    header, row = list(load_workbook(out)["Summary"].iter_rows(values_only=True))[:2]
+    assert not any("weights" in str(h) for h in header)
+    assert row[header.index("Notes")] is None or "nominal" not in row[header.index("Notes")]
+
+
+def test_agreement_alpha_gets_krippendorffs_benchmark_only_and_kappas_get_landis_koch(k2011_csv, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "bench.xlsx"
+    assert run("agreement", k2011_csv, "-o", out).exit_code == 0
+    header, row = list(load_workbook(out)["Summary"].iter_rows(values_only=True))[:2]
+    assert row[header.index("Alpha benchmark (Krippendorff)")] == \
+        "Krippendorff: tentative conclusions only (.667 to .800)"
+    sheet = {r[0]: r for r in load_workbook(out)["k2011.csv"].iter_rows(values_only=True) if r[0]}
+    assert sheet["Krippendorff's alpha"][4] == "Krippendorff: tentative conclusions only (.667 to .800)"
+    assert sheet["Fleiss' kappa"][4].startswith("Landis-Koch: ")
+    doc = json.loads(run("agreement", k2011_csv, "--format", "json").stdout)
+    assert doc["benchmarks"]["krippendorff_alpha"] == {"krippendorff_2004": "tentative conclusions only (.667 to .800)"}
+    assert set(doc["benchmarks"]["fleiss_kappa"]) == {"landis_koch_1977"}
+    table = run("agreement", k2011_csv).stdout
+    alpha_line = next(line for line in table.splitlines() if "Krippendorff's alpha" in line)
+    assert "Landis-Koch" not in alpha_line
+
+
+def test_agree_summary_sheet_shows_pairable_units_beside_all_units(coded_project, tmp_path):
+    from openpyxl import load_workbook
+
+    _drop_code(coded_project, "C2", "kind", "anna")
+    out = tmp_path / "pairable.xlsx"
+    assert run("agree", "--project", coded_project, "--variables", "kind", "-o", out).exit_code == 0
+    header, row = list(load_workbook(out)["Summary"].iter_rows(values_only=True))[:2]
+    assert (row[header.index("Units")], row[header.index("Pairable units")]) == (6, 5)

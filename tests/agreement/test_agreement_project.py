@@ -121,7 +121,8 @@ def test_agree_rejects_unknown_variables_and_coders_without_codes_in_one_error(p
         agree(project, variables=["tmp_type", "colour"], coders=["anna", "carl"])
     assert [str(p) for p in info.value.problems] == [
         "unknown variable colour (expected one of is_case, tmp_type, summary, past_accurate_recs, channel)",
-        "coder carl has no codes for the selected variables (expected coders with codes: anna)",
+        "coder carl has no codes for the selected variables (expected coders with codes for them: anna, ben "
+        "(and consensus, precoder, counted only when named))",
     ]
 
 

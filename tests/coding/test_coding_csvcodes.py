@@ -139,7 +139,7 @@ def test_export_consensus_adds_the_reason_column(project):
         set_codes(project, [CodeRow("C02", "kind", "consensus", "beta", reason="discussed"),
                             CodeRow("C02", "mood", "consensus", "low", reason="agreed")])
     text = export_codes(project, consensus=True).to_csv()
-    assert text == "case_id,is_case,kind,good,mood,count,reason\nC02,,beta,,low,,discussed; agreed\n"
+    assert text == "case_id,is_case,kind,good,mood,count,reason\nC02,,beta,,low,,agreed; discussed\n"
 
 
 def test_export_consensus_json_shows_a_decided_blank_as_null(project):
@@ -178,3 +178,17 @@ def test_read_wide_csv_counts_lines_of_quoted_multiline_cells(project, tmp_path)
 
 def test_write_wide_rows_leaves_missing_values_blank():
     assert write_wide_rows(["case_id", "a", "b"], [{"case_id": "C1", "b": "x"}]) == "case_id,a,b\nC1,,x\n"
+
+
+def test_export_neutralises_formula_like_cells_and_import_reads_them_back(project, tmp_path):
+    from duocode.store.codes import CodeRow, set_codes
+
+    with project.transaction():
+        set_codes(project, [CodeRow("C02", "kind", "consensus", "beta", reason="=HYPERLINK(\"http://x\")")])
+    text = export_codes(project, consensus=True).to_csv()
+    assert "'=HYPERLINK" in text
+    from duocode.coding.csvcodes import read_csv_records
+
+    path = tmp_path / "c.csv"
+    path.write_text(text, encoding="utf-8")
+    assert read_csv_records(path)[1][1][-1] == "=HYPERLINK(\"http://x\")"

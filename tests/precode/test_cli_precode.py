@@ -9,7 +9,7 @@ from duocode.store.cases import list_cases
 from duocode.store.codes import code_rows
 
 from tests.conftest import snapshot
-from tests.precode.conftest import add_case
+from tests.precode.conftest import add_case, set_code
 
 
 def run(runner, *args):
@@ -41,7 +41,7 @@ def test_accept_unknown_candidate_exits_1_naming_it(runner, proj_dir, shop_proje
     res = run(runner, "precode", "accept", "pc-X-001", "--project", proj_dir)
     assert res.exit_code == 1
     assert res.output.strip() == ("Error: case pc-X-001: no candidate 'pc-X-001' (expected an id listed by "
-                                  "`duocode cases list` with status candidate)")
+                                  "`duocode cases list --all --source precoder` with status candidate)")
     assert snapshot(shop_project) == before
 
 
@@ -99,6 +99,7 @@ def test_next_lists_cases_without_values(runner, coded_project):
 
 def test_adopt_and_settings(runner, proj_dir, shop_project):
     add_case(shop_project, "C1", "D1", "I loved it, honestly.")
+    set_code(shop_project, "C1", "ines", kind="greeting")
     run(runner, "precode", "suggest", "--project", proj_dir)
     res = run(runner, "precode", "adopt", "--coder", "ines", "--variables", "liked", "--project", proj_dir)
     assert res.exit_code == 0 and "1 suggestions copied into ines's codes" in res.output
@@ -110,3 +111,35 @@ def test_adopt_and_settings(runner, proj_dir, shop_project):
 
 def test_bad_usage_exits_2(runner, proj_dir):
     assert run(runner, "precode", "accept", "--min-confidence", "2", "--project", proj_dir).exit_code == 2
+
+
+def test_adopt_with_a_mistyped_coder_exits_1_naming_the_coders_and_creates_no_coder(runner, proj_dir,
+                                                                                    shop_project):
+    add_case(shop_project, "C1", "D1", "I loved it, honestly.")
+    set_code(shop_project, "C1", "ines", kind="greeting")
+    run(runner, "precode", "suggest", "--project", proj_dir)
+    before = snapshot(shop_project)
+    res = run(runner, "precode", "adopt", "--coder", "inse", "--variables", "liked", "--project", proj_dir)
+    assert res.exit_code == 1
+    assert "coder 'inse' has no codes of their own" in res.output and "their own codes: ines" in res.output
+    assert snapshot(shop_project) == before
+
+
+def test_detect_hint_names_the_command_that_really_lists_candidates(runner, proj_dir):
+    res = run(runner, "precode", "detect", "--project", proj_dir)
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "Review with `duocode cases list --all --source precoder` (status column: candidate)" in text
+    listed = run(runner, "cases", "list", "--all", "--source", "precoder", "--format", "json", "--project", proj_dir)
+    cases = json.loads(listed.output)["cases"]
+    assert cases and all(c["status"] == "candidate" and c["source"] == "precoder" for c in cases)
+    assert run(runner, "cases", "list", "--format", "json", "--project", proj_dir).output.count("pc-") == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["next", "-n", "0"], ["next", "-n", "-2"], ["evaluate", "--folds", "1"], ["detect", "--threshold", "-1"],
+    ["detect", "--threshold", "nan"], ["reject", "--max-confidence", "1.5"], ["detect", "--min-confidence", "-0.1"],
+])
+def test_out_of_range_option_values_are_usage_errors_exit_2(runner, proj_dir, args):
+    res = run(runner, "precode", *args, "--project", proj_dir)
+    assert res.exit_code == 2 and "Invalid value" in res.output

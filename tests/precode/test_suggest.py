@@ -134,6 +134,7 @@ def test_adopt_refuses_reserved_coders(with_cases, coder):
 
 
 def test_adopt_without_suggestions_is_refused(with_cases):
+    set_code(with_cases, "C1", "ines", kind="greeting")
     with pytest.raises(RefusedError, match="no pre-coder suggestions to adopt"):
         adopt(with_cases, "ines")
 
@@ -146,3 +147,55 @@ def test_suggestions_are_hidden_from_coders_by_default_and_the_switch_is_logged(
     (event,) = shop_project.events(entity="setting")
     assert (event["entity_id"], event["old_value"], event["new_value"]) == ("hide_suggestions", "True", "False")
     assert set_hide_suggestions(shop_project, False).changed is False
+
+
+def test_adopt_refuses_a_coder_without_codes_of_their_own_naming_the_coders_that_exist(with_cases):
+    suggest(with_cases)
+    set_code(with_cases, "C1", "ines", kind="greeting")
+    set_code(with_cases, "C2", "jonas", kind="greeting")
+    before = snapshot(with_cases)
+    with pytest.raises(RefusedError) as info:
+        adopt(with_cases, "newbie", variables=["kind"])
+    assert str(info.value) == ("coder 'newbie' has no codes of their own, so suggestions cannot be adopted for "
+                               "them (a pre-coder copy is not a human coder) (expected one of the coders with "
+                               "their own codes: ines, jonas)")
+    assert snapshot(with_cases) == before
+    assert "newbie" not in {r[0] for r in with_cases.conn.execute("SELECT name FROM coders")}
+
+
+def test_adopt_refuses_a_coder_whose_only_codes_came_from_the_precoder(with_cases):
+    from duocode.store.codes import CodeRow, set_codes
+
+    suggest(with_cases)
+    set_code(with_cases, "C1", "ines", kind="greeting")
+    with with_cases.transaction():  # as an older duocode's adopt left it: a "coder" of machine codes only
+        set_codes(with_cases, [CodeRow("C2", "kind", "ghost", "greeting")], source_file="precode adopt",
+                  action=ADOPT_ACTION)
+    with pytest.raises(RefusedError, match="coder 'ghost' has no codes of their own.*their own codes: ines\\)"):
+        adopt(with_cases, "ghost")
+
+
+def test_adopt_with_no_coders_yet_says_to_code_some_cases_first(with_cases):
+    suggest(with_cases)
+    with pytest.raises(RefusedError, match="none yet; code some cases first"):
+        adopt(with_cases, "ines")
+
+
+def test_adopted_codes_counts_adopt_and_workbook_acceptances_but_not_codes_changed_since(with_cases):
+    from duocode.store.codes import CodeRow, set_codes
+    from duocode.store.precode import adopted_codes, coders_with_own_codes
+
+    suggest(with_cases)
+    set_code(with_cases, "C1", "ines", kind="greeting")
+    adopt(with_cases, "ines", variables=["kind"])                      # C2 kind <- precoder
+    with with_cases.transaction():                                      # a suggestion taken in a workbook
+        set_codes(with_cases, [CodeRow("C1", "kind", "jonas", "greeting")], source_file="jonas.xlsx",
+                  action=ADOPT_ACTION)
+    assert adopted_codes(with_cases) == {("C2", "kind", "ines"), ("C1", "kind", "jonas")}
+    assert adopted_codes(with_cases, coders=["ines"]) == {("C2", "kind", "ines")}
+    assert coders_with_own_codes(with_cases) == ["ines"]
+    with with_cases.transaction():                                      # jonas re-codes it himself
+        set_codes(with_cases, [CodeRow("C1", "kind", "jonas", "recommendation")], source_file="jonas2.xlsx",
+                  action="import")
+    assert adopted_codes(with_cases) == {("C2", "kind", "ines")}
+    assert coders_with_own_codes(with_cases) == ["ines", "jonas"]

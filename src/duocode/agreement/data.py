@@ -314,23 +314,30 @@ def _add_capped(problems: ProblemCollector, message: str, **kw: Any) -> None:
         problems.add("too many problems; fix the ones above and run again", path=kw.get("path"))
 
 
-def _build(df, level: str, categories: Sequence[Any] | None, path: str | None) -> ReliabilityData:
+def _build(df, level: str, categories: Sequence[Any] | None, path: str | None,
+           problems: ProblemCollector | None = None) -> ReliabilityData:
+    """Validate and build; every problem (blank ids, duplicates, bad codes) is collected, then raised once.
+
+    ``problems`` may already hold problems found by the caller (e.g. the CSV reader's); they are raised together
+    with these.
+    """
     import pandas as pd
 
-    problems = ProblemCollector(InputError)
+    problems = ProblemCollector(InputError) if problems is None else problems
     codes = [canonical_code(x) for x in df["code"].tolist()]
     keep = np.array([c is not None for c in codes], dtype=bool)
+    all_units = df["unit"].to_numpy(dtype=object)
+    all_coders = df["coder"].to_numpy(dtype=object)
+    for name, col in (("unit", all_units), ("coder", all_coders)):
+        blank = np.array([keep[i] and canonical_code(x) is None for i, x in enumerate(col)], dtype=bool)
+        if blank.any():
+            for where in _where(df, np.nonzero(blank)[0]):
+                _add_capped(problems, f"empty {name}", path=path, location=where, expected=f"a {name} id")
+            keep &= ~blank  # reported; the other records are still checked, so one run lists every problem
     positions = np.nonzero(keep)[0]
     labels = [codes[p] for p in positions]
-    units = df["unit"].to_numpy(dtype=object)[positions]
-    coders = df["coder"].to_numpy(dtype=object)[positions]
-
-    for name, col in (("unit", units), ("coder", coders)):
-        blank = [i for i, x in enumerate(col) if canonical_code(x) is None]
-        for i, where in zip(blank, _where(df, positions[blank])):
-            _add_capped(problems, f"empty {name}", path=path, location=where, expected=f"a {name} id")
-    problems.raise_if_any()
-    coders = np.array([canonical_code(c) for c in coders], dtype=object)
+    units = all_units[positions]
+    coders = np.array([canonical_code(c) for c in all_coders[positions]], dtype=object)
 
     # The same coder coding one unit twice is ambiguous: report every record involved (csvkit-style).
     keys = pd.DataFrame({"unit": units, "coder": coders})
@@ -453,54 +460,106 @@ def read_long_csv(path: str | Path, *, level: str = "nominal") -> "pd.DataFrame"
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", path=name,
                          expected="a readable unit,coder,code CSV file") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    text = _decode(raw, name)
     if not text.strip():
         raise InputError("the file is empty", path=name, location="line 1",
                          expected="a header line unit,coder,code")
 
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise InputError(f"cannot read the header ({exc})", path=name, location="line 1",
+                         expected="a header line unit,coder,code") from None
+    lower = [h.lower() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in lower]
     if missing:
         raise InputError(f"the header has no column {', '.join(missing)} (found: {', '.join(header) or 'nothing'})",
                          path=name, location="line 1", expected="columns unit, coder, code")
-    col = {c: header.index(c) for c in REQUIRED_COLUMNS}
+    col = {c: lower.index(c) for c in REQUIRED_COLUMNS}
     width = max(col.values()) + 1
 
     problems = ProblemCollector(InputError)
     rows: list[tuple[str, str, str, int]] = []
-    for fields in reader:
+    seen_coders: dict[str, None] = {}  # coders with a code, also on rows reported for another problem
+    line = reader.line_num
+    while True:
+        start = line + 1  # a quoted cell may span lines: a row's line is the line it starts on
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            _add_capped(problems, f"cannot read the row ({exc})", path=name, location=f"line {reader.line_num}",
+                        expected="a CSV row unit,coder,code")
+            break
         line = reader.line_num
         if not any(f.strip() for f in fields):
             continue
         if len(fields) < width:
-            _add_capped(problems, f"the row has {len(fields)} field(s)", path=name, location=f"line {line}",
+            _add_capped(problems, f"the row has {len(fields)} field(s)", path=name, location=f"line {start}",
                         expected=f"at least {width} fields (unit, coder, code)")
             continue
         unit, coder, code = (fields[col[c]].strip() for c in REQUIRED_COLUMNS)
+        blank = False
         for label, value in (("unit", unit), ("coder", coder)):
             if not value:
-                _add_capped(problems, f"empty {label}", path=name, location=f"line {line}",
+                _add_capped(problems, f"empty {label}", path=name, location=f"line {start}",
                             expected=f"a {label} id")
-        if code:  # an empty code is a missing rating, like an absent row
-            rows.append((unit, coder, code, line))
-    problems.raise_if_any()
+                blank = True
+        if code and coder:
+            seen_coders[coder] = None
+        if code and not blank:  # an empty code is a missing rating, like an absent row
+            rows.append((unit, coder, code, start))
     if not rows:
-        raise InputError("no ratings after the header", path=name, location="line 2",
-                         expected="rows unit,coder,code")
+        if not problems:
+            raise InputError("no ratings after the header", path=name, location="line 2",
+                             expected="rows unit,coder,code")
+        _raise_sorted(problems)
 
     df = pd.DataFrame(rows, columns=["unit", "coder", "code", "line"])
     df.attrs["path"] = name
-    # Checks duplicates and interval numbers now; the ordinal order is checked once categories are known.
-    _build(df, "nominal" if level == "ordinal" else level, None, name)
-    coders = list(dict.fromkeys(df["coder"]))
+    coders = list(seen_coders)
+    # Every problem of the file in one run: the rows' own, duplicates, interval numbers and too few coders.
+    # (The ordinal order is checked once the categories are known.)
+    try:
+        _build(df, "nominal" if level == "ordinal" else level, None, name, problems=problems)
+    except InputError:
+        pass
     if len(coders) < 2:
-        raise InputError(f"only one coder ({coders[0]}) in the file", path=name,
-                         expected="codes from at least two coders")
+        problems.add(f"only one coder ({coders[0]}) in the file", path=name,
+                     expected="codes from at least two coders")
+    if problems:
+        _raise_sorted(problems)
     return df
+
+
+def sniff_delimiter(text: str) -> str:
+    """The field separator of a CSV text, read from its header line: ``,``, ``;`` or a tab (Excel in many
+    locales saves ``;``); comma when the header has none of them."""
+    first = text.split("\n", 1)[0]
+    return max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """UTF-8 with or without BOM, UTF-16/32 with a BOM, cp1252 as the fallback (as every duocode reader)."""
+    from duocode.ingest.decode import decode_bytes
+
+    if not raw.strip():
+        return ""
+    return decode_bytes(raw, name).text
+
+
+def _line_key(problem) -> tuple[int, int]:
+    loc = problem.location or ""
+    return (0, int(loc[5:])) if loc.startswith("line ") and loc[5:].isdigit() else (1, 0)
+
+
+def _raise_sorted(problems: ProblemCollector) -> None:
+    """Raise every collected problem at once, in line order (problems without a line last)."""
+    problems.problems.sort(key=_line_key)
+    problems.raise_if_any()
 
 
 __all__ = ["LEVELS", "ReliabilityData", "as_reliability_data", "canonical_code", "check_level", "read_long_csv"]

@@ -78,10 +78,11 @@ def benchmarks(values: dict[str, float | None]) -> dict[str, dict[str, str]]:
     for name, value in values.items():
         if value is None or name.startswith("percent_agreement"):
             continue
-        labels = {"landis_koch_1977": landis_koch(value)}
+        # Krippendorff's .667 / .800 belong to alpha; Landis & Koch's bands to kappa-type coefficients only.
         if name.startswith("krippendorff_alpha"):
-            labels["krippendorff_2004"] = krippendorff_benchmark(value)
-        out[name] = labels
+            out[name] = {"krippendorff_2004": krippendorff_benchmark(value)}
+        else:
+            out[name] = {"landis_koch_1977": landis_koch(value)}
     return out
 
 

@@ -32,12 +32,19 @@ class ProjectAgreement:
     # Cases that some coders coded and others left blank: not disagreements in the coefficients (a blank is a
     # missing rating), but a researcher has to see them, e.g. a value coded only under one coder's reading.
     partially_coded: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Per variable: how many of the counted codes were taken from pre-coder suggestions (`precode adopt`, or a
+    # suggestion accepted in a coding workbook), so a machine-made share of "human" codes is never hidden.
+    adopted_from_precoder: dict[str, int] = field(default_factory=dict)
 
     def __getitem__(self, variable: str) -> AgreementResult:
         return self.results[variable]
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"variables": {var: r.to_dict() for var, r in self.results.items()},
+        variables = {}
+        for var, r in self.results.items():
+            variables[var] = r.to_dict()
+            variables[var]["adopted_from_precoder"] = self.adopted_from_precoder.get(var, 0)
+        out: dict[str, Any] = {"variables": variables,
                                "coders": list(self.coders), "disagreements": self.disagreements,
                                "partially_coded": self.partially_coded}
         if self.seed is not None:
@@ -112,16 +119,22 @@ def agree(project, *, variables: Sequence[str] | str | None = None, coders: Sequ
     selected = [v for v in codebook.variables if wanted is None or v.id in wanted]
     if wanted is not None:
         selected.sort(key=lambda v: wanted.index(v.id))
-    rows = project.codes_long(variables=[v.id for v in selected], coders=named)
+    ids = [v.id for v in selected]
+    rows = project.codes_long(variables=ids, coders=named)
     if named is None:
         rows = [r for r in rows if r[2] not in RESERVED_CODERS]
     else:
         present = {r[2] for r in rows}
         missing = [c for c in named if c not in present]
         if missing:
+            # name every coder who could be asked for, not only the named ones that have codes
+            humans = sorted({r[2] for r in project.codes_long(variables=ids)} - set(RESERVED_CODERS))
+            reserved = sorted({r[2] for r in project.codes_long(variables=ids, coders=list(RESERVED_CODERS))})
+            listed = ", ".join(humans) or "none yet"
+            if reserved:
+                listed += f" (and {', '.join(reserved)}, counted only when named)"
             problems.append(InputError(f"coder {', '.join(missing)} has no codes for the selected variables",
-                                       expected="coders with codes: " + (", ".join(sorted(present)) or
-                                                                         "none yet")).problems[0])
+                                       expected="coders with codes for them: " + listed).problems[0])
     if problems:
         raise InputError(problems=problems)
 
@@ -140,8 +153,26 @@ def agree(project, *, variables: Sequence[str] | str | None = None, coders: Sequ
         partial[v.id] = _partially_coded(by_var[v.id])
         if v.id == CASE_FINDING_VARIABLE and _has_proposals(project):
             _note_case_finding(results[v.id])
+    adopted = _adopted_counts(project, rows, ids)
     return ProjectAgreement(results=results, disagreements=disagreements, coders=all_coders, seed=seed,
-                            partially_coded=partial)
+                            partially_coded=partial, adopted_from_precoder=adopted)
+
+
+def _adopted_counts(project, rows: list[tuple], variables: list[str]) -> dict[str, int]:
+    """Per variable, how many of the counted codes ``rows`` were taken from pre-coder suggestions."""
+    counts = {v: 0 for v in variables}
+    if not hasattr(project, "conn"):  # a notebook object with codes_long() only has no event log
+        return counts
+    from duocode.store.precode import adopted_codes
+
+    coders = sorted({r[2] for r in rows})
+    if not coders:
+        return counts
+    adopted = adopted_codes(project, variables=variables, coders=coders)
+    for case_id, var, coder, _ in rows:
+        if (case_id, var, coder) in adopted:
+            counts[var] += 1
+    return counts
 
 
 CASE_FINDING_VARIABLE = "is_case"

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from duocode.agreement.result import COEFFICIENTS, benchmark_text, label
+from duocode.agreement.result import COEFFICIENTS, benchmark_text, label, level_note
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.agreement.result import AgreementResult
@@ -104,23 +104,53 @@ def _row(ws, row: int, values: list, bold: bool = False) -> int:
     return row + 1
 
 
-def _write_summary(ws, results: dict[str, "AgreementResult"], names: dict[str, str]) -> None:
-    header = ["Variable", "Sheet", "Level", "Units", "Coders", "Codes"]
+WEIGHTED_OF = {"gwet_ac1": "gwet_ac2"}  # the weighted variant of AC1 is AC2; the others keep their name
+
+
+def _summary_columns(results: dict[str, "AgreementResult"]) -> list[str]:
+    """Coefficient keys of the summary, each unweighted one followed by its weighted variants in use."""
+    in_use: list[str] = []
+    for r in results.values():
+        for k in _shown_weighted(r):
+            if k not in in_use:
+                in_use.append(k)
+    columns = []
     for name in COEFFICIENTS:
+        columns.append(name)
+        base = WEIGHTED_OF.get(name, name)
+        columns += [k for k in in_use if k.startswith(base + "_")]
+    return columns
+
+
+def _shown_weighted(r: "AgreementResult") -> dict:
+    """Weighted variants worth a cell: weighted Cohen / Scott exist for two coders only."""
+    return {k: c for k, c in r.weighted.items() if r.n_coders == 2 or not k.startswith(("cohen_kappa", "scott_pi"))}
+
+
+def _write_summary(ws, results: dict[str, "AgreementResult"], names: dict[str, str]) -> None:
+    columns = _summary_columns(results)
+    header = ["Variable", "Sheet", "Level", "Units", "Pairable units", "Coders", "Codes"]
+    for name in columns:
         header += [label(name), "CI low", "CI high"]
-    header += ["Alpha benchmark", "Notes"]
+    header += ["Alpha benchmark (Krippendorff)", "Notes"]
     _row(ws, 1, header, bold=True)
     for i, (var, r) in enumerate(results.items(), start=2):
-        values: list[Any] = [var, names[var], r.level, r.n_units, r.n_coders, r.n_codes]
+        pairable = r.diagnostics.n_pairable_units if r.diagnostics is not None else 0
+        values: list[Any] = [var, names[var], r.level, r.n_units, pairable, r.n_coders, r.n_codes]
         notes = []
-        for name in COEFFICIENTS:
-            c = r.coefficients[name]
+        shown = {**r.coefficients, **_shown_weighted(r)}
+        for name in columns:
+            c = shown.get(name)
+            if c is None:  # a weighted variant of another level
+                values += [None, None, None]
+                continue
             values += [c.value, c.ci_low, c.ci_high]
-            if c.value is None:
+            if c.value is None and name in r.coefficients:
                 notes.append(f"{label(name)}: {c.reason}")
         alpha = r.coefficients["krippendorff_alpha"].value
+        note = level_note(r.level)
         values += [benchmark_text("krippendorff_alpha", alpha) if alpha is not None else None,
-                   "; ".join(dict.fromkeys(notes)) or None]
+                   "; ".join(dict.fromkeys(([note] if note else []) + notes)) or None]
         _row(ws, i, values)
     ws.freeze_panes = "B2"
     ws.column_dimensions["A"].width = 24
@@ -130,11 +160,13 @@ def _write_variable(ws, var: str, r: "AgreementResult", disagreements: list[dict
                     partial: list[dict[str, Any]] = ()) -> None:
     row = _row(ws, 1, [f"{var} ({r.level}): {r.n_units} units, {r.n_coders} coders ({', '.join(r.coders)}), "
                        f"{r.n_codes} codes"], bold=True)
+    note = level_note(r.level)
+    if note:
+        row = _row(ws, row, [f"Note: {note}."])
     row = _row(ws, row + 1, ["Coefficient", "Value", "CI low", "CI high", "Benchmark", "Undefined because"],
                bold=True)
     # weighted Cohen / Scott exist for two coders only; the unweighted rows already say so
-    weighted = {k: c for k, c in r.weighted.items()
-                if r.n_coders == 2 or not k.startswith(("cohen_kappa", "scott_pi"))}
+    weighted = _shown_weighted(r)
     for name, c in {**r.coefficients, **weighted}.items():
         row = _row(ws, row, [label(name), c.value, c.ci_low, c.ci_high,
                              benchmark_text(name, c.value) or None, c.reason])

@@ -191,11 +191,23 @@ class AgreementResult:
 
 
 def benchmark_text(name: str, value: float | None) -> str:
-    """The benchmark column of the human table."""
+    """The benchmark column of the human table.
+
+    Each convention goes with the coefficients it was written for: Krippendorff's (2004) .667 / .800 with alpha,
+    Landis & Koch's (1977) bands with kappa-type coefficients (kappa, pi, AC1/AC2, Brennan-Prediger), never with
+    alpha. Percent agreement is not chance-corrected and gets none.
+    """
     if value is None or name.startswith("percent_agreement"):
         return ""
-    parts = []
     if name.startswith("krippendorff_alpha"):
-        parts.append(f"Krippendorff: {krippendorff_benchmark(value)}")
-    parts.append(f"Landis-Koch: {landis_koch(value)}")
-    return "; ".join(parts)
+        return f"Krippendorff: {krippendorff_benchmark(value)}"
+    return f"Landis-Koch: {landis_koch(value)}"
+
+
+def level_note(level: str) -> str | None:
+    """Why unweighted and weighted coefficients of an ordinal / interval variable differ (None for nominal)."""
+    if level == "nominal":
+        return None
+    return (f"{level} level: percent agreement, kappa, pi, AC1 and Brennan-Prediger unweighted treat the "
+            f"categories as nominal (any difference is a full disagreement); Krippendorff's alpha is at {level} "
+            f"level; the weighted variants credit near misses and are the ones to compare with alpha")

@@ -16,11 +16,20 @@ def _ids(text: str | None) -> list[str] | None:
     return [x.strip() for x in text.split(",") if x.strip()]
 
 
+def _finite(ctx, param, value):
+    """Reject nan / inf, which click's float ranges let through (usage error, exit 2)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number", ctx=ctx, param=param)
+    return value
+
+
 @precode_group.command("detect")
 @click.option("--documents", default=None, help="Comma-separated document ids to scan (default: all).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Store only candidates at least this confident.")
-@click.option("--threshold", type=float, default=None,
+@click.option("--threshold", type=click.FloatRange(min=0), default=None, callback=_finite,
               help="Sentence score a hit needs (default 1.25; lower finds more, less precisely).")
 @click.option("--dry-run", is_flag=True, help="Report what would be proposed; store nothing.")
 @project_option
@@ -114,7 +123,8 @@ def precode_suggest(seed, variables, include_candidates, dry_run, project, fmt, 
 
 
 @precode_group.command("evaluate")
-@click.option("--folds", type=int, default=5, show_default=True, help="Cross-validation folds.")
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
+              help="Cross-validation folds (at least 2).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the folds.")
 @click.option("--variables", default=None, help="Comma-separated variable ids (default: every categorical one).")
 @click.option("--no-learning-curve", is_flag=True, help="Skip the learning curve (faster).")
@@ -142,7 +152,8 @@ def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, pr
 
 
 @precode_group.command("next")
-@click.option("-n", "n", type=int, default=10, show_default=True, help="How many cases to propose.")
+@click.option("-n", "n", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many cases to propose (at least 1).")
 @click.option("--coder", default=None, help="Propose cases this coder has not finished coding.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the calibration folds.")
 @project_option
@@ -169,7 +180,9 @@ def precode_next(n, coder, seed, project, fmt):
 def precode_adopt(coder, variables, cases, project, fmt):
     """Copy pre-coder suggestions into a coder's codes where the coder has none (only when asked).
 
-    Each copied code is logged as accepted-from-precoder; the coder's own codes are never overwritten.
+    Each copied code is logged as accepted-from-precoder; the coder's own codes are never overwritten. The
+    coder must already have codes of their own (a name with none, e.g. a typo, is refused), and `duocode agree`
+    reports per variable how many counted codes were adopted.
 
     \b
     Example:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from duocode.coding._common import check_coder, plural
-from duocode.files import read_bytes
+from duocode.files import csv_safe, csv_unsafe, read_bytes
+from duocode.store.codes import AGREED
 from duocode.errors import InputError, ProblemCollector
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,7 +81,7 @@ def read_csv_records(path: str | Path) -> list[tuple[int, list[str]]]:
     start = 1
     try:
         for record in reader:
-            records.append((start, record))
+            records.append((start, [csv_unsafe(cell) for cell in record]))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(f"the CSV cannot be parsed ({exc})", path=str(p), location=f"line {start}",
@@ -207,9 +208,9 @@ def write_wide_rows(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
     """CSV text with ``columns`` as the header and one line per row dict (missing keys and ``None`` -> blank)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([csv_safe(c) for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        writer.writerow([csv_safe(row.get(c)) for c in columns])
     return buf.getvalue()
 
 
@@ -323,6 +324,8 @@ def export_codes(project: "Project", coder: str | None = None, consensus: bool =
         by_case.setdefault(r.case_id, {CASE_COLUMN: r.case_id})[r.variable] = r.value
         if r.reason and r.reason not in reasons.setdefault(r.case_id, []):
             reasons[r.case_id].append(r.reason)
+    for texts in reasons.values():
+        texts.sort(key=lambda text: text != AGREED)  # "agreed" first, the discussion notes after, in order
     rows = []
     for case in list_cases(project, status=None):
         row = by_case.get(case.id)

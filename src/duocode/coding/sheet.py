@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from duocode import __version__
 from duocode.coding._common import check_coder, plural, select_cases, select_variables
 from duocode.errors import InputError, RefusedError
+from duocode.xlsx import ILLEGAL_XML
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
@@ -62,7 +62,6 @@ READ_ONLY_NAMES = {"document": "document", "informant": "informant", "speaker": 
 SUGGESTIONS_HIDDEN = ("the project hides pre-coder suggestions from coders (the default, to keep their judgements "
                       "independent); a methodologist can allow them with `duocode precode settings "
                       "--show-suggestions`")
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")     # what set_text replaces by U+FFFD
 
 
 @dataclass
@@ -353,7 +352,7 @@ def fixed_texts(project: "Project", case) -> list[str]:
 def comparable_text(text: str | None) -> str:
     """A read-only cell's text as compared on import: what a cell can hold, whitespace runs as one space (a
     LibreOffice or Excel re-save may change line ends and trailing spaces)."""
-    text = _NOT_XML.sub("\ufffd", (text or "")[:MAX_CELL_TEXT])
+    text = ILLEGAL_XML.sub("\ufffd", (text or "")[:MAX_CELL_TEXT])
     return " ".join(text.split())
 
 

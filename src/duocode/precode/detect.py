@@ -40,6 +40,8 @@ MERGE_GAP = 2          # hits at most this many sentences apart merge
 EXTEND = 2             # following reaction sentences a span may take in
 CONFIDENCE_SCALE = 1.5
 ACCEPT_ACTION = "accepted-from-precoder"
+# `cases list` shows status-`case` cases only; --all adds candidates and rejected ones, with a status column.
+LIST_CANDIDATES = "duocode cases list --all --source precoder"
 REJECT_ACTION = "rejected-from-precoder"
 
 
@@ -94,8 +96,8 @@ class DetectResult:
             notes.append(f"{self.below_confidence} spans below --min-confidence were left out")
         out += notes + [f"warning: {w}" for w in self.warnings]
         if self.candidates and not self.dry_run:
-            out.append("Review with `duocode cases list --format json`, then `duocode precode accept IDS` "
-                       "(or --all / --min-confidence) and `duocode precode reject`.")
+            out.append(f"Review with `{LIST_CANDIDATES}` (status column: candidate), then "
+                       "`duocode precode accept IDS` (or --all / --min-confidence) and `duocode precode reject`.")
         return out
 
 
@@ -338,7 +340,7 @@ def _select(project: "Project", ids: list[str] | None, all_: bool, low: float | 
                 problems.add(f"case {cid} is not a pending pre-coder candidate ({what})", location=f"case {cid}")
             else:
                 problems.add(f"no candidate '{cid}'", location=f"case {cid}",
-                             expected="an id listed by `duocode cases list` with status candidate")
+                             expected=f"an id listed by `{LIST_CANDIDATES}` with status candidate")
         problems.raise_if_any()
     else:
         chosen = list(pending.values())

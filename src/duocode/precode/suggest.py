@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from duocode.errors import InputError, ProblemCollector, RefusedError
+from duocode.store.precode import ADOPT_ACTION, ADOPT_SOURCE  # logged as, written by
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.precode.features import CaseFeatures
@@ -24,7 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
 
 PRECODER = "precoder"
-ADOPT_ACTION = "accepted-from-precoder"
 
 
 @dataclass(frozen=True)
@@ -228,18 +228,27 @@ def adopt(project: "Project", coder: str, *, variables: list[str] | None = None,
     Raises
     ------
     RefusedError
-        ``coder`` is a reserved name (``precoder``, ``consensus``) or there are no suggestions to adopt.
+        ``coder`` is a reserved name (``precoder``, ``consensus``), has no codes of their own (only codes taken
+        from the pre-coder, or none: a mistyped name would otherwise become a "human" coder of machine codes that
+        ``agree`` counts), or there are no suggestions to adopt.
     InputError
         Unknown variables or case ids.
     """
     from duocode.store import RESERVED_CODERS
     from duocode.store.cases import case_ids as all_case_ids
     from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.precode import coded_pairs, suggestion_rows
+    from duocode.store.precode import coded_pairs, coders_with_own_codes, suggestion_rows
 
     if coder in RESERVED_CODERS or not coder.strip():
         raise RefusedError(f"'{coder}' cannot adopt suggestions", expected="a human coder's name (not "
                            + " or ".join(RESERVED_CODERS) + ")")
+    # A coder made only of machine codes would count as a human in `agree` (a typo in --coder would do it).
+    existing = coders_with_own_codes(project)
+    if coder not in existing:
+        raise RefusedError(f"coder '{coder}' has no codes of their own, so suggestions cannot be adopted for them "
+                           "(a pre-coder copy is not a human coder)",
+                           expected="one of the coders with their own codes: " + (", ".join(existing) or
+                                    "none yet; code some cases first (duocode sheet, code or codes import)"))
     codebook = project.codebook
     problems = ProblemCollector(InputError)
     for v in variables or []:
@@ -258,7 +267,7 @@ def adopt(project: "Project", coder: str, *, variables: list[str] | None = None,
     new = [CodeRow(cid, var, coder, value) for cid, var, value, *_ in rows if (cid, var) not in own]
     with project.transaction():
         project.ensure_coder(coder, "human")
-        counts = set_codes(project, new, source_file="precode adopt", action=ADOPT_ACTION)
+        counts = set_codes(project, new, source_file=ADOPT_SOURCE, action=ADOPT_ACTION)
     return AdoptResult(coder, counts["added"] + counts["changed"], len(rows) - len(new),
                        sorted({r[1] for r in rows}))
 

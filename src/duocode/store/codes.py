@@ -14,6 +14,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from duocode.store.project import Project
 
 
+AGREED = "agreed"  # the consensus reason of a value on which every human coder agreed
+
+
 @dataclass(frozen=True)
 class CodeRow:
     case_id: str

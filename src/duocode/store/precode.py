@@ -69,3 +69,53 @@ def coded_pairs(project: "Project", coder: str) -> set[tuple[str, str]]:
     """``(case_id, variable)`` pairs a coder has coded."""
     return {(r[0], r[1]) for r in project.conn.execute("SELECT case_id, variable FROM codes WHERE coder = ?",
                                                        (coder,))}
+
+
+ADOPT_ACTION = "accepted-from-precoder"
+ADOPT_SOURCE = "precode adopt"
+
+
+def adopted_codes(project: "Project", variables: Iterable[str] | None = None,
+                  coders: Iterable[str] | None = None) -> set[tuple[str, str, str]]:
+    """``(case_id, variable, coder)`` of the codes whose current value was taken from the pre-coder.
+
+    A code counts when it was written by ``precode adopt`` (its ``source_file``) or when the latest event that
+    changed it is logged as ``accepted-from-precoder``; a code the coder has since changed is their own again.
+    """
+    def restrict(column: str, items: Iterable[str] | None, sql: str, args: list) -> str:
+        if items is None:
+            return sql
+        items = list(items)
+        args += items
+        return sql + f" AND {column} IN ({','.join('?' * len(items))})"
+
+    args: list = [PRECODER, CONSENSUS]
+    sql = restrict("variable", variables, "SELECT case_id, variable, coder, source_file FROM codes "
+                   "WHERE coder NOT IN (?, ?)", args)
+    sql = restrict("coder", coders, sql, args)
+    current = {(r[0], r[1], r[2]): r[3] for r in project.conn.execute(sql, args)}
+    if not current:
+        return set()
+    out = {key for key, source in current.items() if source == ADOPT_SOURCE}
+    # One pass over the log: the action of the latest event of every code (no per-code look-up).
+    args = [PRECODER, CONSENSUS]
+    inner = restrict("variable", variables, "SELECT MAX(id) FROM events WHERE entity = 'code' "
+                     "AND coder NOT IN (?, ?)", args)
+    inner = restrict("coder", coders, inner, args)
+    for case_id, variable, coder in project.conn.execute(
+            f"SELECT entity_id, variable, coder FROM events WHERE id IN ({inner} GROUP BY entity_id, variable, "
+            "coder) AND action = ?", [*args, ADOPT_ACTION]):
+        if (case_id, variable, coder) in current:
+            out.add((case_id, variable, coder))
+    return out
+
+
+def coders_with_own_codes(project: "Project") -> list[str]:
+    """Coders (not ``precoder`` or ``consensus``) with at least one code not taken from the pre-coder."""
+    adopted = adopted_codes(project)
+    own: set[str] = set()
+    for case_id, variable, coder in project.conn.execute(
+            "SELECT case_id, variable, coder FROM codes WHERE coder NOT IN (?, ?)", (PRECODER, CONSENSUS)):
+        if coder not in own and (case_id, variable, coder) not in adopted:
+            own.add(coder)
+    return sorted(own)
