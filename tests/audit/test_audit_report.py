@@ -272,10 +272,11 @@ def test_agreement_sheet_has_one_row_per_variable_with_ci_when_bootstrapped(two_
     build_audit(two_coder_project, bootstrap=20, seed=3).write_xlsx(out)
     rows = list(openpyxl.load_workbook(out)["Agreement"].iter_rows(min_row=3, values_only=True))
     header = rows[0]
-    assert header[:4] == ("Variable", "Level", "Units", "Coders")
+    assert header[:5] == ("Variable", "Level", "Units", "Pairable units", "Coders")
     assert "% agreement" in header and "% agreement 95% CI" in header
     by_var = {r[0]: r for r in rows[1:]}
-    assert by_var["tmp_type"][2] == 16 and by_var["tmp_type"][header.index("% agreement")] == pytest.approx(15 / 16)
+    assert by_var["tmp_type"][2] == 16 and by_var["tmp_type"][3] == 16
+    assert by_var["tmp_type"][header.index("% agreement")] == pytest.approx(15 / 16)
     assert by_var["tmp_type"][header.index("% agreement 95% CI")].startswith("[")
 
 

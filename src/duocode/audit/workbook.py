@@ -386,17 +386,22 @@ def _agreement(ws, result: "AuditResult", st: _Styles) -> None:
                 names.append(name)
             if coef and (coef.get("ci_low") is not None or coef.get("ci_high") is not None):
                 has_ci[name] = True
-    heads = ["Variable", "Level", "Units", "Coders"]
+    heads = ["Variable", "Level", "Units", "Pairable units", "Coders"]
     for name in names:
         heads.append(COEFFICIENT_NAMES.get(name, name))
         if has_ci.get(name):
             heads.append(f"{COEFFICIENT_NAMES.get(name, name)} 95% CI")
     heads.append("Notes")
-    _header(ws, 3, heads, st, [24, 10, 8, 8] + [14] * (len(heads) - 5) + [60])
+    _header(ws, 3, heads, st, [24, 10, 8, 9, 8] + [14] * (len(heads) - 6) + [60])
     row = 4
     for variable, res in variables.items():
-        values: list = [variable, res.get("level", ""), res.get("n_units"), res.get("n_coders")]
+        values: list = [variable, res.get("level", ""), res.get("n_units"), res.get("n_pairable_units"),
+                        res.get("n_coders")]
         notes = []
+        if res.get("level") in ("ordinal", "interval"):
+            notes.append(f"alpha at the {res['level']} level; the other coefficients here treat the categories as "
+                         "nominal (weighted versions in `duocode agree -o FILE.xlsx`)")
+        notes += (res.get("diagnostics") or {}).get("notes", [])
         for name in names:
             coef = (res.get("coefficients") or {}).get(name) or {}
             value = coef.get("value")

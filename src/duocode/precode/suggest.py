@@ -282,8 +282,9 @@ class SettingResult:
         return {"hide_suggestions": self.hide_suggestions, "changed": self.changed}
 
     def tables(self) -> list:
-        state = ("hidden from coders (coder workbooks include them only with --with-suggestions)"
-                 if self.hide_suggestions else "shown to coders")
+        state = ("hidden from coders (`sheet --with-suggestions` is refused until a methodologist runs "
+                 "`duocode precode settings --show-suggestions`)" if self.hide_suggestions else
+                 "allowed: a coder workbook shows them when written with `sheet --with-suggestions`")
         return [f"Pre-coder suggestions are {state}" + ("" if self.changed else " (unchanged)")]
 
 
