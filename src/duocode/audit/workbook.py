@@ -395,7 +395,8 @@ def _agreement(ws, result: "AuditResult", st: _Styles) -> None:
     _header(ws, 3, heads, st, [24, 10, 8, 9, 8] + [14] * (len(heads) - 6) + [60])
     row = 4
     for variable, res in variables.items():
-        values: list = [variable, res.get("level", ""), res.get("n_units"), res.get("n_pairable_units"),
+        values: list = [variable, res.get("level", ""), res.get("n_units"),
+                        (res.get("diagnostics") or {}).get("n_pairable_units"),
                         res.get("n_coders")]
         notes = []
         if res.get("level") in ("ordinal", "interval"):
