@@ -72,3 +72,33 @@ def test_reconcile_sheet_still_refuses_a_value_typed_for_a_coder_who_never_coded
     wb.save(written)
     with pytest.raises(InputError, match="ana has not coded case C1, kind"):
         import_reconcile_sheet(project, written)
+
+
+def test_reconcile_sheet_does_not_undo_a_decision_taken_after_it_was_written(written, project):
+    from duocode.errors import InputError
+    from duocode.store.codes import CodeRow, set_codes
+
+    from tests.conftest import snapshot
+
+    with project.transaction():  # e.g. `consensus import` after the workbook went out
+        set_codes(project, [CodeRow("C1", "kind", "consensus", "alpha", reason="team meeting")], action="consensus")
+    wb = openpyxl.load_workbook(written)
+    wb["Reconcile"]["F2"] = "beta"
+    wb.save(written)
+    before = snapshot(project)
+    with pytest.raises(InputError) as info:
+        import_reconcile_sheet(project, written)
+    assert "case C1, kind was settled as 'alpha' after this workbook was written (team meeting); found 'beta'" \
+        in str(info.value)
+    assert snapshot(project) == before
+
+
+def test_reconcile_sheet_agreeing_with_a_later_decision_imports(written, project):
+    from duocode.store.codes import CodeRow, set_codes
+
+    with project.transaction():
+        set_codes(project, [CodeRow("C1", "kind", "consensus", "alpha", reason="team meeting")], action="consensus")
+    wb = openpyxl.load_workbook(written)
+    wb["Reconcile"]["F2"] = "alpha"
+    wb.save(written)
+    assert import_reconcile_sheet(project, written).settled == 1

@@ -271,8 +271,9 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
         value that no longer matches the project, the same disagreement settled twice, or a workbook written for
         another project or codebook. Nothing is written.
     """
-    from duocode.store.codes import CodeRow, set_codes
     from duocode.store.cases import case_ids
+    from duocode.store.codes import CodeRow, set_codes
+    from duocode.store.consensus import consensus_codes
     from duocode.xlsx import cell_text, load_workbook_safely, read_meta_sheet
 
     source = str(path)
@@ -319,6 +320,9 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
 
     known_cases = case_ids(project)
     table = vote_table(project)
+    # A decision taken after this workbook was written (e.g. by `consensus import`) is not silently undone.
+    written_at = str(meta.get("created_at") or "")
+    later = {(c.case_id, c.variable): c for c in consensus_codes(project) if c.updated_at > written_at}
     seen: dict[tuple[str, str], str] = {}
     writes: list[CodeRow] = []
     settled = left_open = 0
@@ -375,6 +379,13 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
                          location=where(r, AGREED_HEADER), expected="one row per disagreement")
             continue
         seen[key] = where(r, AGREED_HEADER)
+        decided = later.get(key)
+        if decided is not None and decided.value != value:
+            problems.add(f"case {case_id}, {var.id} was settled as '{_shown(decided.value)}' after this workbook "
+                         f"was written ({decided.reason or 'no reason given'}); found '{agreed_raw}'", path=source,
+                         location=where(r, AGREED_HEADER),
+                         expected="that later decision (clear this cell), or a new workbook: duocode reconcile")
+            continue
         current = table.votes[key]
         stale = False
         for coder in coders:
