@@ -57,3 +57,13 @@ def test_demo_rebuilds_its_own_project_but_refuses_another(demo_run, runner, tmp
     result = runner.invoke(main, ["demo", str(other)])
     assert result.exit_code == 1
     assert "not made by `duocode demo`" in result.output
+
+
+def test_demo_refuses_to_rebuild_a_folder_that_also_holds_other_files(runner, tmp_path):
+    directory = tmp_path / "d"
+    assert runner.invoke(main, ["demo", str(directory)]).exit_code == 0
+    (directory / "my_notes.txt").write_text("mine")
+    result = runner.invoke(main, ["demo", str(directory)])
+    assert result.exit_code == 1
+    assert "other files (my_notes.txt)" in result.stderr
+    assert (directory / "my_notes.txt").read_text() == "mine"

@@ -69,6 +69,26 @@ def _agreement_summary(agreement) -> Any:
     return table
 
 
+# What `duocode demo` writes into its folder (the project database with SQLite's side files, the coders' and
+# the reconcile workbooks, the audit workbook).
+DEMO_OUTPUTS = ("duocode.db", "duocode.db-wal", "duocode.db-shm", "workbooks", "audit.xlsx", "reconcile.xlsx")
+
+
+def _remove_demo_outputs(directory: Path) -> None:
+    """Remove what an earlier demo wrote, and nothing else: a folder holding other files is refused."""
+    others = sorted(p.name for p in directory.iterdir() if p.name not in DEMO_OUTPUTS)
+    if others:
+        raise RefusedError("this folder holds an earlier demo project and other files (" + ", ".join(others[:5])
+                           + ("…" if len(others) > 5 else "") + "); the demo would replace the project, so "
+                           "choose an empty or new folder", path=str(directory))
+    for name in DEMO_OUTPUTS:
+        target = directory / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+
+
 def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str], None] | None = None
              ) -> DemoResult:
     """Build ``directory`` from the bundled corpus and run every stage; returns what each step did.
@@ -88,7 +108,7 @@ def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str]
         if not is_demo:
             raise RefusedError("a project that was not made by `duocode demo` is already here; choose another "
                                "folder", path=str(directory))
-        shutil.rmtree(directory)
+        _remove_demo_outputs(directory)
     result = DemoResult(str(directory))
     project = Project.create(directory, load_codebook("tmp"))
     try:

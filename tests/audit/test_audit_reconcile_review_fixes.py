@@ -102,3 +102,16 @@ def test_reconcile_sheet_agreeing_with_a_later_decision_imports(written, project
     wb["Reconcile"]["F2"] = "alpha"
     wb.save(written)
     assert import_reconcile_sheet(project, written).settled == 1
+
+
+def test_reconcile_that_cannot_save_leaves_the_project_unchanged(project, tmp_path):
+    from duocode.errors import InputError
+
+    from tests.conftest import snapshot
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    before = snapshot(project)
+    with pytest.raises(InputError, match="cannot write the workbook"):
+        write_reconcile(project, blocker / "reconcile.xlsx")
+    assert snapshot(project) == before

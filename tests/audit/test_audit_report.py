@@ -284,13 +284,15 @@ def test_agreement_sheet_says_so_when_the_engine_fails(audited, tmp_path):
     _, result, _ = audited
 
     def broken():
-        raise RuntimeError("engine down")
+        from duocode.errors import InputError
+
+        raise InputError("defined for two or more coders", path="study")
 
     result.agreement_loader = broken
     out = tmp_path / "a2.xlsx"
     result.write_xlsx(out)
     assert openpyxl.load_workbook(out)["Agreement"]["A3"].value == \
-        "Agreement could not be computed: RuntimeError: engine down"
+        "Agreement could not be computed: study: defined for two or more coders"
 
 
 def test_audit_workbook_round_trips_through_openpyxl(audited, tmp_path):

@@ -192,3 +192,12 @@ def test_export_neutralises_formula_like_cells_and_import_reads_them_back(projec
     path = tmp_path / "c.csv"
     path.write_text(text, encoding="utf-8")
     assert read_csv_records(path)[1][1][-1] == "=HYPERLINK(\"http://x\")"
+
+
+def test_import_of_a_bom_file_with_invalid_bytes_is_an_error_not_a_traceback(project, runner, tmp_path):
+    bad = tmp_path / "bom_bad.csv"
+    bad.write_bytes(b"\xef\xbb\xbfcase_id,kind\nC01,\xff\xfe\n")
+    result = runner.invoke(duocode.cli.main, ["codes", "import", str(bad), "--coder", "ines",
+                                              "--project", str(project.directory)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {bad}") and "Traceback" not in result.output

@@ -54,12 +54,12 @@ def write_agreement_xlsx(results: dict[str, "AgreementResult"], path: str | Path
     """
     from openpyxl import Workbook
 
+    from duocode.xlsx import save_workbook
+
     wb = Workbook()
     wb.remove(wb.active)
     add_agreement_sheets(wb, results, disagreements, partially_coded=partially_coded)
-    path = Path(path)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)
 
 
 def add_agreement_sheets(workbook, results: dict[str, "AgreementResult"],

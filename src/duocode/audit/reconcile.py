@@ -79,6 +79,13 @@ def write_reconcile(project: "Project", path: str | Path, *, auto: bool = True) 
     ReconcileWorkbook
         The path and how many disagreements, cases and coders it holds.
     """
+    # One transaction around the taking-over of agreed values, the save and its log entry: if the workbook
+    # cannot be written, the project stays as it was.
+    with project.transaction():
+        return _write_reconcile(project, path, auto=auto)
+
+
+def _write_reconcile(project: "Project", path: str | Path, *, auto: bool) -> ReconcileWorkbook:
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -86,7 +93,7 @@ def write_reconcile(project: "Project", path: str | Path, *, auto: bool = True) 
     from duocode.audit.consensus import auto_consensus
     from duocode.store import utcnow
     from duocode.store.cases import list_cases
-    from duocode.xlsx import set_text, write_meta_sheet
+    from duocode.xlsx import save_workbook, set_text, write_meta_sheet
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -180,10 +187,7 @@ def write_reconcile(project: "Project", path: str | Path, *, auto: bool = True) 
                           "codebook_id": codebook.id, "codebook_version": codebook.version,
                           "codebook_sha256": codebook.sha256, "created_at": utcnow(), "sheet": SHEET,
                           "columns": columns, "coders": coders, "rows": len(open_)})
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise InputError(f"cannot write the workbook: {exc.strerror}", path=str(path)) from None
+    save_workbook(wb, path)
     with project.transaction():
         project.log_event("write", "reconcile-sheet", None, source_file=str(path),
                           detail={"disagreements": len(open_), "coders": coders})

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from duocode.audit.consensus import AUTO, CASE_VARIABLE, NOT_CODED, Disagreement, auto_consensus, vote_table
 from duocode.audit.matrix import AuditCase, Cell, Matrix, build_matrix
 from duocode.audit.propositions import PropositionResult, evaluate_propositions, moderator_groups
-from duocode.errors import InputError, Problem, RefusedError
+from duocode.errors import DuocodeError, InputError, Problem, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Codebook
@@ -231,8 +231,8 @@ class AuditResult:
             return None, "agreement was not computed for this audit"
         try:
             return self.agreement_loader(), None
-        except Exception as exc:  # the engine is another stage: its failure must not lose the audit
-            return None, f"{type(exc).__name__}: {exc}"
+        except DuocodeError as exc:  # e.g. too few coders: the audit stands without the agreement figures
+            return None, str(exc)
 
 
 def _n_cases(n: int) -> str:

@@ -47,7 +47,7 @@ def write_audit_workbook(result: "AuditResult", path) -> None:
     """Write every sheet of the audit workbook to ``path`` (an ``.xlsx``)."""
     import openpyxl
 
-    from duocode.xlsx import write_meta_sheet
+    from duocode.xlsx import save_workbook, write_meta_sheet
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -71,10 +71,7 @@ def write_audit_workbook(result: "AuditResult", path) -> None:
                           "created_at": result.generated_at,
                           "cases": len(result.cases_with("included")),
                           "unresolved_cases": result.cases_with("unresolved")})
-    try:
-        wb.save(path)
-    except OSError as exc:
-        raise InputError(f"cannot write the workbook: {exc.strerror}", path=str(path)) from None
+    save_workbook(wb, path)
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from duocode.coding._common import check_coder, plural
 from duocode.files import csv_safe, csv_unsafe, read_bytes
+from duocode.ingest.decode import decode_bytes
 from duocode.store.codes import AGREED
 from duocode.errors import InputError, ProblemCollector
 
@@ -40,23 +41,6 @@ class WideRow:
     extras: dict[str, str | None] = field(default_factory=dict)
 
 
-def decode_text(raw: bytes, path: str) -> str:
-    """Decode a CSV the way spreadsheets save them: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        raise InputError("the file is not text (neither UTF-8 nor Windows-1252)", path=path,
-                         expected="a CSV file saved as UTF-8") from None
-
-
 def _delimiter(header_line: str) -> str:
     # Spreadsheets in many locales save CSV with ';' (or tabs); the header line tells which one was used.
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
@@ -71,10 +55,10 @@ def read_csv_records(path: str | Path) -> list[tuple[int, list[str]]]:
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError("this is a spreadsheet workbook, not a CSV file", path=str(p),
                          expected="a .csv file (or use `duocode import-sheet` for a coding workbook)")
-    text = decode_text(raw, str(p))
-    if not text.strip():
+    if not raw.strip():
         raise InputError("the file is empty", path=str(p), location="line 1",
                          expected="a header line starting with case_id")
+    text = decode_bytes(raw, str(p)).text
     first_line = text.splitlines()[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
     records: list[tuple[int, list[str]]] = []

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from duocode import __version__
 from duocode.coding._common import check_coder, plural, select_cases, select_variables
 from duocode.errors import InputError, RefusedError
-from duocode.xlsx import ILLEGAL_XML
+from duocode.xlsx import ILLEGAL_XML, save_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
@@ -264,7 +262,7 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
     from duocode.xlsx import write_meta_sheet
 
     write_meta_sheet(wb, meta)
-    _save_atomically(wb, out)
+    save_workbook(wb, out)
 
     with project.transaction():
         project.ensure_coder(coder, "human")
@@ -529,30 +527,3 @@ def _metadata(project: "Project", coder: str, header: list[str], var_ids: list[s
         for i, part in enumerate(parts):
             meta[f"{key}_{i}"] = part
     return meta
-
-
-def _save_atomically(wb, out: Path) -> None:
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".duocode-", suffix=".xlsx", dir=str(out.parent))
-    except OSError as exc:
-        raise InputError(f"cannot write the workbook: {exc.strerror}", path=str(out)) from None
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        # mkstemp creates the file readable by its owner only; give the workbook the permissions any other
-        # file written here gets (0666 less the umask), as the file wb.save(out) would have.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write the workbook: {exc.strerror}", path=str(out)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

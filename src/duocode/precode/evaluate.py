@@ -265,7 +265,7 @@ class EvaluationResult:
         from openpyxl import Workbook
         from openpyxl.styles import Font
 
-        from duocode.xlsx import set_text
+        from duocode.xlsx import save_workbook, set_text
 
         wb = Workbook()
         ws = wb.active
@@ -299,7 +299,7 @@ class EvaluationResult:
         for sheet in wb.worksheets:
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
-        wb.save(path)
+        save_workbook(wb, path)
 
 
 def _rows(ws, header, rows, set_text) -> None:
