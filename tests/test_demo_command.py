@@ -67,3 +67,16 @@ def test_demo_refuses_to_rebuild_a_folder_that_also_holds_other_files(runner, tm
     assert result.exit_code == 1
     assert "other files (my_notes.txt)" in result.stderr
     assert (directory / "my_notes.txt").read_text() == "mine"
+
+
+def test_demo_refuses_to_rebuild_a_demo_project_holding_other_coders_work(runner, tmp_path):
+    from duocode.store import Project
+    from duocode.store.codes import CodeRow, set_codes
+
+    directory = tmp_path / "d"
+    assert runner.invoke(main, ["demo", str(directory)]).exit_code == 0
+    with Project.open(directory) as project, project.transaction():
+        set_codes(project, [CodeRow("C001", "tmp_type", "zed", "interaction")])
+    result = runner.invoke(main, ["demo", str(directory)])
+    assert result.exit_code == 1
+    assert "coders the demo did not create (zed)" in result.stderr

@@ -69,6 +69,8 @@ def _agreement_summary(agreement) -> Any:
     return table
 
 
+DEMO_CODERS = ("ines", "jonas")
+
 # What `duocode demo` writes into its folder (the project database with SQLite's side files, the coders' and
 # the reconcile workbooks, the audit workbook).
 DEMO_OUTPUTS = ("duocode.db", "duocode.db-wal", "duocode.db-shm", "workbooks", "audit.xlsx", "reconcile.xlsx")
@@ -105,6 +107,11 @@ def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str]
     if (directory / DB_NAME).exists():
         with Project.open(directory) as existing:
             is_demo = existing.meta("demo") == "1"
+            added = sorted(set(existing.coders(kind="human")) - set(DEMO_CODERS))
+        if is_demo and added:
+            raise RefusedError("this demo project holds the work of coders the demo did not create ("
+                               + ", ".join(added) + "); rebuilding it would lose that work, so choose another "
+                               "folder", path=str(directory))
         if not is_demo:
             raise RefusedError("a project that was not made by `duocode demo` is already here; choose another "
                                "folder", path=str(directory))

@@ -188,7 +188,7 @@ def test_case_finding_agreement_explains_the_empty_cell_and_gives_positive_speci
     result = agree(_store_project(mini_project), variables="is_case")
     notes = result.to_dict()["variables"]["is_case"]["diagnostics"]["notes"]
     # positive specific agreement 2a / (2a + b + c) = 4 / (4 + 2 + 1)
-    assert notes[-1].endswith(f"Positive specific agreement on 'yes': {4 / 7:.3f}.")
+    assert notes[-1].endswith(f"Positive specific agreement on 'yes': {4 / 7:.3f}")
     assert not any("kappa paradox" in n for n in notes)
 
 

@@ -207,7 +207,7 @@ def _note_case_finding(result: AgreementResult) -> None:
         return
     yes = next((c for c in d.per_category if str(c.category) == "yes"), None)
     psa = "" if yes is None or yes.specific_agreement is None else \
-        f" Positive specific agreement on 'yes': {yes.specific_agreement:.3f}."
+        f" Positive specific agreement on 'yes': {yes.specific_agreement:.3f}"
     d.notes = [n for n in d.notes if "kappa paradox" not in n]
     d.notes.append("case finding: a unit exists only where some coder proposed a passage, so no unit can have "
                    "every coder saying 'no'; kappa, pi and alpha are then at or below zero whenever the coders "

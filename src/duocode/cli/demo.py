@@ -14,6 +14,9 @@ from duocode.cli._base import directory_or_project, emit, format_option, main
 def demo(directory, project, fmt):
     """Build a project from the bundled demo corpus and run every stage, ending with the audit workbook.
 
+    An earlier demo project in DIRECTORY is rebuilt from scratch, unless the folder holds other files or
+    the work of other coders (then it is refused, unchanged).
+
     \b
     Example:
       duocode demo demo-project

@@ -70,13 +70,14 @@ class Variable:
         """What a coder may enter, for error messages."""
         if self.is_categorical:
             return "one of " + ", ".join(self.value_ids)
-        bounds = []
-        if self.min is not None:
-            bounds.append(f">= {_fmt_number(self.min)}")
-        if self.max is not None:
-            bounds.append(f"<= {_fmt_number(self.max)}")
         kind = "a whole number" if self.integer else "a number"
-        return " ".join([kind] + bounds)
+        if self.min is not None and self.max is not None:
+            return f"{kind} from {_fmt_number(self.min)} to {_fmt_number(self.max)}"
+        if self.min is not None:
+            return f"{kind} >= {_fmt_number(self.min)}"
+        if self.max is not None:
+            return f"{kind} <= {_fmt_number(self.max)}"
+        return kind
 
     def normalize(self, raw: Any) -> str | None:
         """Canonical value id for a coder's entry, ``None`` for blank; raises ``ValueError`` if not allowed.

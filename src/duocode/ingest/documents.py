@@ -69,7 +69,26 @@ class DocumentShowResult:
         speakers = sorted({t.speaker for t in doc.turns if t.speaker is not None})
         head = Text(f"{doc.id} ({doc.format}, {len(doc.text)} characters, {len(doc.turns)} turns"
                     + (f"; speakers: {', '.join(speakers)}" if speakers else "") + f")\nfrom {doc.source_path}")
-        return [head, Rule(), Text(doc.text)]
+        if not doc.turns:
+            return [head, Rule(), Text(doc.text)]
+        from rich.table import Table
+
+        # One row per turn with its offsets and media times, so that the times of a subtitle file stay visible.
+        table = Table(show_header=True, show_lines=False, box=None, pad_edge=False)
+        for col, justify in (("#", "right"), ("time", "left"), ("speaker", "left"), ("offsets", "right"),
+                             ("text", "left")):
+            table.add_column(col, justify=justify, overflow="fold")
+        for i, t in enumerate(doc.turns, start=1):
+            time = "" if t.media_start is None else f"{_clock(t.media_start)}–{_clock(t.media_end)}"
+            table.add_row(str(i), time, Text(t.speaker or ""), f"{t.start}–{t.end}", Text(doc.text[t.start:t.end]))
+        return [head, Rule(), table]
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}.{int(round((seconds - whole) * 1000)):03d}"
 
 
 def documents_list(project: "Project") -> DocumentListResult:
