@@ -147,3 +147,45 @@ def test_merge_numbers_after_the_accepted_cases_and_never_reuses_a_candidates_id
                              status="candidate")])
     import_proposals(mini_project, write(tmp_path, "a.csv", [("D1", 0, 8)]), "ines")
     assert merge_cases(mini_project).new_cases == ["C09"]
+
+
+def test_merge_warns_when_the_codebook_has_no_is_case_variable(tmp_path, runner):
+    from duocode.codebook import load_codebook
+    from duocode.store import Project
+
+    warning = ("the codebook has no variable 'is_case', so no case-finding codes were derived and agreement on "
+               "case finding cannot be computed")
+    with Project.create(tmp_path / "p", load_codebook(DATA / "applies_codebook.yaml")) as project:
+        build_documents_and_cases(project, with_cases=False)
+        import_proposals(project, write(tmp_path, "a.csv", [("D1", 10, 50)]), "ines")
+        import_proposals(project, write(tmp_path, "b.csv", [("D1", 30, 55)]), "jonas")
+        proj = str(project.directory)
+    result = runner.invoke(duocode.cli.main, ["cases", "merge", "--format", "json", "--project", proj])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["new_cases"] == ["C01"] and data["is_case_codes"] == {}
+    assert data["warnings"] == [warning]
+    result = runner.invoke(duocode.cli.main, ["cases", "import", str(write(tmp_path, "c.csv", [("D2", 0, 9)])),
+                                              "--coder", "ines", "--project", proj])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(duocode.cli.main, ["cases", "merge", "--project", proj])
+    assert result.exit_code == 0, result.output
+    assert warning in " ".join(result.stdout.split())
+
+
+def test_merge_has_no_warnings_when_proposals_overlap_directly(docs, tmp_path):
+    import_proposals(docs, write(tmp_path, "a.csv", [("D1", 10, 50)]), "ines")
+    import_proposals(docs, write(tmp_path, "b.csv", [("D1", 30, 55)]), "jonas")
+    import_proposals(docs, write(tmp_path, "c.csv", [("D1", 20, 60)]), "maya")
+    assert merge_cases(docs).to_dict()["warnings"] == []
+
+
+def test_merge_warns_when_one_coders_longer_span_chains_two_separate_proposals_into_one_case(docs, tmp_path,
+                                                                                              runner):
+    import_proposals(docs, write(tmp_path, "a.csv", [("D1", 12, 18)]), "ines")
+    import_proposals(docs, write(tmp_path, "b.csv", [("D1", 20, 26)]), "jonas")
+    import_proposals(docs, write(tmp_path, "c.csv", [("D1", 10, 30), ("D2", 0, 9)]), "maya")
+    result = merge_cases(docs)
+    assert spans(docs) == [("C01", "D1", 10, 30), ("C02", "D2", 0, 9)]      # the contract's rule is kept
+    assert result.warnings == ["case C01 joins proposals that do not overlap each other (ines: 12-18, jonas: "
+                               "20-26) through maya's longer span; check its extent"]

@@ -83,3 +83,22 @@ def test_status_counts_is_case_towards_completeness_once_coders_proposed_cases(p
     set_codes_for(project, "ines", {"C01": {"kind": "alpha", "good": "no", "mood": "low", "count": "1"}})
     data = status(project).to_dict()
     assert data["coders"][0]["complete_cases"] == 0 and data["not_coded"] == {}
+
+
+def test_status_counts_a_case_coded_is_case_no_as_complete_without_its_other_variables(project):
+    from duocode.store.proposals import insert_proposals
+
+    with project.transaction():
+        insert_proposals(project, "jonas", [("D1", 0, 10)])
+    set_codes_for(project, "ines", {"C01": {"is_case": "no"}, "C02": {"is_case": "yes"},
+                                    "C03": {"is_case": "yes", "kind": "alpha", "good": "no", "mood": "low",
+                                            "count": "1"}})
+    data = status(project).to_dict()
+    ines = {c["coder"]: c for c in data["coders"]}["ines"]
+    assert ines["complete_cases"] == 2                   # C01 (not a case) and C03; C02 still has questions
+    assert ines["variables"]["kind"]["coded"] == 1
+
+
+def test_status_counts_is_case_no_as_complete_also_when_cases_came_from_an_agreed_list(project):
+    set_codes_for(project, "ines", {"C01": {"is_case": "no"}})
+    assert status(project).to_dict()["coders"][0]["complete_cases"] == 1

@@ -228,3 +228,30 @@ def test_terminal_does_not_ask_is_case_when_the_cases_came_from_an_agreed_list(m
     script = Script("1", "q")
     session(mini_project, script, cases="C01", variables="is_case")
     assert script.prompts == ["is_case> "]
+
+
+def test_terminal_moves_to_the_next_case_after_is_case_no_without_asking_the_rest(project):
+    script = Script("2", "q")
+    result = session(project, script, cases="C01,C02")
+    assert script.prompts == ["is_case> ", "is_case> "]
+    assert "not a case: no further questions" in script.text
+    assert "Case C02 (2/2)" in script.text
+    assert codes_by_case(project, "ines") == {"C01": {"is_case": "no"}}
+    assert result.remaining_cases == 1                   # only C02 has questions left
+    # resuming starts at C02: C01 has nothing left to ask
+    script = Script("q")
+    session(project, script, cases="C01,C02")
+    assert "Case C02 (2/2)" in script.text and "Case C01" not in script.text
+
+
+def test_terminal_going_back_from_is_case_no_asks_the_rest_once_it_is_changed_to_yes(project):
+    script = Script("2", "b", "1", "1", "q")
+    session(project, script, cases="C01,C02")
+    assert script.prompts == ["is_case> ", "is_case> ", "is_case [no]> ", "kind> ", "good> "]
+    assert codes_by_case(project, "ines") == {"C01": {"is_case": "yes", "kind": "alpha"}}
+
+
+def test_terminal_reports_all_coded_when_every_case_is_not_a_case(project):
+    result = session(project, Script("2", "2"), cases="C01,C02")
+    assert result.remaining_cases == 0 and not result.quit
+    assert result.tables()[0].endswith("All 2 cases are coded.")

@@ -84,11 +84,20 @@ def select_cases(project: "Project", ids: str | Iterable[str] | None) -> list["C
     return [c for c in cases if c.id in keep]
 
 
+def not_a_case(codes: dict[str, str]) -> bool:
+    """Whether one coder's ``codes`` of a case say the passage is not a case (case-finding variable = ``no``)."""
+    return codes.get(CASE_FINDING_VARIABLE) == "no"
+
+
 def applies(var: "Variable", codes: dict[str, str], codebook) -> bool:
-    """Whether ``var`` is to be coded for a case with ``codes`` (one coder's): true unless the variable's
-    ``applies_to`` condition can be judged from those codes and does not hold."""
+    """Whether ``var`` is to be coded for a case with ``codes`` (one coder's): false for every variable but the
+    case-finding one when the coder said the passage is not a case (``is_case`` = ``no``: nothing further is
+    expected of them there), else true unless the variable's ``applies_to`` condition can be judged from those
+    codes and does not hold."""
     from duocode.codebook import conditions
 
+    if var.id != CASE_FINDING_VARIABLE and not_a_case(codes):
+        return False
     if not var.applies_to:
         return True
     if not variables_in(var.applies_to) <= set(codes):

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from duocode.coding._common import check_coder, plural
+from duocode.coding._common import CASE_FINDING_VARIABLE, check_coder, plural
 from duocode.errors import InputError, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
     from duocode.store.proposals import Proposal
 
-CASE_VARIABLE = "is_case"
+CASE_VARIABLE = CASE_FINDING_VARIABLE      # one name, kept in coding._common
 
 
 @dataclass
@@ -81,11 +81,12 @@ class MergeResult:
     coders: list[str] = field(default_factory=list)
     codes: dict[str, int] = field(default_factory=dict)
     is_case: dict[str, dict[str, int]] = field(default_factory=dict)   # coder -> {"yes": n, "no": n}
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"proposals_merged": self.proposals, "linked_to_existing": self.linked,
                 "new_cases": self.new_cases, "coders": self.coders, "is_case_codes": self.codes,
-                "is_case": self.is_case}
+                "is_case": self.is_case, "warnings": self.warnings}
 
     def tables(self) -> list:
         from rich.table import Table
@@ -101,6 +102,7 @@ class MergeResult:
             for coder, n in self.is_case.items():
                 table.add_row(coder, str(n.get("yes", 0)), str(n.get("no", 0)))
             lines.append(table)
+        lines += [f"[yellow]warning:[/yellow] {w}" for w in self.warnings]
         return lines
 
 
@@ -209,6 +211,10 @@ def merge_cases(project: "Project") -> MergeResult:
         by_doc.setdefault(doc, []).append(new_cases[-1])
     result.new_cases = [c.id for c in new_cases]
     result.proposals = len(links)
+    for cid, (_doc, _start, _end, props) in zip(new_ids, groups):
+        warning = _chain_warning(cid, props)
+        if warning:
+            result.warnings.append(warning)
 
     codes = _derived_codes(project, proposals, by_doc, result)
     with project.transaction():
@@ -222,14 +228,50 @@ def merge_cases(project: "Project") -> MergeResult:
     return result
 
 
+def _components(props: list["Proposal"]) -> list[list["Proposal"]]:
+    """``props`` grouped by overlap (transitively), each group and the groups in span order."""
+    groups: list[list["Proposal"]] = []
+    end = 0
+    for p in sorted(props, key=lambda q: (q.start, q.end)):
+        if groups and p.start < end:
+            groups[-1].append(p)
+            end = max(end, p.end)
+        else:
+            groups.append([p])
+            end = p.end
+    return groups
+
+
+def _chain_warning(case_id: str, props: list["Proposal"]) -> str | None:
+    """A warning when the case joins proposals that do not overlap each other only through some coder's
+    proposal (remove that coder's spans and the rest fall apart): its extent then deserves a look."""
+    coders = sorted({p.coder for p in props})
+    bridges = [c for c in coders if len(_components([p for p in props if p.coder != c])) > 1]
+    if not bridges:
+        return None
+    parts = _components([p for p in props if p.coder not in bridges])
+    if len(parts) < 2:
+        bridges = bridges[:1]
+        parts = _components([p for p in props if p.coder != bridges[0]])
+    spans = ", ".join(f"{p.coder}: {p.start}-{p.end}" for part in parts for p in part)
+    through = (f"{bridges[0]}'s longer span" if len(bridges) == 1
+               else "the longer spans of " + ", ".join(bridges[:-1]) + f" and {bridges[-1]}")
+    return f"case {case_id} joins proposals that do not overlap each other ({spans}) through {through}; check its extent"
+
+
 def _derived_codes(project: "Project", proposals: list["Proposal"], by_doc: dict[str, list],
                    result: MergeResult) -> list:
     from duocode.store.codes import CodeRow
 
     if CASE_VARIABLE not in project.codebook.variables_by_id:
+        result.warnings.append(f"the codebook has no variable '{CASE_VARIABLE}', so no case-finding codes were "
+                               "derived and agreement on case finding cannot be computed")
         return []
     var = project.codebook.variables_by_id[CASE_VARIABLE]
     if not {"yes", "no"} <= set(var.value_ids):
+        result.warnings.append(f"the codebook's variable '{CASE_VARIABLE}' lacks the values 'yes' and 'no', so "
+                               "no case-finding codes were derived and agreement on case finding cannot be "
+                               "computed")
         return []
     mine: dict[tuple[str, str], bool] = {}        # (case id, coder) -> has an overlapping proposal
     touched: list[str] = []

@@ -71,7 +71,8 @@ class StatusResult:
 
 def _complete(project: "Project", coder: str, accepted: set[str], skip: frozenset[str] = frozenset()) -> int:
     """Cases on which ``coder`` coded every variable that applies (``applies_to``, judged from their own codes),
-    leaving out the variables in ``skip``."""
+    leaving out the variables in ``skip``. A case the coder coded ``is_case`` = ``no`` is complete: no other
+    variable applies to it (see :func:`duocode.coding._common.applies`)."""
     from duocode.coding._common import applies
     from duocode.store.codes import codes_by_case
 

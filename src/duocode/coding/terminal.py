@@ -9,8 +9,9 @@ terminal) loses nothing, and the next session resumes at the first case with a q
 Like every stage it never prints: it talks through ``input_fn`` / ``output_fn``, so piped input works and tests
 drive it directly. A variable whose ``applies_to`` condition is known not to hold for the case (from the
 coder's own codes) is not asked, nor is the case-finding variable ``is_case`` when the cases came from one agreed
-list (no coder proposed cases; it can still be asked by naming it in ``variables``). No other coder's codes and
-no pre-coder suggestion are ever shown.
+list (no coder proposed cases; it can still be asked by naming it in ``variables``). Once the coder answers
+``is_case`` = ``no`` the passage is not a case for them: nothing further is asked and the session moves on to
+the next case. No other coder's codes and no pre-coder suggestion are ever shown.
 """
 from __future__ import annotations
 
@@ -18,14 +19,15 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from duocode.coding._common import (AGREED_LIST_NOTE, applies, case_finding_not_coded, check_coder, plural,
-                                    select_cases, select_variables)
+from duocode.coding._common import (AGREED_LIST_NOTE, CASE_FINDING_VARIABLE, applies, case_finding_not_coded,
+                                    check_coder, not_a_case, plural, select_cases, select_variables)
 from duocode.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
     from duocode.store import Project
 
+NOT_A_CASE_NOTE = "not a case: no further questions"
 KEYS_HELP = "number = choose, Enter = keep/skip, ? = definition, s = skip, b = back, m = memo, q = quit"
 SOURCE = "terminal"
 
@@ -71,7 +73,11 @@ class _Session:
         self.project, self.coder, self.variables, self.cases = project, coder, variables, cases
         self.input_fn, self.output_fn = input_fn, output_fn
         self.color, self.width, self.context_chars = color, width, context_chars
-        self.codes = codes_by_case(project, coder, variables=[v.id for v in variables])
+        # the coder's is_case is read even when it is not asked: "no" means nothing else is asked on that case
+        wanted = [v.id for v in variables]
+        if CASE_FINDING_VARIABLE in project.codebook.variables_by_id and CASE_FINDING_VARIABLE not in wanted:
+            wanted.append(CASE_FINDING_VARIABLE)
+        self.codes = codes_by_case(project, coder, variables=wanted)
         self.memos = memos(project, coder)
         self.result = TerminalResult(coder, len(cases))
         # what each answered cell held when the session started: "saved" counts the cells that differ at the
@@ -222,6 +228,9 @@ class _Session:
                 continue
             if answer == "skip":
                 self.result.skipped += 1
+            elif (var.id == CASE_FINDING_VARIABLE and not_a_case(self.codes.get(case.id, {}))
+                  and any(v.id != CASE_FINDING_VARIABLE for v in self.variables[vi + 1:])):
+                self.output_fn(NOT_A_CASE_NOTE)
             history.append(pos)
             pos += 1
             revisit = False
