@@ -86,11 +86,11 @@ def test_audit_takes_over_agreed_values_when_nothing_is_open(tmp_path, tmp_codeb
     p.close()
 
 
-def test_audit_of_a_codebook_without_audit_section_is_refused_clearly(mini_project):
-    from duocode.errors import InputError
-
-    with pytest.raises(InputError, match="declares no audit section"):
-        build_audit(mini_project)
+def test_audit_of_a_codebook_without_audit_section_says_there_is_no_table_ii(mini_project):
+    result = build_audit(mini_project)
+    assert not result.has_layout
+    assert result.to_dict()["matrix"] == {} and result.to_dict()["table_ii_layout"] is False
+    assert "declares no Table II layout" in result.to_markdown()
 
 
 # -- CLI -------------------------------------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def test_cli_audit_markdown_has_table_ii_and_propositions(audited, runner, tmp_p
     assert ("| **Positive attributions** | Positive performance attribution | Illusionary benevolence (1 case)<br>"
             "Other effect (1 case)<br>Privacy halo: Not found | Customized value (1 case)<br>Customization cost: "
             "Not found | Accuracy (2 cases)<br>Service tendencies: Not found |") in text
-    assert "| **Summary attributions** | | mostly positive surplus (3 of 5)<br>" in text
+    assert "| **Summary attribution** | | mostly positive surplus (3 of 5)<br>" in text
     assert "| P1b | Interaction personalization | supported | I3, I4 | — |" in text
 
 
@@ -165,7 +165,7 @@ def test_table_ii_is_laid_out_like_the_paper(audited):
     assert [ws.cell(row=2, column=c).value for c in range(3, 6)] == [
         "Interaction personalization", "Transaction outcome personalization", "Continuity personalization"]
     assert [ws.cell(row=r, column=1).value for r in range(3, 11)] == [
-        "Positive attributions", None, None, "Negative attributions", None, None, "Summary attributions",
+        "Positive attributions", None, None, "Negative attributions", None, None, "Summary attribution",
         "Research propositions"]
     assert [ws.cell(row=r, column=2).value for r in range(3, 9)] == [
         "Positive performance attribution", "Positive benevolence attribution",
@@ -203,7 +203,7 @@ def test_evidence_groups_every_case_by_type_and_cell_with_its_quote(audited):
     _, _, path = audited
     ws = openpyxl.load_workbook(path)["Evidence"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:7] == ("Type", "Row group", "Attribution", "Effect", "Case", "Informant", "Document")
+    assert rows[0][:7] == ("Type", "Row group", "Row", "Effect (mechanism)", "Case", "Informant", "Document")
     headings = [r[0] for r in rows[1:] if r[4] is None]
     assert headings[:7] == [
         "Interaction personalization · Positive attributions · Positive performance attribution (2 cases)",
@@ -212,11 +212,11 @@ def test_evidence_groups_every_case_by_type_and_cell_with_its_quote(audited):
         "Interaction personalization · Negative attributions · Negative performance attribution (0 cases)",
         "Interaction personalization · Negative attributions · Negative benevolence attribution (2 cases)",
         "Interaction personalization · Negative attributions · Negative value-provision attribution (0 cases)",
-        "Interaction personalization · No attribution (0 cases)"]
-    assert "Transaction outcome personalization · No attribution (1 case)" in headings
+        "Interaction personalization · Not in Positive attributions or Negative attributions (0 cases)"]
+    assert "Transaction outcome personalization · Not in Positive attributions or Negative attributions (1 case)" in headings
     lines = [r for r in rows[1:] if r[4] is not None]
     t5 = [r for r in lines if r[4] == "T5"]
-    assert len(t5) == 1 and t5[0][2] == "No attribution" and t5[0][-1] == handmade.texts()["T5"][1]
+    assert len(t5) == 1 and t5[0][2] == "Not in Positive attributions or Negative attributions" and t5[0][-1] == handmade.texts()["T5"][1]
     i4 = [(r[2], r[3]) for r in lines if r[4] == "I4"]
     assert i4 == [("Positive benevolence attribution", "Privacy halo"),
                   ("Negative benevolence attribution", "Privacy halo")]
@@ -355,7 +355,7 @@ def test_workbook_of_another_codebook_follows_its_audit_section(tmp_path):
     assert ws["A1"].value == "Table II. Audit matrix: Garden centre service audit"
     assert [ws["C2"].value, ws["D2"].value, ws["E2"].value] == ["Plant advice", "Home delivery", None]
     assert [ws.cell(row=r, column=1).value for r in range(3, 8)] == [
-        "Good words", "Bad words", "Summary attributions", "Research propositions", "Propositions (all types)"]
+        "Good words", "Bad words", "Overall", "Research propositions", "Propositions (all types)"]
     assert ws["C4"].value == "Upselling (2 cases)\nExpertise: Not found"
     assert ws["C7"].value == "G1: mixed (from G1a, G1b)"
     assert "E2" not in {str(r).split(":")[0] for r in ws.merged_cells.ranges}

@@ -27,7 +27,7 @@ def test_detect_accept_reject_flow(runner, proj_dir):
     ids = [c["id"] for c in json.loads(res.output)["candidates"]]
     assert len(ids) >= 2
     res = run(runner, "precode", "accept", ids[0], "--project", proj_dir)
-    assert res.exit_code == 0 and f"1 candidates accepted as cases: {ids[0]}" in res.output
+    assert res.exit_code == 0 and f"1 candidate accepted as cases: {ids[0]}" in res.output
     res = run(runner, "precode", "reject", "--all", "--project", proj_dir, "--format", "json")
     assert json.loads(res.output)["changed"] == ids[1:]
     with Project.open(proj_dir) as p:
@@ -40,7 +40,7 @@ def test_accept_unknown_candidate_exits_1_naming_it(runner, proj_dir, shop_proje
     before = snapshot(shop_project)
     res = run(runner, "precode", "accept", "pc-X-001", "--project", proj_dir)
     assert res.exit_code == 1
-    assert res.output.strip() == ("Error: case pc-X-001: no candidate 'pc-X-001' (expected an id listed by "
+    assert res.output.strip() == ("Error: case pc-X-001: no such candidate (expected an id listed by "
                                   "`duocode cases list --all --source precoder` with status candidate)")
     assert snapshot(shop_project) == before
 
@@ -143,3 +143,13 @@ def test_detect_hint_names_the_command_that_really_lists_candidates(runner, proj
 def test_out_of_range_option_values_are_usage_errors_exit_2(runner, proj_dir, args):
     res = run(runner, "precode", *args, "--project", proj_dir)
     assert res.exit_code == 2 and "Invalid value" in res.output
+
+
+def test_review_messages_use_singular_and_plural_candidates(runner, proj_dir):
+    res = run(runner, "precode", "detect", "--project", proj_dir, "--format", "json")
+    ids = [c["id"] for c in json.loads(res.output)["candidates"]]
+    assert len(ids) >= 2
+    res = run(runner, "precode", "reject", ids[0], "--project", proj_dir)
+    assert res.exit_code == 0 and f"1 candidate rejected: {ids[0]}" in res.output
+    res = run(runner, "precode", "accept", *ids, "--project", proj_dir)
+    assert res.exit_code == 0 and f"2 candidates accepted as cases: {ids[0]}, {ids[1]}" in res.output

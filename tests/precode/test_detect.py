@@ -105,7 +105,7 @@ def test_accept_refuses_a_candidate_overlapping_a_case_unchanged(shop_project):
 
 def test_accept_unknown_id_is_refused_naming_it(shop_project):
     detect(shop_project)
-    with pytest.raises(InputError, match="no candidate 'pc-D1-999'"):
+    with pytest.raises(InputError, match="case pc-D1-999: no such candidate"):
         accept(shop_project, ["pc-D1-999"])
 
 
@@ -141,9 +141,60 @@ def test_the_speaker_asking_the_questions_is_taken_as_interviewer_when_unnamed(s
     segments = segments_of(get_document(shop_project, "D5"))
     assert [(s.speaker, s.interviewer) for s in segments] == [("Maria", True), ("Tom", False)] * 2
     (cand,) = _candidates(shop_project, "D5")
-    assert cand.text.startswith("Yes, it recommended") and "answers a question" in cand.explanation
+    assert cand.text.startswith("Yes, it recommended") and "answers the interviewer's question" in cand.explanation
 
 
 def test_detect_on_a_project_without_documents_is_refused(mini_project):
     with pytest.raises(InputError, match="the project has no documents to scan"):
         detect(mini_project)
+
+
+def test_a_rejected_candidate_named_explicitly_is_accepted_and_logged_from_rejected(shop_project):
+    cands = detect(shop_project).candidates
+    reject(shop_project, all_=True)
+    result = accept(shop_project, [cands[0].id])
+    assert result.changed == [cands[0].id]
+    assert [c.id for c in list_cases(shop_project, status="case")] == [cands[0].id]
+    (event,) = shop_project.events(action=ACCEPT_ACTION)
+    assert (event["entity_id"], event["old_value"], event["new_value"]) == (cands[0].id, "rejected", "case")
+
+
+def test_accept_all_never_picks_rejected_candidates(shop_project):
+    cands = detect(shop_project).candidates
+    assert len(cands) >= 2
+    reject(shop_project, [cands[0].id])
+    result = accept(shop_project, all_=True)
+    assert cands[0].id not in result.changed
+    assert [c.id for c in list_cases(shop_project, status="rejected")] == [cands[0].id]
+
+
+def test_rejecting_an_already_rejected_candidate_names_the_id_once(shop_project):
+    cand = detect(shop_project).candidates[0]
+    reject(shop_project, [cand.id])
+    with pytest.raises(InputError) as err:
+        reject(shop_project, [cand.id])
+    assert str(err.value).count(cand.id) == 1
+    assert f"case {cand.id}: not a pending pre-coder candidate (already rejected)" in str(err.value)
+
+
+def test_explanation_names_the_interviewers_question_by_the_codebook_title(tmp_path):
+    import yaml
+
+    from duocode.codebook import load_codebook
+    from duocode.store import Project
+    from tests.precode.conftest import SHOP
+
+    data = yaml.safe_load(SHOP.read_text(encoding="utf-8"))
+    data["title"] = "Bookshop service study"
+    path = tmp_path / "bookshop.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    project = Project.create(tmp_path / "p", load_codebook(path))
+    try:
+        add_document(project, "D1", "Maria: Did the shop recommend anything based on what you bought?\n\n"
+                                    "Tom: Yes, it recommended a novel based on what I bought. I loved it.\n")
+        explanations = [c.explanation for c in _candidates(project)]
+    finally:
+        project.close()
+    assert len(explanations) == 1
+    assert "answers the interviewer's question about bookshop service study" in explanations[0]
+    assert not any("personalization" in e for e in explanations)

@@ -95,3 +95,42 @@ def test_detection_leaves_out_passages_the_consensus_says_are_not_cases(coded_pr
         set_codes(coded_project, [CodeRow(first.id, "is_case", "consensus", "no", reason="one coder only")])
     det = evaluate_detection(coded_project)
     assert det.n_human == 23
+
+
+def test_human_baseline_with_three_coders_is_fleiss_kappa_and_labelled_so(coded_project, tmp_path):
+    import openpyxl
+
+    from duocode.agreement import agreement
+    from duocode.store.codes import CodeRow, set_codes
+
+    # a third coder agrees with ines everywhere except on C02's kind
+    rows = []
+    for i in range(24):
+        cid = f"C{i + 1:02d}"
+        kind = "greeting" if i % 2 == 0 else "advice"
+        if cid == "C02":
+            kind = "greeting"
+        rows += [CodeRow(cid, "kind", "omar", kind), CodeRow(cid, "liked", "omar", "yes" if (i // 2) % 2 else "no"),
+                 CodeRow(cid, "is_case", "omar", "yes")]
+    with coded_project.transaction():
+        set_codes(coded_project, rows)
+    result = evaluate(coded_project, folds=4, seed=1)
+    hk = result.variables["kind"].human_kappa
+    assert hk["coders"] == ["ines", "jonas", "omar"] and hk["coefficient"] == "fleiss_kappa"
+    records = [(f"C{i + 1:02d}", c, v) for i in range(24) for c, v in
+               (("ines", "greeting" if i % 2 == 0 else "advice"),
+                ("jonas", ("advice" if i % 2 == 0 else "greeting") if i in (3, 8) else
+                 ("greeting" if i % 2 == 0 else "advice")),
+                ("omar", "greeting" if i % 2 == 0 or i == 1 else "advice"))]
+    expected = agreement(records).coefficients["fleiss_kappa"].value
+    assert hk["value"] == pytest.approx(expected, abs=1e-4) and 0 < hk["value"] < 1
+    assert "Fleiss' kappa for more" in result.tables()[0].caption
+    out = tmp_path / "eval.xlsx"
+    result.write_xlsx(out)
+    about = [tuple(r) for r in openpyxl.load_workbook(out)["About"].iter_rows(values_only=True)]
+    assert ("kappa between humans, kind", "Fleiss' kappa") in about
+
+
+def test_human_baseline_with_two_coders_is_cohens_kappa(coded_project):
+    hk = evaluate(coded_project, folds=4, seed=1).variables["kind"].human_kappa
+    assert hk["coefficient"] == "cohen_kappa" and hk["coders"] == ["ines", "jonas"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from duocode.audit.consensus import AUTO, CASE_VARIABLE, NOT_CODED, Disagreement, auto_consensus, vote_table
 from duocode.audit.matrix import AuditCase, Cell, Matrix, build_matrix
 from duocode.audit.propositions import PropositionResult, evaluate_propositions, moderator_groups
-from duocode.errors import DuocodeError, InputError, Problem, RefusedError
+from duocode.errors import DuocodeError, Problem, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Codebook
@@ -26,7 +26,9 @@ VERDICT_WORDS = {"supported": "supported", "contradicted": "contradicted", "mixe
 STATUS_WORDS = {"included": "in the audit", "unresolved": "left out: unresolved disagreement",
                 "not_a_case": "left out: not a case (consensus)", "no_consensus": "left out: no consensus codes"}
 NOT_FOUND = "Not found"
-SUMMARY_GROUP = "Summary attributions"
+NO_LAYOUT = ("The codebook declares no Table II layout (no `audit:` section naming the type, effect and row "
+             "variables; see docs/CODEBOOK_FORMAT.md), so there is no audit matrix: the cases and the propositions "
+             "are reported without it.")
 PROPOSITIONS_GROUP = "Research propositions"
 
 
@@ -48,6 +50,24 @@ class AuditResult:
     agreement_loader: Callable[[], Any] | None = None
 
     # -- derived -----------------------------------------------------------------------------------------------
+    @property
+    def has_layout(self) -> bool:
+        """Whether the codebook declares a Table II layout (an ``audit:`` section)."""
+        return bool(self.codebook.audit)
+
+    def summary_group(self) -> str:
+        """The label of the summary row: the codebook's label of its summary variable."""
+        var = self.codebook.variables_by_id.get(self.matrix.summary_variable or "")
+        return var.label if var is not None else ""
+
+    def no_row_label(self) -> str:
+        """Words for the cases of a type in none of Table II's rows, from the codebook's row groups."""
+        labels = [label for label, _ in self.matrix.row_groups]
+        if not labels:
+            return "In no row"
+        joined = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+        return f"Not in {joined}"
+
     def cases_with(self, status: str) -> list[str]:
         return [c.id for c in self.cases if c.status == status]
 
@@ -92,6 +112,7 @@ class AuditResult:
             "codebook": {"id": self.codebook.id, "version": self.codebook.version,
                          "sha256": self.codebook.sha256},
             "generated_at": self.generated_at,
+            "table_ii_layout": self.has_layout,
         }
 
     # -- text of the Table II cells (shared by every rendering) ------------------------------------------------
@@ -100,7 +121,8 @@ class AuditResult:
         return var.value(effect).label if effect in var.value_ids else effect
 
     def type_label(self, t: str) -> str:
-        return self.codebook.variables_by_id[self.matrix.type_variable].value(t).label
+        var = self.codebook.variables_by_id.get(self.matrix.type_variable)
+        return var.value(t).label if var is not None and t in var.value_ids else t
 
     def row_label(self, row: str) -> str:
         return self.codebook.variables_by_id[row].label
@@ -138,9 +160,12 @@ class AuditResult:
 
     def notes(self) -> list[str]:
         n = len(self.cases_with("included"))
-        out = [f"Built from the consensus codes of {n} case{'s' if n != 1 else ''}. Each cell lists the effects "
-               f"found among the cases of that type with that attribution (with their number of cases) and each "
-               f"candidate effect of the type that was {NOT_FOUND.lower()}."]
+        if self.has_layout:
+            out = [f"Built from the consensus codes of {n} case{'s' if n != 1 else ''}. Each cell lists the "
+                   f"effects found among the cases of that type coded yes on that row (with their number of cases) "
+                   f"and each candidate effect of the type that was {NOT_FOUND.lower()}."]
+        else:
+            out = [NO_LAYOUT, f"Built from the consensus codes of {n} case{'s' if n != 1 else ''}."]
         unresolved = self.cases_with("unresolved")
         if unresolved:
             out.append(f"Left out: {len(unresolved)} case{'s' if len(unresolved) != 1 else ''} with unresolved "
@@ -164,7 +189,9 @@ class AuditResult:
     def to_markdown(self) -> str:
         """Table II and the propositions as Markdown tables, ready to paste into a manuscript."""
         m = self.matrix
-        lines = [f"# Table II. Audit matrix: {self.codebook.title}", ""]
+        if not self.has_layout:
+            return self._markdown_without_layout()
+        lines = [f"# Table II. Audit matrix: {_md(self.codebook.title)}", ""]
         lines.append("| | | " + " | ".join(_md(self.type_label(t)) for t in m.types) + " |")
         lines.append("| --- | --- | " + " | ".join("---" for _ in m.types) + " |")
         for label, rows in m.row_groups:
@@ -173,7 +200,7 @@ class AuditResult:
                 cells = [_md_lines(self.cell_lines(m.cells[t][r])) for t in m.types]
                 lines.append(f"| {group} | {_md(self.row_label(r))} | " + " | ".join(cells) + " |")
         if m.summary_variable:
-            lines.append(f"| **{SUMMARY_GROUP}** | | "
+            lines.append(f"| **{_md(self.summary_group())}** | | "
                          + " | ".join(_md_lines(self.summary_lines(t)) for t in m.types) + " |")
         if self.propositions:
             lines.append(f"| **{PROPOSITIONS_GROUP}** | | " + " | ".join(
@@ -183,7 +210,21 @@ class AuditResult:
         lines += [""] + [f"*{_md(n)}*" for n in self.notes()]
         if untyped:
             lines += ["", "Propositions without a type: " + "; ".join(_md(self.proposition_line(p)) for p in untyped)]
-        lines += ["", "## Propositions", "",
+        return "\n".join(lines + self._markdown_propositions()) + "\n"
+
+    def _markdown_without_layout(self) -> str:
+        lines = [f"# Audit: {_md(self.codebook.title)}", ""] + [f"*{_md(n)}*" for n in self.notes()]
+        lines += ["", "## Cases", "", "| Status | Cases |", "| --- | --- |"]
+        for status, words in STATUS_WORDS.items():
+            ids = self.cases_with(status)
+            shown = str(len(ids)) if status == "included" else (_md(", ".join(ids)) or "—")
+            lines.append(f"| {_md(words)} | {shown} |")
+        if self.propositions:
+            lines += self._markdown_propositions()
+        return "\n".join(lines) + "\n"
+
+    def _markdown_propositions(self) -> list[str]:
+        lines = ["", "## Propositions", "",
                   "| Proposition | Type | Verdict | Supporting | Contradicting | Basis |",
                   "| --- | --- | --- | --- | --- | --- |"]
         for p in self.propositions.values():
@@ -192,13 +233,24 @@ class AuditResult:
                          f"{_md(', '.join(p.contradicting)) or '—'} | {_md(p.explanation)} |")
         lines += ["", "## Statements", ""]
         lines += [f"- **{_md(p.id)}** {_md(p.statement)}" for p in self.propositions.values()]
-        return "\n".join(lines) + "\n"
+        return lines
 
     # -- terminal -------------------------------------------------------------------------------------------------
     def tables(self) -> list:
         from rich.table import Table
 
         m = self.matrix
+        if not self.has_layout:
+            out_: list = [f"[italic]{n}[/italic]" for n in self.notes()]
+            if self.propositions:
+                props = Table(title=f"Propositions: {self.codebook.title}", show_lines=True)
+                props.add_column("Proposition")
+                props.add_column("Verdict")
+                props.add_column("Basis", overflow="fold")
+                for p in self.propositions.values():
+                    props.add_row(p.id, VERDICT_WORDS[p.verdict], p.explanation)
+                out_.insert(0, props)
+            return out_
         table = Table(title=f"Table II. Audit matrix: {self.codebook.title}", show_lines=True)
         table.add_column("")
         table.add_column("")
@@ -209,7 +261,7 @@ class AuditResult:
                 table.add_row(label if i == 0 else "", self.row_label(r),
                               *("\n".join(self.cell_lines(m.cells[t][r])) for t in m.types))
         if m.summary_variable:
-            table.add_row(SUMMARY_GROUP, "", *("\n".join(self.summary_lines(t)) for t in m.types))
+            table.add_row(self.summary_group(), "", *("\n".join(self.summary_lines(t)) for t in m.types))
         if self.propositions:
             table.add_row(PROPOSITIONS_GROUP, "", *("\n".join(self.proposition_line(p)
                                                               for p in self.propositions_of(t)) for t in m.types))
@@ -243,8 +295,13 @@ def _fmt_mean(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
+_MD_SPECIAL = "\\`*_"
+
+
 def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """``text`` for a Markdown table cell: pipes, emphasis characters and backticks escaped, one line."""
+    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    return out.replace("|", "\\|").replace("\n", " ")
 
 
 def _md_lines(lines: list[str]) -> str:
@@ -258,7 +315,8 @@ def build_audit(project: "Project", *, allow_unresolved: bool = False, auto: boo
     Parameters
     ----------
     project
-        The open project; its codebook must have an ``audit`` section.
+        The open project. Without an ``audit`` section in its codebook there is no Table II: the result's
+        matrix is empty, every rendering says so, and the cases and propositions are still reported.
     allow_unresolved
         Audit even though some disagreements are not settled: the cases concerned are left out of the matrix,
         the evidence and the verdicts, and every output says so.
@@ -278,16 +336,13 @@ def build_audit(project: "Project", *, allow_unresolved: bool = False, auto: boo
     RefusedError
         Disagreements are unresolved (each listed with its case, variable and the coders' values).
     InputError
-        The codebook has no ``audit`` section, or its propositions cannot be judged.
+        The codebook's propositions cannot be judged.
     """
     from duocode.store.cases import list_cases
     from duocode.store.consensus import count_consensus_events, consensus_events, informant_of_documents
     from duocode.store.documents import informant_attributes
 
     codebook = project.codebook
-    if not codebook.audit:
-        raise InputError(f"codebook '{codebook.id}' declares no audit section, so there is no Table II to build",
-                         path=codebook.source, expected="an `audit:` section (docs/CODEBOOK_FORMAT.md)")
     table = vote_table(project)
     open_ = table.open_disagreements()
     if open_ and not allow_unresolved:
@@ -318,7 +373,7 @@ def build_audit(project: "Project", *, allow_unresolved: bool = False, auto: boo
         else:
             status = "included"
         cases.append(AuditCase(case.id, case.document, informant_of.get(case.document), case.text, codes, status))
-    matrix = build_matrix(codebook, cases)
+    matrix = build_matrix(codebook, cases) if codebook.audit else _no_matrix()
     propositions = evaluate_propositions(codebook, cases)
 
     def load_agreement():
@@ -333,3 +388,8 @@ def build_audit(project: "Project", *, allow_unresolved: bool = False, auto: boo
                        project_id=project.project_id,
                        generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                        agreement_loader=load_agreement)
+
+
+def _no_matrix() -> Matrix:
+    """An empty matrix, for a codebook that declares no Table II layout."""
+    return Matrix("", "", None, [], [], {}, {}, {}, {}, {}, {})

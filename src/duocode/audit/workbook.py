@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from duocode.audit.report import PROPOSITIONS_GROUP, STATUS_WORDS, SUMMARY_GROUP, VERDICT_WORDS
+from duocode.audit.report import PROPOSITIONS_GROUP, STATUS_WORDS, VERDICT_WORDS
 from duocode.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SHEETS = ("Table II", "Evidence", "Propositions", "Moderators", "Agreement", "Cases", "Informants", "Codebook",
           "Log")
-NO_ATTRIBUTION = "No attribution"
 TYPE_WIDTH = 40           # characters; three type columns plus two label columns fit a landscape page
 LABEL_WIDTHS = (18, 24)
 LINE_HEIGHT = 15          # points per wrapped line at 11 pt
@@ -126,6 +125,12 @@ def _table_ii(ws, result: "AuditResult", st: _Styles) -> None:
     from openpyxl.worksheet.properties import PageSetupProperties
 
     m = result.matrix
+    if not result.has_layout:
+        _put(ws, 1, 1, f"Table II. Audit matrix: {result.codebook.title}", font=st.title)
+        for i, note in enumerate(result.notes(), start=3):
+            _put(ws, i, 1, note, font=st.italic, alignment=st.wrap)
+        ws.column_dimensions["A"].width = 120
+        return
     n_cols = 2 + len(m.types)
     last = get_column_letter(n_cols)
     _put(ws, 1, 1, f"Table II. Audit matrix: {result.codebook.title}", font=st.title)
@@ -160,7 +165,7 @@ def _table_ii(ws, result: "AuditResult", st: _Styles) -> None:
         if row - 1 > first:
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
     if m.summary_variable:
-        _put(ws, row, 1, SUMMARY_GROUP, font=st.bold,
+        _put(ws, row, 1, result.summary_group(), font=st.bold,
              alignment=st.wrap_middle, border=st.border, fill=st.group_fill)
         _put(ws, row, 2, None, border=st.border, fill=st.group_fill)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
@@ -216,13 +221,19 @@ def _evidence(ws, result: "AuditResult", st: _Styles) -> None:
     cb = result.codebook
     moderators = list((cb.audit or {}).get("moderators", []))
     by_id = {c.id: c for c in result.cases}
-    names = (["Type", "Row group", "Attribution", "Effect", "Case", "Informant", "Document"]
+    if not result.has_layout:
+        _put(ws, 1, 1, "No Table II layout in the codebook, so no evidence by cell: the cases and their codes are "
+                       "on the Cases sheet.", font=st.italic)
+        ws.column_dimensions["A"].width = 120
+        return
+    effect_var = cb.variables_by_id[m.effect_variable]
+    no_row = result.no_row_label()
+    names = (["Type", "Row group", "Row", effect_var.label, "Case", "Informant", "Document"]
              + ([cb.variables_by_id[m.summary_variable].label] if m.summary_variable else [])
              + [cb.variables_by_id[x].label for x in moderators] + ["Quote"])
     widths = [24, 20, 26, 22, 9, 11, 11] + ([14] if m.summary_variable else []) + [14] * len(moderators) + [90]
     _header(ws, 1, names, st, widths)
     group_of = {r: label for label, rows in m.row_groups for r in rows}
-    effect_var = cb.variables_by_id[m.effect_variable]
     row = 2
 
     def heading(text: str) -> None:
@@ -253,9 +264,9 @@ def _evidence(ws, result: "AuditResult", st: _Styles) -> None:
             heading(f"{label} · {group_of[r]} · {result.row_label(r)} ({_n(len(cell.cases))})")
             for cid in cell.cases:
                 line(label, group_of[r], result.row_label(r), by_id[cid])
-        heading(f"{label} · {NO_ATTRIBUTION} ({_n(len(m.no_attribution[t]))})")
+        heading(f"{label} · {no_row} ({_n(len(m.no_attribution[t]))})")
         for cid in m.no_attribution[t]:
-            line(label, "", NO_ATTRIBUTION, by_id[cid])
+            line(label, "", no_row, by_id[cid])
     if m.untyped:
         heading(f"Type not coded ({_n(len(m.untyped))})")
         for cid in m.untyped:
@@ -321,8 +332,9 @@ def _moderators(ws, result: "AuditResult", st: _Styles) -> None:
         row += 2
     table = result.moderator_table()
     if table:
-        _put(ws, row, 1, "Moderators by type: cases of each value (with their summary attributions)",
-             font=st.title)
+        summary = result.summary_group()
+        title = "Moderators by type: cases of each value"
+        _put(ws, row, 1, f"{title} (with their {_lower(summary)})" if summary else title, font=st.title)
         row += 2
         for mid, by_type in table.items():
             var = cb.variables_by_id[mid]
@@ -341,6 +353,13 @@ def _moderators(ws, result: "AuditResult", st: _Styles) -> None:
                     _put(ws, row, j, text, border=st.border, alignment=st.wrap)
                 row += 1
             row += 1
+
+
+def _lower(label: str) -> str:
+    # "Summary attribution" -> "summary attribution"; acronyms such as "TMP type" stay as written.
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def _value_label(var, value: str) -> str:

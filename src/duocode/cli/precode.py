@@ -63,6 +63,8 @@ def precode_detect(documents, min_confidence, threshold, dry_run, project, fmt):
 def precode_accept(ids, all_, min_confidence, project, fmt):
     """Turn candidate cases into cases, one by one (IDS) or in bulk; logged as accepted-from-precoder.
 
+    A rejected candidate is accepted only when named in IDS; --all and --min-confidence pick pending ones only.
+
     \b
     Example:
       duocode precode accept pc-P01-001 pc-P01-003 --project study

@@ -150,6 +150,7 @@ def find_candidates(lexicon: "Lexicon", analysis: "DocAnalysis", *, threshold: f
     """Candidate spans in one analysed document (pure: nothing is read from or written to a project)."""
     out: list[Candidate] = []
     asked = False
+    asked_words = _asked_words(lexicon)
     text = analysis.text
     for seg in analysis.segments:
         if seg.interviewer:
@@ -184,11 +185,21 @@ def find_candidates(lexicon: "Lexicon", analysis: "DocAnalysis", *, threshold: f
             if reacts:
                 parts.append(f"reaction {', '.join(reacts[:3])}")
             if asked and first < 3:
-                parts.append("answers a question about personalization")
+                parts.append(asked_words)
             out.append(Candidate(analysis.document, start, end, confidence, round(score, 3), "; ".join(parts),
                                  text[start:end]))
         asked = False
     return out
+
+
+def _asked_words(lexicon: "Lexicon") -> str:
+    """How a candidate's explanation names the interviewer's question: by the codebook's title."""
+    title = str(getattr(getattr(lexicon, "codebook", None), "title", "") or "").strip()
+    if not title:
+        return "answers the interviewer's question about the practice"
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        title = title[0].lower() + title[1:]       # keep acronyms ("TMP ...") as written
+    return f"answers the interviewer's question about {title}"
 
 
 def _clusters(indices: list[int], gap: int) -> list[list[int]]:
@@ -313,9 +324,11 @@ class ReviewResult:
                 "skipped": [{"case_id": i, "reason": r} for i, r in self.skipped]}
 
     def tables(self) -> list:
+        from duocode.coding._common import plural
+
         verb = "accepted as cases" if self.action == "accept" else "rejected"
-        out: list = [f"{len(self.changed)} candidates {verb}" + (f": {', '.join(self.changed)}" if self.changed
-                                                                  and len(self.changed) <= 20 else "")]
+        out: list = [f"{plural(len(self.changed), 'candidate')} {verb}"
+                     + (f": {', '.join(self.changed)}" if self.changed and len(self.changed) <= 20 else "")]
         out += [f"skipped {i}: {r}" for i, r in self.skipped]
         return out
 
@@ -334,12 +347,15 @@ def _select(project: "Project", ids: list[str] | None, all_: bool, low: float | 
         for cid in ids:
             if cid in pending:
                 chosen.append(pending[cid])
+            elif (verb == "accept" and cid in every and every[cid].source == "precoder"
+                  and every[cid].status == "rejected"):
+                chosen.append(every[cid])       # named explicitly: a rejected candidate may still be accepted
             elif cid in every:
                 c = every[cid]
                 what = "a human case" if c.source == "human" else f"already {c.status}"
-                problems.add(f"case {cid} is not a pending pre-coder candidate ({what})", location=f"case {cid}")
+                problems.add(f"not a pending pre-coder candidate ({what})", location=f"case {cid}")
             else:
-                problems.add(f"no candidate '{cid}'", location=f"case {cid}",
+                problems.add("no such candidate", location=f"case {cid}",
                              expected=f"an id listed by `{LIST_CANDIDATES}` with status candidate")
         problems.raise_if_any()
     else:
@@ -356,7 +372,8 @@ def accept(project: "Project", ids: list[str] | None = None, *, all_: bool = Fal
     """Turn pending candidates into cases (status ``case``), logged as ``accepted-from-precoder``.
 
     Named ids that overlap an existing case are refused (nothing changes); with ``--all`` or a confidence
-    bound, such candidates are skipped and listed.
+    bound, such candidates are skipped and listed. A rejected candidate is accepted only when named explicitly
+    (``--all`` and confidence bounds pick pending candidates only); its event records ``old`` = ``rejected``.
     """
     from duocode.store.precode import case_spans, set_case_status
 
@@ -382,7 +399,7 @@ def accept(project: "Project", ids: list[str] | None = None, *, all_: bool = Fal
     if ok:
         with project.transaction():
             set_case_status(project, [c.id for c in ok], "case")
-            project.log_events({"action": ACCEPT_ACTION, "entity": "case", "entity_id": c.id, "old": "candidate",
+            project.log_events({"action": ACCEPT_ACTION, "entity": "case", "entity_id": c.id, "old": c.status,
                                 "new": "case", "detail": {"confidence": c.confidence, "document": c.document,
                                                           "span": [c.start, c.end]}} for c in ok)
     return ReviewResult("accept", [c.id for c in ok], skipped)

@@ -9,7 +9,8 @@ Per categorical variable, over the cases with a label (consensus, else agreed hu
   than :data:`~duocode.precode.model.MIN_TRAIN` labelled cases) and predicts the held-out fold;
 * accuracy, macro-F1 and Cohen's kappa of the out-of-fold suggestions against the labels, per-class precision
   and recall, and the expected calibration error (ECE) of their confidences;
-* next to it, Cohen's kappa between the two human coders (over the cases both coded) and the cold-start
+* next to it, Cohen's kappa between the two human coders (over the cases both coded), or Fleiss' kappa when
+  three or more coders coded the variable, and the cold-start
   figures (the codebook alone, no training);
 * a learning curve: the same cross-validation with the training folds cut down to 10, 20, 40 ... cases.
 
@@ -25,6 +26,8 @@ References
        Bayesian binning. *AAAI 2015*, 2901-2907 (expected calibration error, equal-width bins).
 .. [2] Cohen, J. (1960). A coefficient of agreement for nominal scales. *Educational and Psychological
        Measurement* 20(1), 37-46. doi:10.1177/001316446002000104
+.. [3] Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. *Psychological Bulletin*
+       76(5), 378-382. doi:10.1037/h0031619
 """
 from __future__ import annotations
 
@@ -116,14 +119,29 @@ def _scores(y: list[str], pred: list[str], classes: list[str]) -> dict[str, Any]
             "kappa": None if kappa is None else round(kappa, 4), "per_class": per_class}
 
 
+HUMAN_KAPPA_NAMES = {"cohen_kappa": "Cohen's kappa", "fleiss_kappa": "Fleiss' kappa"}
+
+
 def human_kappa(project: "Project", variable, labels) -> dict[str, Any]:
-    """Cohen's kappa between the two human coders on this variable (``value`` None with a ``reason`` when not
-    exactly two coders coded it)."""
+    """Agreement between the human coders on this variable: Cohen's kappa for two coders, Fleiss' kappa for
+    three or more (``coefficient`` says which; ``value`` None with a ``reason`` when fewer than two coded it)."""
     records = [(case, coder, value) for case, per_var in labels.humans.items()
                for coder, value in per_var.get(variable.id, {}).items()]
     coders = sorted({r[1] for r in records})
-    if len(coders) != 2:
-        return {"value": None, "coders": coders, "reason": f"defined for exactly two coders ({len(coders)} coded it)"}
+    if len(coders) < 2:
+        return {"value": None, "coders": coders, "coefficient": None,
+                "reason": f"needs at least two coders ({len(coders)} coded it)"}
+    if len(coders) > 2:
+        from duocode.agreement import agreement
+
+        kw = {"categories": variable.value_ids} if variable.level == "ordinal" else {}
+        coef = agreement(records, level="nominal" if variable.level == "interval" else variable.level,
+                         **kw).coefficients["fleiss_kappa"]
+        out = {"value": None if coef.value is None else round(float(coef.value), 4), "coders": coders,
+               "coefficient": "fleiss_kappa"}
+        if coef.value is None:
+            out["reason"] = coef.reason
+        return out
     try:
         from duocode.agreement import agreement
     except ImportError:  # pragma: no cover - the agreement stage is part of duocode
@@ -141,7 +159,8 @@ def human_kappa(project: "Project", variable, labels) -> dict[str, Any]:
             by_case.setdefault(case, {})[coder] = value
         both = [v for v in by_case.values() if len(v) == 2]
         value, reason = float(cohen_kappa_score([v[coders[0]] for v in both], [v[coders[1]] for v in both])), None
-    out = {"value": None if value is None else round(float(value), 4), "coders": coders}
+    out = {"value": None if value is None else round(float(value), 4), "coders": coders,
+           "coefficient": "cohen_kappa"}
     if value is None:
         out["reason"] = reason
     return out
@@ -231,8 +250,8 @@ class EvaluationResult:
             name, n, mode, acc, f1, kappa, hk, ece, cacc, _cf1 = row
             t.add_row(name, str(n), _short_mode(mode), *[_fmt2(x) for x in (acc, f1, kappa, hk, ece, cacc)])
         t.caption = ("acc, F1: accuracy and macro-F1 out of fold; kappa: Cohen's kappa of the pre-coder vs the "
-                     "labels; human: Cohen's kappa between the two human coders; rules: accuracy of the codebook "
-                     "alone")
+                     "labels; human: Cohen's kappa between the two human coders, or Fleiss' kappa for more; "
+                     "rules: accuracy of the codebook alone")
         out.append(t)
         if self.pooled:
             out.append(f"All variables pooled: accuracy {_fmt(self.pooled.get('accuracy'))}, ECE "
@@ -290,7 +309,10 @@ class EvaluationResult:
         notes = [["folds", self.folds], ["seed", self.seed],
                  ["pooled accuracy", self.pooled.get("accuracy")], ["pooled ECE", self.pooled.get("ece")],
                  ["labels", "consensus codes, else codes on which every human coder agreed"],
-                 ["ECE", f"expected calibration error, {ECE_BINS} equal-width bins"]]
+                 ["ECE", f"expected calibration error, {ECE_BINS} equal-width bins"],
+                 ["kappa between humans", "Cohen's kappa between the two human coders, or Fleiss' kappa for more"]]
+        notes += [[f"kappa between humans, {v.variable}", HUMAN_KAPPA_NAMES[v.human_kappa["coefficient"]]]
+                  for v in self.variables.values() if v.human_kappa.get("coefficient") == "fleiss_kappa"]
         notes += [[f"skipped {k}", v] for k, v in self.skipped.items()]
         notes += [["warning", w] for w in self.warnings]
         for i, (k, v) in enumerate(notes, start=1):
