@@ -162,7 +162,7 @@ def test_documents_csv_export_prefixes_an_id_that_looks_like_a_formula(mini_proj
 
 
 def test_reading_a_csv_drops_the_protective_quote_only_before_a_trigger(tmp_path):
-    from duocode.ingest.csvfile import read_csv
+    from duocode.csvio import read_csv
 
     path = tmp_path / "x.csv"
     path.write_text("informant,note\n'=P1,'+x\n'plain,'\n", encoding="utf-8")

@@ -1,8 +1,8 @@
-"""The demo-corpus loader (merged files or per-part folders) and the pre-coding part of the demo."""
+"""The demo-corpus loader and the pre-coding part of the demo."""
 
 import pytest
 
-from duocode.precode.corpus import corpus_tables, parse_turns, read_corpus
+from duocode.precode.corpus import parse_turns, read_corpus
 
 from tests.precode.conftest import CORPUS
 
@@ -15,22 +15,19 @@ def test_parse_turns_spans_label_and_text_up_to_the_next_turn():
         ("Interviewer", "Interviewer: Bye.")]
 
 
-def _tiny_corpus(root, merged: bool):
+def _tiny_corpus(root):
     (root / "interviews").mkdir(parents=True)
     (root / "interviews" / "P01.txt").write_text("Interviewer: Hi.\n\nAnna: They knew my name. Lovely.\n")
-    tables = root if merged else root / "_parts" / "A"
-    tables.mkdir(parents=True, exist_ok=True)
+    tables = root
     (tables / "cases.csv").write_text("case_id,document,quote\nC1,P01,They knew my name. Lovely.\n")
     (tables / "informants.csv").write_text("informant,split\nP01,dev\n")
     (tables / "codes_ines.csv").write_text("case_id,is_case,kind\nC1,yes,greeting\n")
     (tables / "consensus.csv").write_text("case_id,is_case,kind,reason\nC1,yes,greeting,agreed\n")
 
 
-@pytest.mark.parametrize("merged", [True, False])
-def test_read_corpus_accepts_merged_files_and_part_folders(tmp_path, merged):
-    _tiny_corpus(tmp_path, merged)
+def test_read_corpus_reads_interviews_and_the_tables_at_the_top(tmp_path):
+    _tiny_corpus(tmp_path)
     data = read_corpus(tmp_path)
-    assert corpus_tables(tmp_path) == [tmp_path if merged else tmp_path / "_parts" / "A"]
     assert list(data.documents) == ["P01"] and data.split_of() == {"P01": "dev"}
     assert [r["case_id"] for r in data.cases] == ["C1"] and list(data.codes) == ["ines"]
     assert data.consensus[0]["reason"] == "agreed"
@@ -41,7 +38,7 @@ def test_load_corpus_stores_documents_cases_codes_and_consensus(tmp_path, shop_p
     from duocode.store.cases import list_cases
     from duocode.store.codes import codes_by_case
 
-    _tiny_corpus(tmp_path / "c", True)
+    _tiny_corpus(tmp_path / "c")
     counts = load_corpus(shop_project, read_corpus(tmp_path / "c"))
     assert counts == {"documents": 1, "cases": 1, "codes": 4}
     assert [c.text for c in list_cases(shop_project)] == ["They knew my name. Lovely."]
@@ -50,7 +47,7 @@ def test_load_corpus_stores_documents_cases_codes_and_consensus(tmp_path, shop_p
 
 @pytest.fixture
 def demo_project(tmp_path):
-    if not (CORPUS / "interviews").is_dir() or not corpus_tables(CORPUS):
+    if not (CORPUS / "interviews").is_dir() or not (CORPUS / "cases.csv").is_file():
         pytest.skip("the demo corpus is not present")
     from duocode.codebook import load_codebook
     from duocode.precode.corpus import load_corpus

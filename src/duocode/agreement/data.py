@@ -19,8 +19,6 @@ Conventions
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,7 +27,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from duocode.csvio import CsvSyntaxError, csv_records, csv_text
 from duocode.errors import InputError, ProblemCollector
+from duocode.files import read_bytes
 
 LEVELS = ("nominal", "ordinal", "interval")
 REQUIRED_COLUMNS = ("unit", "coder", "code")
@@ -456,20 +456,16 @@ def read_long_csv(path: str | Path, *, level: str = "nominal") -> "pd.DataFrame"
     name = str(path)
     check_level(level, name)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", path=name,
+        raw = read_bytes(path)
+    except InputError as exc:  # this reader's message since its first release; tests and users rely on it
+        raise InputError(f"cannot read the file ({exc.problems[0].message})", path=name,
                          expected="a readable unit,coder,code CSV file") from None
-    text = _decode(raw, name)
-    if not text.strip():
-        raise InputError("the file is empty", path=name, location="line 1",
-                         expected="a header line unit,coder,code")
-
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    text = csv_text(raw, name, expected="a header line unit,coder,code")
+    # Lenient quoting (strict=False), as this reader has always been: a stray quote stays part of the cell.
+    records = csv_records(text, strict=False)
     try:
-        header = [h.strip() for h in next(reader)]
-    except csv.Error as exc:
+        header = [h.strip() for h in next(records)[1]]
+    except CsvSyntaxError as exc:
         raise InputError(f"cannot read the header ({exc})", path=name, location="line 1",
                          expected="a header line unit,coder,code") from None
     lower = [h.lower() for h in header]
@@ -483,18 +479,15 @@ def read_long_csv(path: str | Path, *, level: str = "nominal") -> "pd.DataFrame"
     problems = ProblemCollector(InputError)
     rows: list[tuple[str, str, str, int]] = []
     seen_coders: dict[str, None] = {}  # coders with a code, also on rows reported for another problem
-    line = reader.line_num
     while True:
-        start = line + 1  # a quoted cell may span lines: a row's line is the line it starts on
         try:
-            fields = next(reader)
+            start, fields = next(records)
         except StopIteration:
             break
-        except csv.Error as exc:
-            _add_capped(problems, f"cannot read the row ({exc})", path=name, location=f"line {reader.line_num}",
+        except CsvSyntaxError as exc:
+            _add_capped(problems, f"cannot read the row ({exc})", path=name, location=f"line {exc.line}",
                         expected="a CSV row unit,coder,code")
             break
-        line = reader.line_num
         if not any(f.strip() for f in fields):
             continue
         if len(fields) < width:
@@ -533,22 +526,6 @@ def read_long_csv(path: str | Path, *, level: str = "nominal") -> "pd.DataFrame"
     if problems:
         _raise_sorted(problems)
     return df
-
-
-def sniff_delimiter(text: str) -> str:
-    """The field separator of a CSV text, read from its header line: ``,``, ``;`` or a tab (Excel in many
-    locales saves ``;``); comma when the header has none of them."""
-    first = text.split("\n", 1)[0]
-    return max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
-
-
-def _decode(raw: bytes, name: str) -> str:
-    """UTF-8 with or without BOM, UTF-16/32 with a BOM, cp1252 as the fallback (as every duocode reader)."""
-    from duocode.ingest.decode import decode_bytes
-
-    if not raw.strip():
-        return ""
-    return decode_bytes(raw, name).text
 
 
 def _line_key(problem) -> tuple[int, int]:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
+from duocode._util import split_ids
 from duocode.agreement.api import analyse
 from duocode.agreement.data import ReliabilityData
 from duocode.agreement.result import AgreementResult
+from duocode.codebook import CASE_VARIABLE
 from duocode.errors import InputError
+from duocode.store import RESERVED_CODERS
 from duocode.store.proposals import proposal_coders
 
-RESERVED_CODERS = ("precoder", "consensus")
 
 
 @dataclass
@@ -63,15 +65,6 @@ class ProjectAgreement:
                              partially_coded=self.partially_coded)
 
 
-def _split(items: Iterable[str] | str | None) -> list[str] | None:
-    if items is None:
-        return None
-    if isinstance(items, str):
-        items = items.split(",")
-    out = [s.strip() for s in items if s and s.strip()]
-    return list(dict.fromkeys(out))
-
-
 def variable_seed(seed: int | None, variable: str) -> list[int] | None:
     """A per-variable seed: the same variable gets the same interval whichever others are selected."""
     if seed is None:
@@ -108,8 +101,8 @@ def agree(project, *, variables: Sequence[str] | str | None = None, coders: Sequ
     """
     codebook = project.codebook
     by_id = {v.id: v for v in codebook.variables}
-    wanted = _split(variables)
-    named = _split(coders)
+    wanted = split_ids(variables)
+    named = split_ids(coders)
     problems = []
     if wanted is not None:
         unknown = [v for v in wanted if v not in by_id]
@@ -151,7 +144,7 @@ def agree(project, *, variables: Sequence[str] | str | None = None, coders: Sequ
         disagreements[v.id] = [{"case_id": d["unit"], "values": d["values"]}
                                for d in results[v.id].disagreements()]
         partial[v.id] = _partially_coded(by_var[v.id])
-        if v.id == CASE_FINDING_VARIABLE and _has_proposals(project):
+        if v.id == CASE_VARIABLE and _has_proposals(project):
             _note_case_finding(results[v.id])
     adopted = _adopted_counts(project, rows, ids)
     return ProjectAgreement(results=results, disagreements=disagreements, coders=all_coders, seed=seed,
@@ -173,9 +166,6 @@ def _adopted_counts(project, rows: list[tuple], variables: list[str]) -> dict[st
         if (case_id, var, coder) in adopted:
             counts[var] += 1
     return counts
-
-
-CASE_FINDING_VARIABLE = "is_case"
 
 
 def _has_proposals(project) -> bool:

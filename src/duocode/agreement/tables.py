@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from duocode.codebook import CASE_VARIABLE
+
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.agreement.project import ProjectAgreement
     from duocode.agreement.result import AgreementResult
@@ -127,7 +129,7 @@ def project_tables(pa: "ProjectAgreement") -> list:
         c = r.coefficients
         kappa = c["cohen_kappa"] if r.n_coders == 2 else c["fleiss_kappa"]
         alpha = c["krippendorff_alpha"]
-        name = f"{var} (case finding)" if var == "is_case" else var
+        name = f"{var} (case finding)" if var == CASE_VARIABLE else var
         t.add_row(name, r.level, str(pairable(r)), *([str(single[var])] if show_single else []), str(r.n_coders),
                   fmt(c["percent_agreement"].value), fmt(kappa.value), fmt(alpha.value), ci_text(alpha),
                   fmt(c["gwet_ac1"].value), str(len(pa.disagreements.get(var, []))),

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from duocode.codebook import CASE_VARIABLE
 from duocode.store.codes import AGREED  # noqa: F401  (re-exported for the audit stage)
-from duocode.store.consensus import CONSENSUS
+from duocode.store import CONSENSUS
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # pragma: no cover
 AUTO = "auto"
 NOT_CODED = ""                 # the stored value of "decided: not coded"
 NOT_CODED_LABEL = "(not coded)"  # how workbooks show and accept it
-CASE_VARIABLE = "is_case"      # the case-finding variable derived by `cases merge` (contract)
 
 
 class Disagreement(NamedTuple):

@@ -43,6 +43,7 @@ def audit_demo(project: "Project", corpus_dir: str | Path, out_path: str | Path)
     from duocode.audit.reconcile import write_reconcile
     from duocode.audit.report import VERDICT_WORDS, build_audit
     from duocode.coding.csvcodes import read_wide_csv
+    from duocode.coding.importsheet import import_sheet
 
     corpus_dir, out_path = Path(corpus_dir), Path(out_path)
     consensus_csv = corpus_dir / "consensus.csv"
@@ -53,7 +54,7 @@ def audit_demo(project: "Project", corpus_dir: str | Path, out_path: str | Path)
     reconcile_path = out_path.with_name("reconcile.xlsx")
     written = write_reconcile(project, reconcile_path, auto=False)
     filled = _fill_reconcile(reconcile_path, settled, str(consensus_csv))
-    _import_sheet(project, reconcile_path)
+    import_sheet(project, reconcile_path)
     revised = import_consensus_csv(project, consensus_csv)
     n_revised = revised.counts["added"] + revised.counts["changed"] + revised.counts["removed"]
 
@@ -80,7 +81,8 @@ def _fill_reconcile(path: Path, settled: dict, source: str) -> int:
     """Type each disagreement's agreed value and reason into the workbook, as the coders would; returns rows."""
     import openpyxl
 
-    from duocode.audit.consensus import CASE_VARIABLE, NOT_CODED_LABEL
+    from duocode.audit.consensus import NOT_CODED_LABEL
+    from duocode.codebook import CASE_VARIABLE
     from duocode.audit.reconcile import AGREED_HEADER, REASON_HEADER
     from duocode.xlsx import read_meta_sheet, set_text
 
@@ -112,15 +114,3 @@ def _fill_reconcile(path: Path, settled: dict, source: str) -> int:
                          + ", ".join(missing[:10]), path=source, expected="a consensus row for every case")
     wb.save(path)
     return n
-
-
-def _import_sheet(project: "Project", path: Path) -> None:
-    """Read the filled workbook back through ``duocode import-sheet`` when that stage is installed."""
-    try:
-        from duocode.coding.importsheet import import_sheet
-    except ImportError:
-        from duocode.audit.reconcile import import_reconcile_sheet
-
-        import_reconcile_sheet(project, path)
-        return
-    import_sheet(project, path)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from duocode.audit.consensus import (NOT_CODED, NOT_CODED_LABEL, default_decided_by, vote_table)
 from duocode.errors import InputError, ProblemCollector
-from duocode.store.consensus import CONSENSUS
+from duocode.store import CONSENSUS
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
-from duocode.audit.consensus import AUTO, CASE_VARIABLE, NOT_CODED, Disagreement, auto_consensus, vote_table
+from duocode.audit.consensus import AUTO, NOT_CODED, Disagreement, auto_consensus, vote_table
 from duocode.audit.matrix import AuditCase, Cell, Matrix, build_matrix
 from duocode.audit.propositions import PropositionResult, evaluate_propositions, moderator_groups
+from duocode.codebook import CASE_VARIABLE
 from duocode.errors import DuocodeError, Problem, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -1,4 +1,4 @@
-"""``duocode cases import|list``."""
+"""``duocode cases import|list|merge``."""
 from __future__ import annotations
 
 import click
@@ -58,3 +58,23 @@ def cases_list(source, all_statuses, project, fmt, output):
 
     with open_project(project) as proj:
         emit(list_cases_result(proj, source=source, all_statuses=all_statuses), fmt, output)
+
+
+@cases_group.command("merge")
+@project_option
+@format_option(["table", "json"])
+def cases_merge(project, fmt):
+    """Turn every coder's proposed cases into cases: overlapping proposals of different coders become one case
+    (one overlapping an existing case joins it; new ids continue the numbering), and each proposing coder gets
+    is_case = yes where a proposal of theirs overlaps the case, no where none does.
+
+    \b
+    Example:
+      duocode cases import ines_cases.csv --coder ines --project study
+      duocode cases import jonas_cases.csv --coder jonas --project study
+      duocode cases merge --project study
+    """
+    from duocode.coding.proposals import merge_cases
+
+    with open_project(project) as p:
+        emit(merge_cases(p), fmt)

@@ -3,17 +3,11 @@ from __future__ import annotations
 
 import click
 
+from duocode._util import split_ids
 from duocode.cli._base import emit, format_option, group, open_project, output_option, project_option
 
 precode_group = group("precode", "NLP pre-coding (offline): candidate cases, suggested codes, evaluation. "
                                  "Suggestions are stored as coder 'precoder' and never count as a human coder.")
-
-
-def _ids(text: str | None) -> list[str] | None:
-    """A comma-separated option as a list (None when not given)."""
-    if text is None:
-        return None
-    return [x.strip() for x in text.split(",") if x.strip()]
 
 
 def _finite(ctx, param, value):
@@ -49,7 +43,7 @@ def precode_detect(documents, min_confidence, threshold, dry_run, project, fmt):
     from duocode.precode.detect import DEFAULT_THRESHOLD, detect
 
     with open_project(project) as proj:
-        emit(detect(proj, documents=_ids(documents), min_confidence=min_confidence, dry_run=dry_run,
+        emit(detect(proj, documents=split_ids(documents), min_confidence=min_confidence, dry_run=dry_run,
                     threshold=DEFAULT_THRESHOLD if threshold is None else threshold), fmt)
 
 
@@ -120,7 +114,7 @@ def precode_suggest(seed, variables, include_candidates, dry_run, project, fmt, 
     from duocode.precode.suggest import suggest
 
     with open_project(project) as proj:
-        emit(suggest(proj, seed=seed, variables=_ids(variables), include_candidates=include_candidates,
+        emit(suggest(proj, seed=seed, variables=split_ids(variables), include_candidates=include_candidates,
                      dry_run=dry_run), fmt, output)
 
 
@@ -149,7 +143,7 @@ def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, pr
     from duocode.precode.evaluate import evaluate
 
     with open_project(project) as proj:
-        emit(evaluate(proj, folds=folds, seed=seed, variables=_ids(variables),
+        emit(evaluate(proj, folds=folds, seed=seed, variables=split_ids(variables),
                       learning_curve=not no_learning_curve, detection=not no_detection), fmt, output)
 
 
@@ -193,7 +187,7 @@ def precode_adopt(coder, variables, cases, project, fmt):
     from duocode.precode.suggest import adopt
 
     with open_project(project) as proj:
-        emit(adopt(proj, coder, variables=_ids(variables), cases=_ids(cases)), fmt)
+        emit(adopt(proj, coder, variables=split_ids(variables), cases=split_ids(cases)), fmt)
 
 
 @precode_group.command("settings")

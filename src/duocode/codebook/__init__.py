@@ -1,8 +1,8 @@
 """Codebooks: YAML data validated on load (see docs/CODEBOOK_FORMAT.md)."""
-from duocode.codebook.model import (Codebook, Value, Variable, bundled_codebook_names, codebook_from_text,
+from duocode.codebook.model import (CASE_VARIABLE, Codebook, Value, Variable, bundled_codebook_names, codebook_from_text,
                                     load_codebook, resolve_codebook_path)
 
-__all__ = ["Codebook", "Value", "Variable", "bundled_codebook_names", "codebook_from_text", "load_codebook",
+__all__ = ["CASE_VARIABLE", "Codebook", "Value", "Variable", "bundled_codebook_names", "codebook_from_text", "load_codebook",
            "resolve_codebook_path", "validate_codebook"]
 
 

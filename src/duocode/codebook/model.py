@@ -18,6 +18,7 @@ from duocode.errors import InputError, Problem
 from duocode.files import read_bytes
 
 LEVELS = ("nominal", "ordinal", "interval")
+CASE_VARIABLE = "is_case"  # the case-finding variable, derived by `cases merge` (contract)
 
 
 @dataclass(frozen=True)

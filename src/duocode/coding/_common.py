@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from duocode._util import split_ids
+from duocode.codebook import CASE_VARIABLE
 from duocode.codebook.conditions import variables_in
 from duocode.errors import InputError, ProblemCollector, RefusedError
 from duocode.store import RESERVED_CODERS
@@ -32,19 +34,6 @@ def check_coder(name: str | None) -> str:
                 "import`" if text.casefold() == "consensus" else "suggestions come from `duocode precode suggest`")
         raise RefusedError(f"'{text}' is a reserved coder name ({hint})", expected="a human coder's own name")
     return text
-
-
-def split_ids(text: str | Iterable[str] | None) -> list[str] | None:
-    """``"C01, C02"`` or a list -> ``["C01", "C02"]``; ``None`` stays ``None`` (meaning: all)."""
-    if text is None:
-        return None
-    parts = text.split(",") if isinstance(text, str) else list(text)
-    out: list[str] = []
-    for part in parts:
-        part = str(part).strip()
-        if part and part not in out:
-            out.append(part)
-    return out
 
 
 def select_variables(project: "Project", ids: str | Iterable[str] | None) -> list["Variable"]:
@@ -86,7 +75,7 @@ def select_cases(project: "Project", ids: str | Iterable[str] | None) -> list["C
 
 def not_a_case(codes: dict[str, str]) -> bool:
     """Whether one coder's ``codes`` of a case say the passage is not a case (case-finding variable = ``no``)."""
-    return codes.get(CASE_FINDING_VARIABLE) == "no"
+    return codes.get(CASE_VARIABLE) == "no"
 
 
 def applies(var: "Variable", codes: dict[str, str], codebook) -> bool:
@@ -96,7 +85,7 @@ def applies(var: "Variable", codes: dict[str, str], codebook) -> bool:
     codes and does not hold."""
     from duocode.codebook import conditions
 
-    if var.id != CASE_FINDING_VARIABLE and not_a_case(codes):
+    if var.id != CASE_VARIABLE and not_a_case(codes):
         return False
     if not var.applies_to:
         return True
@@ -105,7 +94,6 @@ def applies(var: "Variable", codes: dict[str, str], codebook) -> bool:
     return conditions.matches(var.applies_to, codes, codebook)
 
 
-CASE_FINDING_VARIABLE = "is_case"
 AGREED_LIST_NOTE = "cases came from an agreed list"
 
 
@@ -115,8 +103,8 @@ def case_finding_not_coded(project: "Project") -> str | None:
     still code it in a workbook). ``None`` when it is coded (or the codebook has no such variable)."""
     from duocode.store.proposals import proposal_coders
 
-    if CASE_FINDING_VARIABLE in project.codebook.variables_by_id and not proposal_coders(project):
-        return CASE_FINDING_VARIABLE
+    if CASE_VARIABLE in project.codebook.variables_by_id and not proposal_coders(project):
+        return CASE_VARIABLE
     return None
 
 

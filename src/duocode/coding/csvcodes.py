@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from duocode.coding._common import check_coder, plural
+from duocode.csvio import CsvSyntaxError, csv_records, csv_text
 from duocode.files import csv_safe, csv_unsafe, read_bytes
-from duocode.ingest.decode import decode_bytes
 from duocode.store.codes import AGREED
 from duocode.errors import InputError, ProblemCollector
 
@@ -41,36 +41,15 @@ class WideRow:
     extras: dict[str, str | None] = field(default_factory=dict)
 
 
-def _delimiter(header_line: str) -> str:
-    # Spreadsheets in many locales save CSV with ';' (or tabs); the header line tells which one was used.
-    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def read_csv_records(path: str | Path) -> list[tuple[int, list[str]]]:
     """``(line number of the record's first line, cells)`` for every record of a CSV file (header = line 1)."""
-    p = Path(path)
-    raw = read_bytes(p)
-    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError("this is a spreadsheet workbook, not a CSV file", path=str(p),
-                         expected="a .csv file (or use `duocode import-sheet` for a coding workbook)")
-    if not raw.strip():
-        raise InputError("the file is empty", path=str(p), location="line 1",
-                         expected="a header line starting with case_id")
-    text = decode_bytes(raw, str(p)).text
-    first_line = text.splitlines()[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    start = 1
+    name = str(Path(path))
+    text = csv_text(read_bytes(path), name, expected="a header line starting with case_id")
     try:
-        for record in reader:
-            records.append((start, [csv_unsafe(cell) for cell in record]))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(f"the CSV cannot be parsed ({exc})", path=str(p), location=f"line {start}",
+        return [(line, [csv_unsafe(cell) for cell in record]) for line, record in csv_records(text)]
+    except CsvSyntaxError as exc:
+        raise InputError(f"the CSV cannot be parsed ({exc})", path=name, location=f"line {exc.start}",
                          expected="comma-separated values with balanced double quotes") from None
-    return records
 
 
 def read_wide_csv(project: "Project", csv_path: str | Path, *, extra_columns: Iterable[str] = ("reason",)

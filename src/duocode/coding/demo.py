@@ -83,7 +83,8 @@ def code_demo(project: "Project", corpus_dir: str | Path, out_dir: str | Path) -
     """
     from duocode.coding.csvcodes import read_wide_csv
     from duocode.coding.importsheet import import_sheet
-    from duocode.coding.proposals import CASE_VARIABLE, import_proposals, merge_cases
+    from duocode.codebook import CASE_VARIABLE
+    from duocode.coding.proposals import import_proposals, merge_cases
     from duocode.coding.sheet import write_sheet
 
     corpus, out = Path(corpus_dir), Path(out_dir)

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from duocode.coding._common import CASE_FINDING_VARIABLE, check_coder, plural
+from duocode.codebook import CASE_VARIABLE
+from duocode.coding._common import check_coder, plural
 from duocode.errors import InputError, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
     from duocode.store.proposals import Proposal
 
-CASE_VARIABLE = CASE_FINDING_VARIABLE      # one name, kept in coding._common
 
 
 @dataclass

@@ -19,7 +19,8 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from duocode.coding._common import (AGREED_LIST_NOTE, CASE_FINDING_VARIABLE, applies, case_finding_not_coded,
+from duocode.codebook import CASE_VARIABLE
+from duocode.coding._common import (AGREED_LIST_NOTE, applies, case_finding_not_coded,
                                     check_coder, not_a_case, plural, select_cases, select_variables)
 from duocode.errors import InputError
 
@@ -75,8 +76,8 @@ class _Session:
         self.color, self.width, self.context_chars = color, width, context_chars
         # the coder's is_case is read even when it is not asked: "no" means nothing else is asked on that case
         wanted = [v.id for v in variables]
-        if CASE_FINDING_VARIABLE in project.codebook.variables_by_id and CASE_FINDING_VARIABLE not in wanted:
-            wanted.append(CASE_FINDING_VARIABLE)
+        if CASE_VARIABLE in project.codebook.variables_by_id and CASE_VARIABLE not in wanted:
+            wanted.append(CASE_VARIABLE)
         self.codes = codes_by_case(project, coder, variables=wanted)
         self.memos = memos(project, coder)
         self.result = TerminalResult(coder, len(cases))
@@ -228,8 +229,8 @@ class _Session:
                 continue
             if answer == "skip":
                 self.result.skipped += 1
-            elif (var.id == CASE_FINDING_VARIABLE and not_a_case(self.codes.get(case.id, {}))
-                  and any(v.id != CASE_FINDING_VARIABLE for v in self.variables[vi + 1:])):
+            elif (var.id == CASE_VARIABLE and not_a_case(self.codes.get(case.id, {}))
+                  and any(v.id != CASE_VARIABLE for v in self.variables[vi + 1:])):
                 self.output_fn(NOT_A_CASE_NOTE)
             history.append(pos)
             pos += 1

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from duocode.errors import InputError, ProblemCollector
 from duocode.files import csv_safe
-from duocode.ingest.csvfile import read_csv
+from duocode.csvio import read_csv
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store.cases import Case

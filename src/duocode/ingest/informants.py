@@ -10,7 +10,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from duocode.errors import InputError, ProblemCollector
-from duocode.ingest.csvfile import read_csv
+from duocode.csvio import read_csv
 from duocode.store.documents import Informant
 
 

@@ -20,7 +20,7 @@ suggest    ``precode suggest`` and ``precode adopt``
 evaluate   cross-validation against the human codes; detection against human cases
 active     ``precode next``: uncertainty sampling
 demo       the pre-coding part of ``duocode demo``
-corpus     loads the demo corpus (merged files or per-part folders) into a project for evaluation
+corpus     loads the demo corpus into a project for evaluation
 
 spaCy, scikit-learn and numpy are imported inside the functions that use them, so ``import duocode.precode``
 stays cheap.

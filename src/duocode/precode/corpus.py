@@ -1,9 +1,8 @@
 """Load the demo corpus into a project, for the pre-coder's evaluation script and tests.
 
 The corpus lives in ``corpora/demo/``: interviews in ``interviews/*.txt`` (``Interviewer:`` and ``<Name>:``
-turns) and either merged tables at the top (``informants.csv``, ``cases.csv``, ``codes_<coder>.csv``,
-``consensus.csv``) or the same tables per part in ``_parts/<part>/``. :func:`read_corpus` accepts both (merged
-files win). Turns are parsed here (a line starting with ``Name:`` starts a turn; the turn runs to the next one),
+turns) and the tables at the top (``informants.csv``, ``cases.csv``, ``codes_<coder>.csv``,
+``consensus.csv``). Turns are parsed here (a line starting with ``Name:`` starts a turn; the turn runs to the next one),
 so that measuring the pre-coder does not depend on the ingest stage.
 """
 from __future__ import annotations
@@ -40,14 +39,6 @@ class CorpusData:
         return out
 
 
-def corpus_tables(root: Path) -> list[Path]:
-    """Folders holding the tables: the corpus root if it has ``cases.csv``, else every ``_parts/*`` folder."""
-    if (root / "cases.csv").is_file():
-        return [root]
-    parts = root / "_parts"
-    return sorted(p for p in parts.iterdir() if p.is_dir() and (p / "cases.csv").is_file()) if parts.is_dir() else []
-
-
 def _read_csv(path: Path) -> list[dict]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -61,14 +52,15 @@ def read_corpus(root: str | Path) -> CorpusData:
     data = CorpusData(root)
     for path in sorted((root / "interviews").glob("*.txt")):
         data.documents[path.stem] = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    for folder in corpus_tables(root):
-        if (folder / "informants.csv").is_file():
-            data.informants += _read_csv(folder / "informants.csv")
-        data.cases += _read_csv(folder / "cases.csv")
-        for path in sorted(folder.glob("codes_*.csv")):
-            data.codes.setdefault(path.stem[len("codes_"):], []).extend(_read_csv(path))
-        if (folder / "consensus.csv").is_file():
-            data.consensus += _read_csv(folder / "consensus.csv")
+    if not (root / "cases.csv").is_file():  # interviews only: no tables to read
+        return data
+    if (root / "informants.csv").is_file():
+        data.informants = _read_csv(root / "informants.csv")
+    data.cases = _read_csv(root / "cases.csv")
+    for path in sorted(root.glob("codes_*.csv")):
+        data.codes[path.stem[len("codes_"):]] = _read_csv(path)
+    if (root / "consensus.csv").is_file():
+        data.consensus = _read_csv(root / "consensus.csv")
     return data
 
 

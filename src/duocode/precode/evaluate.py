@@ -35,7 +35,9 @@ import random
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from duocode.codebook import CASE_VARIABLE
 from duocode.errors import InputError
+from duocode.store import CONSENSUS
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
@@ -131,38 +133,16 @@ def human_kappa(project: "Project", variable, labels) -> dict[str, Any]:
     if len(coders) < 2:
         return {"value": None, "coders": coders, "coefficient": None,
                 "reason": f"needs at least two coders ({len(coders)} coded it)"}
-    if len(coders) > 2:
-        from duocode.agreement import agreement
+    from duocode.agreement import agreement
 
-        kw = {"categories": variable.value_ids} if variable.level == "ordinal" else {}
-        coef = agreement(records, level="nominal" if variable.level == "interval" else variable.level,
-                         **kw).coefficients["fleiss_kappa"]
-        out = {"value": None if coef.value is None else round(float(coef.value), 4), "coders": coders,
-               "coefficient": "fleiss_kappa"}
-        if coef.value is None:
-            out["reason"] = coef.reason
-        return out
-    try:
-        from duocode.agreement import agreement
-    except ImportError:  # pragma: no cover - the agreement stage is part of duocode
-        agreement = None
-    if agreement is not None:
-        kw = {"categories": variable.value_ids} if variable.level == "ordinal" else {}
-        coef = agreement(records, level="nominal" if variable.level == "interval" else variable.level,
-                         **kw).coefficients["cohen_kappa"]
-        value, reason = coef.value, coef.reason
-    else:  # pragma: no cover
-        from sklearn.metrics import cohen_kappa_score
-
-        by_case: dict[str, dict[str, str]] = {}
-        for case, coder, value in records:
-            by_case.setdefault(case, {})[coder] = value
-        both = [v for v in by_case.values() if len(v) == 2]
-        value, reason = float(cohen_kappa_score([v[coders[0]] for v in both], [v[coders[1]] for v in both])), None
-    out = {"value": None if value is None else round(float(value), 4), "coders": coders,
-           "coefficient": "cohen_kappa"}
-    if value is None:
-        out["reason"] = reason
+    name = "cohen_kappa" if len(coders) == 2 else "fleiss_kappa"
+    kw = {"categories": variable.value_ids} if variable.level == "ordinal" else {}
+    coef = agreement(records, level="nominal" if variable.level == "interval" else variable.level,
+                     **kw).coefficients[name]
+    out = {"value": None if coef.value is None else round(float(coef.value), 4), "coders": coders,
+           "coefficient": name}
+    if coef.value is None:
+        out["reason"] = coef.reason
     return out
 
 
@@ -526,8 +506,8 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
     from duocode.store.documents import get_document
 
     # Passages the consensus settled as "not a case" (e.g. marked by one coder only) are not targets.
-    not_cases = {cid for cid, codes in codes_by_case(project, "consensus", variables=["is_case"]).items()
-                 if codes.get("is_case") == "no"}
+    not_cases = {cid for cid, codes in codes_by_case(project, CONSENSUS, variables=[CASE_VARIABLE]).items()
+                 if codes.get(CASE_VARIABLE) == "no"}
     humans = [c for c in list_cases(project, status="case", source="human")
               if (documents is None or c.document in documents) and c.id not in not_cases]
     if not humans:

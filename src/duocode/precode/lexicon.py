@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from duocode.codebook import CASE_VARIABLE
 from duocode.precode.pipeline import RULES, CueMatcher, TextPipeline, stem
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -428,7 +429,7 @@ def audit_structure(codebook: "Codebook", pipeline: TextPipeline) -> AuditStruct
 
 def _practice_variables(codebook: "Codebook") -> set[str] | None:
     audit = codebook.audit or {}
-    found = {v for v in ("is_case", audit.get("type_variable"), audit.get("effect_variable"))
+    found = {v for v in (CASE_VARIABLE, audit.get("type_variable"), audit.get("effect_variable"))
              if v in codebook.variables_by_id}
     return found or None
 
@@ -440,7 +441,7 @@ def _has_theme(key: str, theme: str) -> bool:
 def _codebook_practice_phrases(codebook: "Codebook") -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
     by_id = codebook.variables_by_id
-    case_var = by_id.get("is_case")
+    case_var = by_id.get(CASE_VARIABLE)
     if case_var is not None and "yes" in case_var.value_ids:
         out += [(kw, 1.0) for kw in case_var.value("yes").keywords]
     audit = codebook.audit or {}

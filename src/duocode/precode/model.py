@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from duocode.codebook import CASE_VARIABLE
 from duocode.precode.features import CaseFeatures, log1p
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,7 +69,6 @@ class Prediction:
 
 # -- cold start ------------------------------------------------------------------------------------------------
 DOC_SCOPE = re.compile(r"\b(whole|entire|rest of the|anywhere in (the|their)) interview", re.IGNORECASE)
-CASE_VARIABLE = "is_case"
 LINK_WEIGHT = 1.0
 VALENCE_WEIGHT = 0.75
 EFFECT_DIRECTION = 1.5    # log-odds an effect's stated direction gives its valence before the passage is read

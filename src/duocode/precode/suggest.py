@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from duocode.errors import InputError, ProblemCollector, RefusedError
+from duocode.store import PRECODER
 from duocode.store.precode import ADOPT_ACTION, ADOPT_SOURCE  # logged as, written by
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,8 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from duocode.precode.lexicon import Lexicon
     from duocode.precode.model import VariableModel
     from duocode.store import Project
-
-PRECODER = "precoder"
 
 
 @dataclass(frozen=True)

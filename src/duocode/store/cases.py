@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from duocode.store._sql import in_clause
+
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store.project import Project
 
@@ -45,8 +47,7 @@ def list_cases(project: "Project", *, status: str | None = "case", source: str |
         where.append("c.source = ?")
         args.append(source)
     if ids is not None:
-        where.append(f"c.id IN ({','.join('?' * len(ids))})")
-        args += list(ids)
+        where.append(in_clause("c.id", ids, args))
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY c.document_id, c.start, c.id"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from duocode.store.project import utcnow
+from duocode.store._sql import in_clause
+from duocode.store.project import RESERVED_CODERS, utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store.project import Project
@@ -41,7 +42,7 @@ def set_codes(project: "Project", rows: Iterable[CodeRow], *, source_file: str |
     kinds = {r[0]: r[1] for r in conn.execute("SELECT name, kind FROM coders")}
     for row in rows:
         if row.coder not in kinds:
-            kind = row.coder if row.coder in ("precoder", "consensus") else "human"
+            kind = row.coder if row.coder in RESERVED_CODERS else "human"
             project.ensure_coder(row.coder, kind)
             kinds[row.coder] = kind
         old = conn.execute("SELECT value, reason FROM codes WHERE case_id = ? AND variable = ? AND coder = ?",
@@ -91,9 +92,7 @@ def codes_by_case(project: "Project", coder: str, *, variables: Iterable[str] | 
     """case id -> {variable: value} for one coder (cases of every status)."""
     sql, args = "SELECT case_id, variable, value FROM codes WHERE coder = ?", [coder]
     if variables is not None:
-        variables = list(variables)
-        sql += f" AND variable IN ({','.join('?' * len(variables))})"
-        args += variables
+        sql += " AND " + in_clause("variable", variables, args)
     out: dict[str, dict[str, str]] = {}
     for case_id, variable, value in project.conn.execute(sql, args):
         out.setdefault(case_id, {})[variable] = value

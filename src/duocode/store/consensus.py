@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from duocode.store.project import CONSENSUS
+
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store.project import Project
-
-CONSENSUS = "consensus"
 
 
 @dataclass(frozen=True)

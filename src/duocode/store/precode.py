@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from duocode.store._sql import in_clause
+from duocode.store.project import CONSENSUS, PRECODER
+
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store.project import Project
-
-PRECODER = "precoder"
-CONSENSUS = "consensus"
 
 
 def case_spans(project: "Project") -> dict[str, list[tuple[int, int, str, str, str]]]:
@@ -37,11 +37,12 @@ def labelled_codes(project: "Project", variables: Iterable[str]) -> tuple[dict, 
     ``humans`` maps case id -> {variable: {coder: value}} of every human coder.
     """
     variables = list(variables)
-    marks = ",".join("?" * len(variables))
+    args: list = [CONSENSUS]
+    of_variables = in_clause("k.variable", variables, args)
     consensus: dict[str, dict[str, str]] = {}
     for case_id, var, value in project.conn.execute(
-            f"SELECT k.case_id, k.variable, k.value FROM codes k JOIN cases c ON c.id = k.case_id "
-            f"WHERE c.status = 'case' AND k.coder = ? AND k.variable IN ({marks})", [CONSENSUS, *variables]):
+            "SELECT k.case_id, k.variable, k.value FROM codes k JOIN cases c ON c.id = k.case_id "
+            f"WHERE c.status = 'case' AND k.coder = ? AND {of_variables}", args):
         consensus.setdefault(case_id, {})[var] = value
     humans: dict[str, dict[str, dict[str, str]]] = {}
     for case_id, var, coder, value in project.codes_long(variables):
@@ -55,13 +56,9 @@ def suggestion_rows(project: "Project", case_ids: Iterable[str] | None = None,
     sql = "SELECT case_id, variable, value, confidence, explanation FROM codes WHERE coder = ?"
     args: list = [PRECODER]
     if case_ids is not None:
-        ids = list(case_ids)
-        sql += f" AND case_id IN ({','.join('?' * len(ids))})"
-        args += ids
+        sql += " AND " + in_clause("case_id", case_ids, args)
     if variables is not None:
-        vs = list(variables)
-        sql += f" AND variable IN ({','.join('?' * len(vs))})"
-        args += vs
+        sql += " AND " + in_clause("variable", variables, args)
     return [tuple(r) for r in project.conn.execute(sql + " ORDER BY case_id, variable", args)]
 
 
@@ -85,9 +82,7 @@ def adopted_codes(project: "Project", variables: Iterable[str] | None = None,
     def restrict(column: str, items: Iterable[str] | None, sql: str, args: list) -> str:
         if items is None:
             return sql
-        items = list(items)
-        args += items
-        return sql + f" AND {column} IN ({','.join('?' * len(items))})"
+        return sql + " AND " + in_clause(column, items, args)
 
     args: list = [PRECODER, CONSENSUS]
     sql = restrict("variable", variables, "SELECT case_id, variable, coder, source_file FROM codes "

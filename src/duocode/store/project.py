@@ -15,13 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duocode.errors import InputError, RefusedError
+from duocode.store._sql import in_clause
 from duocode.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Codebook
 
 DB_NAME = "duocode.db"
-RESERVED_CODERS = ("precoder", "consensus")
+PRECODER = "precoder"    # the pre-coder's codes are stored under this coder name
+CONSENSUS = "consensus"  # and the reconciled codes under this one
+RESERVED_CODERS = (PRECODER, CONSENSUS)
 
 
 def utcnow() -> str:
@@ -277,13 +280,9 @@ class Project:
         if not include_candidates:
             sql += " AND c.status = 'case'"
         if variables is not None:
-            variables = list(variables)
-            sql += f" AND k.variable IN ({','.join('?' * len(variables))})"
-            args += variables
+            sql += " AND " + in_clause("k.variable", variables, args)
         if coders is not None:
-            coders = list(coders)
-            sql += f" AND k.coder IN ({','.join('?' * len(coders))})"
-            args += coders
+            sql += " AND " + in_clause("k.coder", coders, args)
         else:
             sql += " AND d.kind = 'human'"
         sql += " ORDER BY k.case_id, k.variable, k.coder"

@@ -1,0 +1,23 @@
+"""Small helpers shared by the stages and the command line, with no dependencies of their own."""
+from __future__ import annotations
+
+from typing import Iterable
+
+
+def split_ids(text: str | Iterable[str] | None) -> list[str] | None:
+    """``"C01, C02"`` or a list -> ``["C01", "C02"]``: trimmed, blanks and repeats dropped, order kept.
+
+    ``None`` stays ``None`` (meaning: all).
+
+    >>> split_ids(" C01, C02,,C01 "), split_ids(None)
+    (['C01', 'C02'], None)
+    """
+    if text is None:
+        return None
+    parts = text.split(",") if isinstance(text, str) else list(text)
+    out: list[str] = []
+    for part in parts:
+        part = str(part).strip()
+        if part and part not in out:
+            out.append(part)
+    return out
