@@ -1,4 +1,4 @@
-"""Fixes after review: dropdown formulas without a leading '=', '(not coded)' for a coder who never coded a case."""
+"""Reconcile workbooks with a third coder who coded only some cases, dropdowns without "=", later decisions."""
 from __future__ import annotations
 
 import re
