@@ -1,4 +1,4 @@
-"""Fixes after review: Unicode-tolerant quotes, skipped files reported, CSV exports safe from formula injection."""
+"""Unicode- and quote-mark-tolerant case quotes, skipped files reported, CSV exports safe from formula injection."""
 import csv
 import io
 import json
