@@ -9,6 +9,7 @@ Safety rules (see the developers' brief):
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -42,26 +43,44 @@ def set_text(cell, value: Any) -> None:
         cell.value = value
 
 
-def write_meta_sheet(workbook, meta: dict[str, Any], password: str | None = None) -> None:
-    """Add the hidden, protected metadata sheet (key in A, JSON value in B, and a checksum row)."""
+def write_meta_sheet(workbook, meta: dict[str, Any], password: str | None = None, *, key: str | None = None
+                     ) -> None:
+    """Add the hidden, protected metadata sheet (key in A, JSON value in B, and a checksum row).
+
+    With ``key`` (the project's secret workbook key) the checksum is an HMAC, so that someone holding the
+    workbook but not the project cannot rewrite the metadata (its coder, its case list, whether it showed
+    suggestions) and recompute a matching checksum.
+    """
     ws = workbook.create_sheet(META_SHEET)
     rows = sorted(meta.items())
-    for i, (key, value) in enumerate(rows, start=1):
-        set_text(ws.cell(row=i, column=1), key)
+    for i, (name, value) in enumerate(rows, start=1):
+        set_text(ws.cell(row=i, column=1), name)
         set_text(ws.cell(row=i, column=2), json.dumps(value, ensure_ascii=False, sort_keys=True))
     set_text(ws.cell(row=len(rows) + 1, column=1), "checksum")
-    set_text(ws.cell(row=len(rows) + 1, column=2), _checksum(meta))
+    set_text(ws.cell(row=len(rows) + 1, column=2), _checksum(meta, key))
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
     ws.protection.password = password or "duocode"
 
 
-def _checksum(meta: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+HMAC_PREFIX = "hmac-sha256:"
 
 
-def read_meta_sheet(workbook, path: str) -> dict[str, Any]:
-    """The metadata written by :func:`write_meta_sheet`; ``InputError`` if it is missing or was edited."""
+def _checksum(meta: dict[str, Any], key: str | None = None) -> str:
+    payload = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    if key:
+        return HMAC_PREFIX + hmac.new(key.encode("ascii"), payload, hashlib.sha256).hexdigest()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def read_meta_sheet(workbook, path: str, *, key: str | None = None, project_id: str | None = None
+                    ) -> dict[str, Any]:
+    """The metadata written by :func:`write_meta_sheet`; ``InputError`` if it is missing or was edited.
+
+    ``key`` and ``project_id`` are the reading project's: a workbook that claims to belong to that project must
+    carry its HMAC. A workbook of another project is returned unverified, for the caller to refuse by name.
+    Without ``key`` (duocode's own tooling reading a workbook it just wrote) an HMAC is not checked.
+    """
     if META_SHEET not in workbook.sheetnames:
         raise InputError(f"the workbook has no '{META_SHEET}' metadata sheet; it was not written by duocode or "
                          "its hidden sheet was removed", path=path, expected="a workbook written by duocode")
@@ -69,19 +88,25 @@ def read_meta_sheet(workbook, path: str) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     checksum = None
     for row in ws.iter_rows(min_row=1, max_col=2, values_only=True):
-        key, raw = row[0], row[1]
-        if key is None:
+        name, raw = row[0], row[1]
+        if name is None:
             continue
-        if key == "checksum":
+        if name == "checksum":
             checksum = raw
             continue
         try:
-            meta[str(key)] = json.loads(raw) if isinstance(raw, str) else raw
+            meta[str(name)] = json.loads(raw) if isinstance(raw, str) else raw
         except json.JSONDecodeError:
-            raise InputError(f"metadata entry '{key}' was edited", path=path, location=f"{META_SHEET}!B") from None
-    if checksum != _checksum(meta):
-        raise InputError("the hidden metadata sheet was edited", path=path, location=f"{META_SHEET}!A1",
-                         expected="the metadata exactly as duocode wrote it")
+            raise InputError(f"metadata entry '{name}' was edited", path=path, location=f"{META_SHEET}!B") from None
+    edited = InputError("the hidden metadata sheet was edited", path=path, location=f"{META_SHEET}!A1",
+                        expected="the metadata exactly as duocode wrote it")
+    ours = key is not None and project_id is not None and meta.get("project_id") == project_id
+    if isinstance(checksum, str) and checksum.startswith(HMAC_PREFIX):
+        if ours and not hmac.compare_digest(checksum, _checksum(meta, key)):
+            raise edited
+    elif checksum != _checksum(meta) or ours:
+        # A plain checksum on a workbook that claims to be this project's: duocode signs those, so it was rewritten.
+        raise edited
     return meta
 
 

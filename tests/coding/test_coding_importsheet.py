@@ -334,24 +334,25 @@ def test_import_refuses_a_workbook_from_another_project(project, runner, tmp_pat
     assert lines[0].endswith("(expected a workbook written by `duocode sheet` for this project)")
 
 
-def _rewrite_meta(path, **changes):
+def _rewrite_meta(path, project, **changes):
+    """Rewrite the metadata as duocode would have written it (signed with the project's key)."""
     wb = openpyxl.load_workbook(path)
     meta = read_meta_sheet(wb, str(path))
     meta.update(changes)
     del wb["_duocode"]
-    write_meta_sheet(wb, meta)
+    write_meta_sheet(wb, meta, key=project.workbook_key)
     wb.save(path)
 
 
 def test_import_refuses_a_workbook_for_another_codebook_version(project, runner, book):
-    _rewrite_meta(book, codebook_version="0.0")
+    _rewrite_meta(book, project, codebook_version="0.0")
     assert refused(project, runner, book) == [
         "Error: ines.xlsx: the workbook was written for codebook mini version 0.0; the project's codebook is mini "
         "version 0.1 (expected a workbook for the current codebook: write a new one with `duocode sheet`)"]
 
 
 def test_import_refuses_a_workbook_for_a_changed_codebook_of_the_same_version(project, runner, book):
-    _rewrite_meta(book, codebook_sha256="0" * 64)
+    _rewrite_meta(book, project, codebook_sha256="0" * 64)
     assert refused(project, runner, book) == [
         "Error: ines.xlsx: the codebook changed since the workbook was written (same version 0.1, different "
         "content) (expected a workbook for the current codebook: write a new one with `duocode sheet`)"]
@@ -382,7 +383,7 @@ def test_import_refuses_a_plain_workbook_not_written_by_duocode(project, runner,
 
 
 def test_import_hands_a_reconcile_workbook_to_the_reconcile_importer(project, book, monkeypatch):
-    _rewrite_meta(book, kind="reconcile")
+    _rewrite_meta(book, project, kind="reconcile")
     calls = []
     fake = types.ModuleType("duocode.audit.reconcile")
     fake.import_reconcile_sheet = lambda project, path, workbook, meta: calls.append((path, meta["kind"])) or "ok"
@@ -392,7 +393,7 @@ def test_import_hands_a_reconcile_workbook_to_the_reconcile_importer(project, bo
 
 
 def test_import_refuses_a_workbook_of_an_unknown_kind(project, book):
-    _rewrite_meta(book, kind="audit")
+    _rewrite_meta(book, project, kind="audit")
     with pytest.raises(InputError, match="of kind 'audit'"):
         import_sheet(project, book)
 
@@ -519,7 +520,7 @@ def test_a_format_1_workbook_is_checked_against_changes_after_its_write_time(pro
         del meta[key]
     meta["format"] = 1
     del wb["_duocode"]
-    write_meta_sheet(wb, meta)
+    write_meta_sheet(wb, meta, key=project.workbook_key)
     wb.save(book)
     fill(book, {"C02": {"kind": "beta"}})
     import_sheet(project, book)
@@ -529,3 +530,16 @@ def test_a_format_1_workbook_is_checked_against_changes_after_its_write_time(pro
     assert refused(project, runner, book) == [
         "Error: ines.xlsx:Coding!I3: the project value 'beta' was changed after this workbook was written (it had "
         f"'alpha'); found 'alpha' {FRESH}"]
+
+
+def test_metadata_rewritten_without_the_projects_key_is_refused(project, runner, book):
+    # Someone with the workbook but not the project changes the coder and recomputes a plain checksum.
+    wb = openpyxl.load_workbook(book)
+    meta = read_meta_sheet(wb, str(book))
+    meta["coder"] = "jonas"
+    del wb["_duocode"]
+    write_meta_sheet(wb, meta)
+    wb.save(book)
+    assert refused(project, runner, book) == [
+        "Error: ines.xlsx:_duocode!A1: the hidden metadata sheet was edited (expected the metadata exactly as "
+        "duocode wrote it)"]

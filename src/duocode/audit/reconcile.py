@@ -186,7 +186,8 @@ def _write_reconcile(project: "Project", path: str | Path, *, auto: bool) -> Rec
     write_meta_sheet(wb, {"kind": KIND, "format_version": FORMAT_VERSION, "project_id": project.project_id,
                           "codebook_id": codebook.id, "codebook_version": codebook.version,
                           "codebook_sha256": codebook.sha256, "created_at": utcnow(), "sheet": SHEET,
-                          "columns": columns, "coders": coders, "rows": len(open_)})
+                          "columns": columns, "coders": coders, "rows": len(open_)},
+                     key=project.ensure_workbook_key())
     save_workbook(wb, path)
     with project.transaction():
         project.log_event("write", "reconcile-sheet", None, source_file=str(path),
@@ -284,7 +285,7 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
     if workbook is None:
         workbook = load_workbook_safely(path)
     if meta is None:
-        meta = read_meta_sheet(workbook, source)
+        meta = read_meta_sheet(workbook, source, key=project.workbook_key, project_id=project.project_id)
     problems = ProblemCollector(InputError)
     codebook = project.codebook
     if meta.get("kind") != KIND:

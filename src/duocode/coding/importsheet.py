@@ -90,7 +90,7 @@ def import_sheet(project: "Project", path: str | Path):
         warnings.simplefilter("ignore")
         wb = load_workbook_safely(path)
     try:
-        meta = read_meta_sheet(wb, source)
+        meta = read_meta_sheet(wb, source, key=project.workbook_key, project_id=project.project_id)
         kind = meta.get("kind")
         if kind == "reconcile":
             from duocode.audit.reconcile import import_reconcile_sheet

@@ -261,7 +261,7 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
                      with_suggestions, workbook_id, written_codes, written_memos)
     from duocode.xlsx import write_meta_sheet
 
-    write_meta_sheet(wb, meta)
+    write_meta_sheet(wb, meta, key=project.ensure_workbook_key())
     save_workbook(wb, out)
 
     with project.transaction():

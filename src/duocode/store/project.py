@@ -6,6 +6,7 @@ refused or failed command leaves the project exactly as it was.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -105,7 +106,7 @@ class Project:
             with project.transaction():
                 now = utcnow()
                 conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", [
-                    ("project_id", str(uuid.uuid4())), ("created_at", now),
+                    ("project_id", str(uuid.uuid4())), ("created_at", now), ("workbook_key", secrets.token_hex(32)),
                     ("settings", json.dumps({"hide_suggestions": True}))])
                 project._store_codebook(codebook)
                 for name in RESERVED_CODERS:
@@ -222,6 +223,22 @@ class Project:
     @property
     def project_id(self) -> str:
         return self.meta("project_id") or ""
+
+    @property
+    def workbook_key(self) -> str | None:
+        """The project's secret for signing workbook metadata (None for a project made before it existed)."""
+        return self.meta("workbook_key")
+
+    def ensure_workbook_key(self) -> str:
+        """The workbook key, created (in its own transaction, or the caller's) if the project has none."""
+        key = self.workbook_key
+        if key is None:
+            import secrets
+
+            key = secrets.token_hex(32)
+            with self.transaction():
+                self.set_meta("workbook_key", key)
+        return key
 
     @property
     def settings(self) -> dict:
