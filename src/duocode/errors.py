@@ -5,7 +5,7 @@ pass. ``duocode.cli`` turns a :class:`DuocodeError` into exit status 1 and one s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

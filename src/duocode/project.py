@@ -1,7 +1,7 @@
 """Creating projects and showing their state (``duocode init``, ``duocode status``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from duocode.codebook import load_codebook

@@ -7,7 +7,7 @@ from duocode._util import split_ids
 from duocode.codebook import CASE_VARIABLE
 from duocode.codebook.conditions import variables_in
 from duocode.errors import InputError, ProblemCollector, RefusedError
-from duocode.store import RESERVED_CODERS
+from duocode.store import CONSENSUS, RESERVED_CODERS
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
@@ -31,7 +31,7 @@ def check_coder(name: str | None) -> str:
         raise InputError("the coder name is blank", expected="a name such as --coder ines")
     if text.casefold() in RESERVED_CODERS:
         hint = ("consensus codes come from `duocode reconcile` + `duocode import-sheet` or `duocode consensus "
-                "import`" if text.casefold() == "consensus" else "suggestions come from `duocode precode suggest`")
+                "import`" if text.casefold() == CONSENSUS else "suggestions come from `duocode precode suggest`")
         raise RefusedError(f"'{text}' is a reserved coder name ({hint})", expected="a human coder's own name")
     return text
 

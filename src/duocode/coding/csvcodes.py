@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from duocode.coding._common import check_coder, plural
 from duocode.csvio import CsvSyntaxError, csv_records, csv_text
 from duocode.files import csv_safe, csv_unsafe, read_bytes
+from duocode.store import CONSENSUS
 from duocode.store.codes import AGREED
 from duocode.errors import InputError, ProblemCollector
 
@@ -276,7 +277,7 @@ def export_codes(project: "Project", coder: str | None = None, consensus: bool =
 
     if consensus == (coder is not None):
         raise InputError("give exactly one of --coder NAME or --consensus")
-    name = "consensus" if consensus else coder.strip()
+    name = CONSENSUS if consensus else coder.strip()
     codebook = project.codebook
     columns = [CASE_COLUMN] + codebook.variable_ids + (["reason"] if consensus else [])
     by_case: dict[str, dict[str, Any]] = {}

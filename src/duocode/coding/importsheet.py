@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from duocode.coding import sheet as layout
 from duocode.coding._common import plural
+from duocode.store import PRECODER
 from duocode.errors import InputError, ProblemCollector
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -385,7 +386,7 @@ def _apply(project: "Project", plan: _Plan, source: str) -> ImportSheetResult:
         project.ensure_coder(plan.coder, "human")
         # A workbook that showed the pre-coder's suggestions: a value equal to the suggestion is logged as
         # taken from the pre-coder, so that an audit can see where a human judgement may have been anchored.
-        shown = codes_by_case(project, "precoder") if plan.with_suggestions else {}
+        shown = codes_by_case(project, PRECODER) if plan.with_suggestions else {}
         taken = [c for c in plan.codes if c.value is not None and shown.get(c.case_id, {}).get(c.variable) == c.value]
         own = [c for c in plan.codes if c not in taken]
         counts = set_codes(project, own, source_file=source, action="code")

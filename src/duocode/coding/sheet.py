@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from duocode import __version__
 from duocode.coding._common import check_coder, plural, select_cases, select_variables
 from duocode.errors import InputError, RefusedError
+from duocode.store import PRECODER
 from duocode.xlsx import ILLEGAL_XML, save_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -233,7 +234,7 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
     own_memos = memos(project, coder)
     suggestions: dict[str, dict[str, Any]] = {}
     if with_suggestions:
-        for r in code_rows(project, "precoder"):
+        for r in code_rows(project, PRECODER):
             if r.variable in var_ids:
                 suggestions.setdefault(r.case_id, {})[r.variable] = r
 
