@@ -1,6 +1,5 @@
 """The bundled demo corpus meets what the demo and the tests built on it promise."""
 import csv
-from collections import Counter
 from pathlib import Path
 
 import pytest
