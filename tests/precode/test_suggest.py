@@ -95,11 +95,28 @@ def test_classifier_takes_over_where_the_humans_see_what_the_rules_miss(coded_pr
         set_codes(coded_project, [CodeRow(f"C{i + 1:02d}", "liked", "consensus", "yes" if i >= 12 else "no")
                                   for i in range(24)])
     result = suggest(coded_project)
-    assert result.models["liked"].startswith("trained on 24 consensus labelled cases, sigmoid calibration")
+    assert result.models["liked"].startswith("trained on 24 consensus labelled cases, features: rule evidence, "
+                                             "wording and word features, sigmoid calibration")
     liked = [s for s in result.suggestions if s.variable == "liked"]
     assert all(s.explanation.startswith("trained on 24 consensus labelled cases") for s in liked)
     assert "word 'station'" in liked[-1].explanation
     assert sum(s.value == ("yes" if int(s.case_id[1:]) > 12 else "no") for s in liked) >= 20   # rules: 12
+
+
+def test_classifier_on_the_rules_answers_alone_is_chosen_when_it_does_as_well(coded_project):
+    # The consensus says "liked" exactly for the greetings: what the rules already say about "kind". The small
+    # feature set (the rules' answers) does as well out of fold as every word, so it is the one kept.
+    with coded_project.transaction():
+        from duocode.store.codes import CodeRow, set_codes
+
+        set_codes(coded_project, [CodeRow(f"C{i + 1:02d}", "liked", "consensus", "yes" if i % 2 == 0 else "no")
+                                  for i in range(24)])
+    result = suggest(coded_project)
+    assert result.models["liked"].startswith("trained on 24 consensus labelled cases, features: the codebook "
+                                             "rules' answers only")
+    liked = {s.case_id: s for s in result.suggestions if s.variable == "liked"}
+    assert all(s.value == ("yes" if int(cid[1:]) % 2 == 1 else "no") for cid, s in liked.items())
+    assert "rules say kind=" in liked["C01"].explanation
 
 
 def test_same_project_and_seed_give_the_same_suggestions(coded_project):

@@ -24,8 +24,11 @@ Cold start (no human codes yet)
 Trained (once cases carry consensus or agreed codes)
     A logistic regression per variable (L2, balanced class weights) over the rule evidence of every variable
     and value, prototype similarities, valence, dimension wording and valence per dimension, the cold-start probabilities of every variable (the rules as
-    features) and the case's word stems. It takes over from the rules only where it beats them out of fold
-    (stratified k-fold with the project's seed, on the same labelled cases); its probabilities are calibrated by
+    features) and the case's word stems, or over the rules' answers alone (:data:`FEATURE_SETS`; the smaller
+    set generalises better where the rules already carry the signal, as for the attribution rows, and the bigger
+    one where words the rules lack do, as for the channel). Out of fold (stratified k-fold with the project's
+    seed, on the same labelled cases) the better feature set is chosen, and the classifier takes over from the
+    rules only where it beats them; its probabilities are calibrated by
     ``CalibratedClassifierCV`` over the same folds (Platt's sigmoid for two classes, temperature scaling for
     more). Where the rules win, they stay, with their confidences temperature-scaled on the labelled cases.
     Fewer than :data:`MIN_TRAIN` labelled cases: cold start as is. Each suggestion says which of these made it.
@@ -274,9 +277,24 @@ def _cold_explanation(lexicon, var, f, value, probs, notes, doc_scope: bool) -> 
 
 
 # -- trained ---------------------------------------------------------------------------------------------------
-def feature_dict(f: CaseFeatures, cold: dict[str, Prediction] | None = None) -> dict[str, float]:
-    """Sparse features of one case: rule evidence for every variable and value, prototype similarities,
-    valence, the cold-start probabilities of every variable, and the case's word stems."""
+FEATURE_SETS = {
+    "all": "rule evidence, wording and word features",
+    "rules": "the codebook rules' answers only",
+}
+
+
+def feature_dict(f: CaseFeatures, cold: dict[str, Prediction] | None = None, feature_set: str = "all"
+                 ) -> dict[str, float]:
+    """Sparse features of one case.
+
+    ``all``: rule evidence for every variable and value, prototype similarities, valence, the cold-start
+    probabilities of every variable, and the case's word stems. ``rules``: only the cold-start probabilities
+    of every variable (a few dozen features: what the codebook rules say, which the classifier learns to
+    weigh and combine; it cannot latch on to words that happen to co-occur with a label in a small sample).
+    """
+    if feature_set == "rules":
+        return {f"rules say {var_id}={v}": p for var_id, pred in (cold or {}).items()
+                for v, p in pred.probabilities.items()}
     x: dict[str, float] = {"positive wording": f.positive, "negative wording": f.negative,
                            "personalization cues": f.practice}
     for d, w in f.dimensions.items():
@@ -312,6 +330,7 @@ class VariableModel:
     calibration: str = ""
     dropped: list[str] = field(default_factory=list)
     label_source: str = ""
+    feature_set: str = "all"
     _vectorizer: Any = None
     _calibrated: Any = None
     _explainer: Any = None
@@ -323,7 +342,8 @@ class VariableModel:
             return f"cold start ({self.reason})" if self.reason else "cold start"
         if self.mode != "trained":
             return f"{self.mode}: all {self.n_train} labelled cases are '{self.classes[0]}'"
-        text = f"trained on {self.label_source or self.n_train} labelled cases, {self.calibration}"
+        text = (f"trained on {self.label_source or self.n_train} labelled cases, features: "
+                f"{FEATURE_SETS[self.feature_set]}, {self.calibration}")
         if self.dropped:
             text += f"; too rare to learn: {', '.join(self.dropped)}"
         return text
@@ -409,13 +429,19 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    vec = DictVectorizer(sparse=True, sort=True)
-    X = _int32(vec.fit_transform([feature_dict(f, c) for f, c in zip(feats, cold)]))
     folds = max(2, min(MAX_FOLDS, min(counts.values())))
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    # The classifier takes over only where it beats the codebook rules on the same labels, out of fold.
-    oof = cross_val_predict(_classifier(len(counts)), X, labels, cv=cv)
-    trained_acc = sum(a == b for a, b in zip(oof, labels)) / len(labels)
+    # Model selection, out of fold on the same labelled cases: the classifier on every feature, the
+    # classifier on the rules' answers only, or the codebook rules themselves. A classifier takes over only
+    # where it beats the rules; between the two feature sets the smaller wins ties.
+    candidates = {}
+    for name in ("rules", "all"):
+        vec = DictVectorizer(sparse=True, sort=True)
+        X = _int32(vec.fit_transform([feature_dict(f, c, name) for f, c in zip(feats, cold)]))
+        oof = cross_val_predict(_classifier(len(counts)), X, labels, cv=cv)
+        candidates[name] = (sum(a == b for a, b in zip(oof, labels)) / len(labels), vec, X)
+    feature_set = max(candidates, key=lambda k: candidates[k][0])   # "rules" first: it keeps ties
+    trained_acc, vec, X = candidates[feature_set]
     cold_acc = sum(c[var.id].value == y for c, y in zip(cold, labels) if var.id in c) / len(labels)
     if cold_acc >= trained_acc:
         return VariableModel(var.id, "cold start", len(labels), label_source=label_source,
@@ -429,7 +455,8 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
     cal.fit(X, labels)
     return VariableModel(var.id, "trained", len(labels), [str(c) for c in cal.classes_],
                          calibration=f"{method} calibration over {folds}-fold cross-validation", dropped=dropped,
-                         label_source=label_source, _vectorizer=vec, _calibrated=cal, _data=(X, labels))
+                         label_source=label_source, feature_set=feature_set, _vectorizer=vec, _calibrated=cal,
+                         _data=(X, labels))
 
 
 def _classifier(n_classes: int):
@@ -463,7 +490,7 @@ def predict_trained(model: VariableModel, feats: list[CaseFeatures], cold: list[
         value = model.classes[0]
         conf = (model.n_train + 1) / (model.n_train + 2)   # Laplace's rule of succession
         return [Prediction(value, conf, {value: conf}, f"{model.describe()}", model.mode) for _ in feats]
-    X = _int32(model._vectorizer.transform([feature_dict(f, c) for f, c in zip(feats, cold)]))
+    X = _int32(model._vectorizer.transform([feature_dict(f, c, model.feature_set) for f, c in zip(feats, cold)]))
     proba = model._calibrated.predict_proba(X)
     classes = model.classes
     out = []
