@@ -75,9 +75,9 @@ def measure(corpus: Path) -> dict:
     trained, models = compute_suggestions(lexicon, feats, dev_labels, seed=0)
     tr = {(s.case_id, s.variable): s for s in trained}
 
-    out: dict = {"corpus": str(corpus),
-                 "cases": {s: sum(1 for c in part.values() if c == s) for s in ("dev", "heldout")}}
-    for s in ("dev", "heldout"):
+    splits = ["dev"] + sorted(set(part.values()) - {"dev"})
+    out: dict = {"corpus": str(corpus), "cases": {s: sum(1 for c in part.values() if c == s) for s in splits}}
+    for s in splits:
         docs = sorted(d for d, x in split.items() if x == s)
         det = evaluate_detection(project, lexicon, documents=docs)
         ids = [c for c in sorted(part) if part[c] == s]

@@ -52,12 +52,19 @@ def test_every_code_is_a_value_of_the_tmp_codebook(name):
 
 
 @pytest.mark.parametrize("name", ["codes_ines.csv", "codes_jonas.csv", "consensus.csv"])
-def test_summary_follows_the_positive_surplus_rule(name):
+def test_summary_never_goes_against_the_attributions(name):
+    """The codebook's summary weighs the attributions "as the informant does" (one strong intrusion can outweigh
+    two mild conveniences), so it need not follow the count; but it never points against a clear majority, and a
+    case without attributions is an equilibrium."""
     for row in rows(name):
         pos = sum(row[a] == "yes" for a in ATTRS[:3])
         neg = sum(row[a] == "yes" for a in ATTRS[3:])
-        expected = "positive" if pos > neg else "negative" if pos < neg else "equilibrium"
-        assert row["summary"] == expected, (name, row["case_id"])
+        if pos > neg:
+            assert row["summary"] != "negative", (name, row["case_id"])
+        if pos < neg:
+            assert row["summary"] != "positive", (name, row["case_id"])
+        if pos == neg == 0:
+            assert row["summary"] == "equilibrium", (name, row["case_id"])
 
 
 def test_demo_coders_agree_on_80_to_90_percent_of_values():
@@ -67,11 +74,27 @@ def test_demo_coders_agree_on_80_to_90_percent_of_values():
     assert 0.80 <= share <= 0.90, share
 
 
-def test_held_out_interviews_avoid_the_obvious_vocabulary():
+def test_no_codebook_example_or_keyword_phrase_was_taken_from_the_held_out_interviews():
+    """The held-out interviews (H05-H10) were written by someone who saw neither the codebook's keywords and
+    examples nor the other interviews. Nothing may flow the other way: no codebook example shares a run of six
+    words with a held-out interview. (Keywords are short everyday phrases that any interview may use.)"""
+    import re
+
     split = {r["informant"]: r["split"] for r in rows("informants.csv")}
     held = [p for p in interviews() if split[p.stem] == "heldout"]
-    assert held
+    assert len(held) == 6
+
+    def words(text):
+        return re.findall(r"[a-z']+", text.lower())
+
+    def runs(ws, n=6):
+        return {tuple(ws[i:i + n]) for i in range(len(ws) - n + 1)}
+
+    held_runs = set()
     for p in held:
-        low = p.read_text(encoding="utf-8").lower()
-        for word in ("personaliz", "personalis", "recommend", "tailored", "customiz", "customis"):
-            assert word not in low, (p.name, word)
+        held_runs |= runs(words(p.read_text(encoding="utf-8")))
+    codebook = load_codebook(CORPUS.parent.parent / "codebooks" / "tmp.yaml")
+    for var in codebook.variables:
+        for val in var.values:
+            for example in (*val.examples, *var.examples):
+                assert not runs(words(example)) & held_runs, (var.id, val.id, example)
