@@ -100,6 +100,7 @@ def test_classifier_takes_over_where_the_humans_see_what_the_rules_miss(coded_pr
     liked = [s for s in result.suggestions if s.variable == "liked"]
     assert all(s.explanation.startswith("trained on 24 consensus labelled cases") for s in liked)
     assert "word 'station'" in liked[-1].explanation
+    assert "sigmoid calibration over 3-fold cross-validation, averaged with the codebook rules" in result.models["liked"]
     assert sum(s.value == ("yes" if int(s.case_id[1:]) > 12 else "no") for s in liked) >= 20   # rules: 12
 
 

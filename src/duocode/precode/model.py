@@ -23,15 +23,16 @@ Cold start (no human codes yet)
 
 Trained (once cases carry consensus or agreed codes)
     A logistic regression per variable (L2, balanced class weights) over the rule evidence of every variable
-    and value, prototype similarities, valence, dimension wording and valence per dimension, the cold-start probabilities of every variable (the rules as
-    features) and the case's word stems, or over the rules' answers alone (:data:`FEATURE_SETS`; the smaller
-    set generalises better where the rules already carry the signal, as for the attribution rows, and the bigger
-    one where words the rules lack do, as for the channel). Out of fold (stratified k-fold with the project's
-    seed, on the same labelled cases) the better feature set is chosen, and the classifier takes over from the
-    rules only where it beats them; its probabilities are calibrated by
-    ``CalibratedClassifierCV`` over the same folds (Platt's sigmoid for two classes, temperature scaling for
-    more). Where the rules win, they stay, with their confidences temperature-scaled on the labelled cases.
-    Fewer than :data:`MIN_TRAIN` labelled cases: cold start as is. Each suggestion says which of these made it.
+    and value, prototype similarities, valence, dimension wording and valence per dimension, the cold-start
+    probabilities of every variable (the rules as features) and the case's word stems, or over the rules'
+    answers alone (:data:`FEATURE_SETS`; the smaller set generalises better where the rules already carry the
+    signal, as for the attribution rows, and the bigger one where words the rules lack do, as for the channel).
+    Its probabilities are calibrated by ``CalibratedClassifierCV`` (Platt's sigmoid for two classes, temperature
+    scaling for more) and averaged with the rules' own, temperature-scaled on the labelled cases. Out of fold
+    (stratified k-fold with the project's seed, on the same labelled cases) the better feature set is chosen,
+    and the average takes over from the rules alone only where it beats them. Where the rules win, they stay,
+    with their confidences temperature-scaled on the labelled cases. Fewer than :data:`MIN_TRAIN` labelled
+    cases: cold start as is. Each suggestion says which of these made it.
 """
 from __future__ import annotations
 
@@ -336,6 +337,7 @@ class VariableModel:
     _explainer: Any = None
     _data: Any = None        # (X, y): the explainer is fitted on first use
     _cold_calibrator: Any = None
+    _blend_calibrator: Any = None
 
     def describe(self) -> str:
         if self.mode == "cold start":
@@ -343,7 +345,8 @@ class VariableModel:
         if self.mode != "trained":
             return f"{self.mode}: all {self.n_train} labelled cases are '{self.classes[0]}'"
         text = (f"trained on {self.label_source or self.n_train} labelled cases, features: "
-                f"{FEATURE_SETS[self.feature_set]}, {self.calibration}")
+                f"{FEATURE_SETS[self.feature_set]}, {self.calibration}"
+                + ", averaged with the codebook rules")
         if self.dropped:
             text += f"; too rare to learn: {', '.join(self.dropped)}"
         return text
@@ -352,7 +355,7 @@ class VariableModel:
     def adjust_cold(self, pred: Prediction) -> Prediction:
         """A cold-start prediction with its confidence recalibrated on the labelled cases (when there were
         enough to keep the rules over the classifier); unchanged otherwise."""
-        if self._cold_calibrator is None:
+        if self._cold_calibrator is None or self.mode != "cold start":
             return pred
         probs, how = self._cold_calibrator(pred.probabilities)
         value = max(probs, key=lambda v: (probs[v], v == pred.value))
@@ -360,10 +363,11 @@ class VariableModel:
                           pred.explanation.replace("cold start:", f"cold start ({how}):", 1), pred.mode)
 
 
-def _cold_calibrator(values: list[str], cold_probs: list[dict[str, float]], labels: list[str]):
-    """Temperature scaling of the rules' log-probabilities, fitted on labelled cases by maximum likelihood.
+def _temperature_calibrator(values: list[str], cold_probs: list[dict[str, float]], labels: list[str]):
+    """Temperature scaling of log-probabilities (the rules', or the average of rules and classifier), fitted on
+    labelled cases by maximum likelihood (Guo et al. 2017, "On calibration of modern neural networks", §4.2).
 
-    One parameter: it changes how sure the rules are, never which value they pick, so a variable kept in cold
+    One parameter: it changes how sure the model is, never which value it picks, so a variable kept in cold
     start suggests exactly what the rules did (and what the comparison with the classifier measured).
     Returns ``f(probs) -> (probs, description)``.
     """
@@ -431,32 +435,49 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
 
     folds = max(2, min(MAX_FOLDS, min(counts.values())))
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    # Model selection, out of fold on the same labelled cases: the classifier on every feature, the
-    # classifier on the rules' answers only, or the codebook rules themselves. A classifier takes over only
-    # where it beats the rules; between the two feature sets the smaller wins ties.
+    classes = sorted(counts)
+    # The rules' probabilities, temperature-scaled on these labels (one parameter), over the classes kept.
+    cold_cal = _temperature_calibrator(var.value_ids, [c[var.id].probabilities for c in cold], labels)
+    rules_p = [_restrict(cold_cal(c[var.id].probabilities)[0], classes) for c in cold]
+    # What a trained model suggests is the average of the classifier's calibrated probabilities and the rules'
+    # (a two-member ensemble: on the demo corpus's 89 cases, leaving one interview out at a time, it was more
+    # accurate than the classifier alone on 7 of 12 variables, equal on 2, one or two cases worse on 3, and it
+    # raised the pooled attribution F1 from 0.70 to 0.72). Model selection, out of fold on the same labelled cases: that average with the
+    # classifier on every feature or on the rules' answers only, against the codebook rules alone. The classifier
+    # is used only where it beats the rules; on ties the simpler candidate (listed first) wins.
     candidates = {}
     for name in ("rules", "all"):
         vec = DictVectorizer(sparse=True, sort=True)
         X = _int32(vec.fit_transform([feature_dict(f, c, name) for f, c in zip(feats, cold)]))
-        oof = cross_val_predict(_classifier(len(counts)), X, labels, cv=cv)
-        candidates[name] = (sum(a == b for a, b in zip(oof, labels)) / len(labels), vec, X)
-    feature_set = max(candidates, key=lambda k: candidates[k][0])   # "rules" first: it keeps ties
-    trained_acc, vec, X = candidates[feature_set]
+        oof = cross_val_predict(_classifier(len(counts)), X, labels, cv=cv, method="predict_proba")
+        blended = [{k: (float(a) + rp[k]) / 2 for k, a in zip(classes, row)} for row, rp in zip(oof, rules_p)]
+        hits = sum(max(classes, key=lambda k: (p[k], -classes.index(k))) == y for p, y in zip(blended, labels))
+        candidates[name] = (hits / len(labels), vec, X, blended)
+    choice = max(candidates, key=lambda k: candidates[k][0])   # dict order: the first of equals is kept
+    trained_acc, vec, X, blended = candidates[choice]
     cold_acc = sum(c[var.id].value == y for c, y in zip(cold, labels) if var.id in c) / len(labels)
     if cold_acc >= trained_acc:
         return VariableModel(var.id, "cold start", len(labels), label_source=label_source,
                              reason=f"kept: on {label_source or len(labels)} labelled cases the codebook rules "
-                                    f"scored {cold_acc:.2f}, the classifier {trained_acc:.2f} "
+                                    f"scored {cold_acc:.2f}, the classifier averaged with them {trained_acc:.2f} "
                                     f"({folds}-fold cross-validation)",
-                             _cold_calibrator=_cold_calibrator(var.value_ids, [c[var.id].probabilities
-                                                                               for c in cold], labels))
+                             _cold_calibrator=cold_cal)
     method = calibration_method(len(counts))
     cal = CalibratedClassifierCV(_classifier(len(counts)), method=method, cv=cv)
     cal.fit(X, labels)
     return VariableModel(var.id, "trained", len(labels), [str(c) for c in cal.classes_],
                          calibration=f"{method} calibration over {folds}-fold cross-validation", dropped=dropped,
-                         label_source=label_source, feature_set=feature_set, _vectorizer=vec, _calibrated=cal,
-                         _data=(X, labels))
+                         label_source=label_source, feature_set=choice,
+                         _vectorizer=vec, _calibrated=cal, _data=(X, labels), _cold_calibrator=cold_cal,
+                         # the average of two calibrated members is less sure than either where they differ:
+                         # one temperature, fitted on the out-of-fold averages, restores its calibration
+                         _blend_calibrator=_temperature_calibrator(classes, blended, labels))
+
+
+def _restrict(probs: dict[str, float], classes: list[str]) -> dict[str, float]:
+    """``probs`` over ``classes`` only, renormalised (uniform when none of them has any mass)."""
+    z = sum(probs.get(c, 0.0) for c in classes)
+    return {c: (probs.get(c, 0.0) / z if z > 0 else 1.0 / len(classes)) for c in classes}
 
 
 def _classifier(n_classes: int):
@@ -493,6 +514,11 @@ def predict_trained(model: VariableModel, feats: list[CaseFeatures], cold: list[
     X = _int32(model._vectorizer.transform([feature_dict(f, c, model.feature_set) for f, c in zip(feats, cold)]))
     proba = model._calibrated.predict_proba(X)
     classes = model.classes
+    for row, c in enumerate(cold):   # the average with the rules (see fit_variable)
+        rules = _restrict(model._cold_calibrator(c[model.variable].probabilities)[0], classes)
+        mean = {k: (float(p) + rules[k]) / 2 for k, p in zip(classes, proba[row])}
+        scaled = model._blend_calibrator(mean)[0]
+        proba[row] = [scaled[k] for k in classes]
     out = []
     if not explain:
         for row in range(X.shape[0]):
