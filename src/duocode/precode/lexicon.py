@@ -65,6 +65,11 @@ PRACTICE_WEAK = (
     "algorithm", "data", "keep notes", "found me", "gives me", "gives you", "gave me", "the right",
     "as usual", "my usual", "about me", "guessed", "decided", "typed", "entered", "suit me", "suits me",
     "my page", "by itself", "how did they", "how do they know", "where did they get", "on record",
+    # what a firm sends or shows a customer, and what it holds on them (added after the H05-H10 evaluation)
+    "offer", "offers", "banner", "pop-up", "popup", "notification", "message in the app", "a message",
+    "an email", "an e-mail", "e-mail", "a letter", "a text", "on a tablet", "on the tablet", "the file",
+    "my file", "had me down", "had him down", "had her down", "had us down", "came up with", "it came up",
+    "flagged", "my miles", "my points", "my subscription", "my plan", "my policy", "my box",
 )
 REACTION = (
     "i thought", "i felt", "made me", "it felt", "felt like", "i loved", "i love", "i liked", "i like",
