@@ -210,21 +210,21 @@ def test_demo_table_ii_shows_every_effect_and_at_least_one_not_found_cell(demo):
 
 
 # Read off the oracle for the consensus.csv with this hash; re-derive them when the corpus changes.
-# Interaction 30 cases (15 positive, 13 negative, 2 equilibrium), transaction outcome 28 (15/9/4), continuity 31
-# (16/14/1); the one empty cell: transaction outcome x positive benevolence. P1b is mixed: against it, C070
-# (interaction, privacy sensitivity high, positive benevolence).
-PINNED_SHA256 = "5c00325d5fe277797e8388b015c10a775c40c298e8d13995bb94ec5e8321e16d"
+# Interaction 40 cases (20 positive, 16 negative, 4 equilibrium), transaction outcome 37 (20/12/5), continuity 41
+# (20/19/2); the one empty cell: transaction outcome x positive benevolence. P1b is mixed: against it, C070 and
+# C115 (interaction, privacy sensitivity high, positive benevolence).
+PINNED_SHA256 = "0d544417258b29ca18dd29296e9ff33a98cabe1eda3e9f9fe4aaa0290cbdf13a"
 PINNED = {
-    "cases_audited": 89, "cells_found": 17, "cells_not_found": 1,
+    "cases_audited": 118, "cells_found": 17, "cells_not_found": 1,
     "effects_found": ["accuracy", "customization_cost", "customized_value", "illusionary_benevolence", "other",
                       "privacy_halo", "service_tendencies"],
     "verdicts": {"P1": "mixed", "P1a": "mixed", "P1b": "mixed", "P2": "mixed", "P2a": "supported",
-                 "P2b": "supported", "P2c": "supported", "P3": "mixed", "P3a": "supported", "P3b": "no_evidence",
-                 "P3c": "supported", "P3d": "supported", "P3e": "supported"},
+                 "P2b": "supported", "P2c": "supported", "P3": "mixed", "P3a": "supported", "P3b": "supported",
+                 "P3c": "mixed", "P3d": "supported", "P3e": "supported"},
 }
-PINNED_SYNTHESIS = {"interaction": "leaning positive surplus (15 of 30)",
-                    "transaction_outcome": "slight majority positive surplus (15 of 28)",
-                    "continuity": "slight majority positive surplus (16 of 31)"}
+PINNED_SYNTHESIS = {"interaction": "leaning positive surplus (20 of 40)",
+                    "transaction_outcome": "slight majority positive surplus (20 of 37)",
+                    "continuity": "leaning positive surplus (20 of 41)"}
 
 
 def test_demo_pinned_figures(demo):
