@@ -345,8 +345,7 @@ class VariableModel:
         if self.mode != "trained":
             return f"{self.mode}: all {self.n_train} labelled cases are '{self.classes[0]}'"
         text = (f"trained on {self.label_source or self.n_train} labelled cases, features: "
-                f"{FEATURE_SETS[self.feature_set]}, {self.calibration}"
-                + ", averaged with the codebook rules")
+                f"{FEATURE_SETS[self.feature_set]}, {self.calibration}, averaged with the codebook rules")
         if self.dropped:
             text += f"; too rare to learn: {', '.join(self.dropped)}"
         return text
@@ -440,17 +439,18 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
     cold_cal = _temperature_calibrator(var.value_ids, [c[var.id].probabilities for c in cold], labels)
     rules_p = [_restrict(cold_cal(c[var.id].probabilities)[0], classes) for c in cold]
     # What a trained model suggests is the average of the classifier's calibrated probabilities and the rules'
-    # (a two-member ensemble: on the first 89 cases of the demo corpus, leaving one interview out at a time, it was more
-    # accurate than the classifier alone on 7 of 12 variables, equal on 2, one or two cases worse on 3, and it
-    # raised the pooled attribution F1 from 0.70 to 0.72). Model selection, out of fold on the same labelled cases: that average with the
-    # classifier on every feature or on the rules' answers only, against the codebook rules alone. The classifier
-    # is used only where it beats the rules; on ties the simpler candidate (listed first) wins.
+    # (a two-member ensemble: on the first 89 cases of the demo corpus, leaving one interview out at a time, it
+    # was more accurate than the classifier alone on 7 of 12 variables, equal on 2, one or two cases worse on 3,
+    # and it raised the pooled attribution F1 from 0.70 to 0.72). Model selection, out of fold on the same
+    # labelled cases: that average with the classifier on every feature or on the rules' answers only, against
+    # the codebook rules alone. The classifier is used only where it beats the rules; on ties the simpler
+    # candidate (listed first) wins.
     candidates = {}
     for name in ("rules", "all"):
         vec = DictVectorizer(sparse=True, sort=True)
         X = _int32(vec.fit_transform([feature_dict(f, c, name) for f, c in zip(feats, cold)]))
         oof = cross_val_predict(_classifier(len(counts)), X, labels, cv=cv, method="predict_proba")
-        blended = [{k: (float(a) + rp[k]) / 2 for k, a in zip(classes, row)} for row, rp in zip(oof, rules_p)]
+        blended = [_average(classes, row, rp) for row, rp in zip(oof, rules_p)]
         hits = sum(max(classes, key=lambda k: (p[k], -classes.index(k))) == y for p, y in zip(blended, labels))
         candidates[name] = (hits / len(labels), vec, X, blended)
     choice = max(candidates, key=lambda k: candidates[k][0])   # dict order: the first of equals is kept
@@ -472,6 +472,12 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
                          # the average of two calibrated members is less sure than either where they differ:
                          # one temperature, fitted on the out-of-fold averages, restores its calibration
                          _blend_calibrator=_temperature_calibrator(classes, blended, labels))
+
+
+def _average(classes: list[str], classifier_row, rules: dict[str, float]) -> dict[str, float]:
+    """The two-member ensemble: the mean of the classifier's probabilities (a row in ``classes`` order) and the
+    rules' (over the same classes)."""
+    return {k: (float(a) + rules[k]) / 2 for k, a in zip(classes, classifier_row)}
 
 
 def _restrict(probs: dict[str, float], classes: list[str]) -> dict[str, float]:
@@ -516,8 +522,7 @@ def predict_trained(model: VariableModel, feats: list[CaseFeatures], cold: list[
     classes = model.classes
     for row, c in enumerate(cold):   # the average with the rules (see fit_variable)
         rules = _restrict(model._cold_calibrator(c[model.variable].probabilities)[0], classes)
-        mean = {k: (float(p) + rules[k]) / 2 for k, p in zip(classes, proba[row])}
-        scaled = model._blend_calibrator(mean)[0]
+        scaled = model._blend_calibrator(_average(classes, proba[row], rules))[0]
         proba[row] = [scaled[k] for k in classes]
     out = []
     if not explain:
