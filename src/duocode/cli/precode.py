@@ -24,27 +24,34 @@ def _finite(ctx, param, value):
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Store only candidates at least this confident.")
 @click.option("--threshold", type=click.FloatRange(min=0), default=None, callback=_finite,
-              help="Sentence score a hit needs (default 1.25; lower finds more, less precisely).")
+              help="What a sentence needs to be a hit: the rules' score (default 1.25) or the trained detector's "
+                   "probability (default 0.3). Lower finds more, less precisely.")
+@click.option("--method", type=click.Choice(["auto", "rules", "trained"]), default="auto", show_default=True,
+              help="rules: the codebook's keywords and cue rules; trained: a detector trained on the project's "
+                   "cases; auto: trained once there are 20 cases in 3 documents.")
 @click.option("--dry-run", is_flag=True, help="Report what would be proposed; store nothing.")
 @project_option
 @format_option(["table", "json"])
-def precode_detect(documents, min_confidence, threshold, dry_run, project, fmt):
+def precode_detect(documents, min_confidence, threshold, method, dry_run, project, fmt):
     """Find candidate cases in the transcripts and store them (source precoder, status candidate).
 
-    Informant turns are scored for personalization cues (codebook keywords and the detector's own rules),
-    with negation and hypotheticals discounted; interviewer turns are context only. Spans already covered by
-    a case, candidate or rejected candidate are not proposed again.
+    Until the project has cases, informant turns are scored for personalization cues (codebook keywords and
+    the detector's own rules), with negation and hypotheticals discounted; interviewer turns are context
+    only. Once coders have marked 20 cases in 3 documents, a detector trained on those documents' sentences
+    takes over (--method rules keeps the rules). Spans already covered by a case, candidate or rejected
+    candidate are not proposed again.
 
     \b
     Example:
       duocode precode detect --project study
       duocode precode detect --documents P01,P02 --dry-run --format json --project study
+      duocode precode detect --method rules --threshold 1.0 --project study
     """
-    from duocode.precode.detect import DEFAULT_THRESHOLD, detect
+    from duocode.precode.detect import detect
 
     with open_project(project) as proj:
         emit(detect(proj, documents=split_ids(documents), min_confidence=min_confidence, dry_run=dry_run,
-                    threshold=DEFAULT_THRESHOLD if threshold is None else threshold), fmt)
+                    threshold=threshold, method=method), fmt)
 
 
 @precode_group.command("accept")

@@ -1,6 +1,12 @@
 """Case detection: find passages where an informant describes a personalization practice and reacts to it.
 
-Scoring (per informant turn; interviewer turns are context only):
+Two methods. Until coders have marked enough cases, the codebook's keywords and the cue rules below score the
+sentences (``rules``). Once a project has :data:`~duocode.precode.detector.MIN_CASES` cases in
+:data:`~duocode.precode.detector.MIN_DOCUMENTS` documents, ``detect`` trains a sentence classifier on them and
+uses it instead (``trained``, :mod:`duocode.precode.detector`; ``--method rules`` keeps the rules). Candidate
+spans follow the same shape either way: hit sentences of one informant turn merged into one span.
+
+Scoring by the rules (per informant turn; interviewer turns are context only):
 
 1. every sentence gets a *practice* score ``p`` (the weights of its practice cues - 1 for a strong cue, 0.5 for
    a weak one, 0.3 of that when hypothetical, nothing when negated; overlapping cues count once, the longest),
@@ -43,6 +49,8 @@ ACCEPT_ACTION = "accepted-from-precoder"
 # `cases list` shows status-`case` cases only; --all adds candidates and rejected ones, with a status column.
 LIST_CANDIDATES = "duocode cases list --all --source precoder"
 REJECT_ACTION = "rejected-from-precoder"
+METHODS = ("auto", "rules", "trained")
+RULES_DESCRIPTION = "rules: the codebook's keywords and examples and the detector's cue rules"
 
 
 @dataclass(frozen=True)
@@ -70,9 +78,12 @@ class DetectResult:
     below_confidence: int = 0
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
+    method: str = "rules"
+    model: str = RULES_DESCRIPTION
 
     def to_dict(self) -> dict:
-        return {"candidates": [c.to_dict() for c in self.candidates], "n_documents": self.n_documents,
+        return {"candidates": [c.to_dict() for c in self.candidates], "method": self.method, "model": self.model,
+                "n_documents": self.n_documents,
                 "n_words": self.n_words, "skipped_existing": self.skipped_existing,
                 "below_confidence": self.below_confidence, "dry_run": self.dry_run, "warnings": self.warnings}
 
@@ -87,7 +98,7 @@ class DetectResult:
         for c in self.candidates:
             snippet = c.text if len(c.text) <= 90 else c.text[:87] + "..."
             t.add_row(c.id or "", c.document, f"{c.start}-{c.end}", f"{c.confidence:.2f}", c.explanation, snippet)
-        out: list = [t]
+        out: list = [t, f"Detector: {self.model}."]
         notes = []
         if self.skipped_existing:
             notes.append(f"{self.skipped_existing} spans overlap existing cases or earlier candidates and were not "
@@ -154,8 +165,7 @@ def find_candidates(lexicon: "Lexicon", analysis: "DocAnalysis", *, threshold: f
     text = analysis.text
     for seg in analysis.segments:
         if seg.interviewer:
-            asked = any(c.family == "practice" and not h.negated
-                        for h in seg.hits for c in lexicon.cues.get(h.key, ()) if c.variable is None)
+            asked = asked_about_practice(lexicon, seg)
             continue
         n = len(seg.sents)
         if not n:
@@ -190,6 +200,12 @@ def find_candidates(lexicon: "Lexicon", analysis: "DocAnalysis", *, threshold: f
                                  text[start:end]))
         asked = False
     return out
+
+
+def asked_about_practice(lexicon: "Lexicon", seg: "Segment") -> bool:
+    """Whether an interviewer turn mentions a personalization practice (its answer's first sentences get q)."""
+    return any(c.family == "practice" and not h.negated
+               for h in seg.hits for c in lexicon.cues.get(h.key, ()) if c.variable is None)
 
 
 def _asked_words(lexicon: "Lexicon") -> str:
@@ -233,7 +249,7 @@ def detect_in_documents(lexicon: "Lexicon", documents: Iterable, *, threshold: f
 
 # -- the stage ---------------------------------------------------------------------------------------------------
 def detect(project: "Project", *, documents: list[str] | None = None, min_confidence: float = 0.0,
-           threshold: float = DEFAULT_THRESHOLD, dry_run: bool = False) -> DetectResult:
+           threshold: float | None = None, method: str = "auto", dry_run: bool = False) -> DetectResult:
     """Find candidate cases in the project's documents and store them (status ``candidate``, source
     ``precoder``) with their confidence and explanation, all in one transaction.
 
@@ -243,16 +259,25 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         Document ids to scan (default: all).
     min_confidence : float
         Candidates below this confidence are not stored.
-    threshold : float
-        Window score a sentence needs to be a hit (see the module docstring).
+    threshold : float, optional
+        What a sentence needs to be a hit: the rules' window score (default :data:`DEFAULT_THRESHOLD`, see the
+        module docstring), or the trained detector's probability (default
+        :data:`~duocode.precode.detector.PROBABILITY_THRESHOLD`).
+    method : {"auto", "rules", "trained"}
+        ``rules``: the codebook's keywords and the detector's rules; ``trained``: a detector trained on the
+        project's cases (:mod:`duocode.precode.detector`); ``auto``: trained once the project has enough cases
+        (:data:`~duocode.precode.detector.MIN_CASES` in :data:`~duocode.precode.detector.MIN_DOCUMENTS`
+        documents), rules before.
     dry_run : bool
         Find and report, store nothing.
 
     Raises
     ------
     InputError
-        Unknown document ids, or a project without documents.
+        Unknown document ids, a project without documents, an unknown method, a probability threshold outside
+        0..1, or ``trained`` without enough cases to train on.
     """
+    from duocode.precode import detector as trained
     from duocode.precode.lexicon import build_lexicon
     from duocode.store.documents import document_ids, get_document
     from duocode.store.precode import case_spans
@@ -269,10 +294,26 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
             problems.add(f"unknown document '{d}'", expected="one of " + ", ".join(known[:20]))
     if not 0.0 <= min_confidence <= 1.0:
         problems.add(f"--min-confidence {min_confidence} is outside 0..1")
+    if method not in METHODS:
+        problems.add(f"unknown detection method '{method}'", expected=" or ".join(METHODS))
+    training = trained.case_spans_for_training(project)
+    enough = trained.enough_to_train(training)
+    if method == "trained" and not enough:
+        n_cases = sum(len(v) for v in training.values())
+        problems.add(f"too few cases to train the detector: {n_cases} in {len(training)} documents",
+                     expected=f"at least {trained.MIN_CASES} cases (status case) in {trained.MIN_DOCUMENTS} documents; "
+                              "use --method rules until then")
+    use_trained = method == "trained" or (method == "auto" and enough)
+    if use_trained and threshold is not None and not 0.0 <= threshold <= 1.0:
+        problems.add(f"--threshold {threshold} is outside 0..1 (the trained detector's threshold is a probability)")
     problems.raise_if_any()
     lexicon = build_lexicon(project.codebook)
-    found, n_docs, n_words = detect_in_documents(lexicon, (get_document(project, d) for d in wanted),
-                                                 threshold=threshold)
+    model = None
+    if use_trained:
+        found, n_docs, n_words, model = _detect_trained(project, lexicon, wanted, training, threshold)
+    else:
+        found, n_docs, n_words = detect_in_documents(lexicon, (get_document(project, d) for d in wanted),
+                                                     threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     spans = case_spans(project)
     keep, skipped, below = [], 0, 0
     for c in found:
@@ -283,7 +324,9 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         else:
             keep.append(c)
     keep = _with_ids(keep, {cid for lst in spans.values() for *_, cid, _s, _src in lst})
-    result = DetectResult(keep, n_docs, n_words, 0.0, skipped, below, dry_run, list(lexicon.warnings))
+    result = DetectResult(keep, n_docs, n_words, 0.0, skipped, below, dry_run, list(lexicon.warnings),
+                          "trained" if use_trained else "rules",
+                          model if model is not None else RULES_DESCRIPTION)
     if not dry_run and keep:
         from duocode.store.cases import Case, insert_cases
 
@@ -293,6 +336,41 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
                                    for c in keep], source_file="precode detect")
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
+                    training: dict[str, list[tuple[int, int]]], threshold: float | None):
+    """Train on the documents holding cases, then scan ``wanted``; each document is analysed once."""
+    from duocode.precode import detector as trained
+    from duocode.precode.features import analyze_document
+    from duocode.store.documents import get_document
+
+    rows: dict[str, list] = {}
+    texts: dict[str, str] = {}
+    n_words = 0
+
+    def rows_of(doc_id: str) -> list:
+        nonlocal n_words
+        if doc_id not in rows:
+            analysis = analyze_document(lexicon, get_document(project, doc_id))
+            rows[doc_id] = trained.sentence_rows(lexicon, analysis)
+            texts[doc_id] = analysis.text
+            if doc_id in wanted_set:
+                n_words += analysis.n_words
+        return rows[doc_id]
+
+    wanted_set = set(wanted)
+    train_rows = [r for d in sorted(training) for r in rows_of(d)]
+    n_cases = sum(len(v) for v in training.values())
+    model = trained.TrainedDetector().fit(train_rows, trained.label_rows(train_rows, training), n_cases=n_cases)
+    thr = trained.PROBABILITY_THRESHOLD if threshold is None else threshold
+    found = []
+    for d in wanted:
+        found += trained.trained_candidates(model, rows_of(d), texts, threshold=thr)
+        if d not in training:
+            rows.pop(d, None)       # keep memory flat over large projects
+            texts.pop(d, None)
+    return found, len(wanted), n_words, model.describe(thr)
 
 
 def _with_ids(candidates: list[Candidate], taken: set[str]) -> list[Candidate]:

@@ -16,7 +16,11 @@ Per categorical variable, over the cases with a label (consensus, else agreed hu
 
 Case detection is measured against the human cases (source ``human``, less those the consensus coded
 ``is_case = no``) of the documents that have any, with
-the overlap rule :data:`OVERLAP_RULE`, at the default threshold and a few others.
+the overlap rule :data:`OVERLAP_RULE`, at the default threshold and a few others: the rules as they are, and,
+when the project has enough cases to train the detector (:mod:`duocode.precode.detector`), the trained
+detector by cross-validation leaving documents out (up to :data:`DETECTION_FOLDS` folds; each fold's
+detector is trained on the other documents' cases and scans only its own documents). The headline figures
+are those of the method ``precode detect`` would use.
 
 Nothing is written to the project.
 
@@ -47,6 +51,8 @@ OVERLAP_RULE = ("a candidate matches a human case when both lie in the same docu
 ECE_BINS = 10
 CURVE_SIZES = (10, 20, 40, 80, 160, 320)
 DETECTION_THRESHOLDS = (1.0, 1.25, 1.5, 2.0)
+TRAINED_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
+DETECTION_FOLDS = 5
 
 
 # -- metrics ----------------------------------------------------------------------------------------------------
@@ -179,7 +185,12 @@ class DetectionEvaluation:
     threshold: float
     rule: str = OVERLAP_RULE
     documents: list[str] = field(default_factory=list)
-    by_threshold: list[dict[str, Any]] = field(default_factory=list)
+    by_threshold: list[dict[str, Any]] = field(default_factory=list)   # rows of both methods, with "method"
+    method: str = "rules"              # the method `precode detect` would use, which the headline figures are of
+    folds: int | None = None           # documents-out folds of the trained detector's cross-validation
+
+    def rows_of(self, method: str) -> list[dict[str, Any]]:
+        return [r for r in self.by_threshold if r["method"] == method]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -248,12 +259,13 @@ class EvaluationResult:
         if self.detection is not None:
             d = self.detection
             dt = Table(title=f"Case detection vs {d.n_human} human cases ({len(d.documents)} documents)")
-            for col in ("threshold", "candidates", "matched", "recall", "precision"):
-                dt.add_column(col, justify="right")
+            for col in ("method", "threshold", "candidates", "matched", "recall", "precision"):
+                dt.add_column(col, justify="left" if col == "method" else "right")
             for row in d.by_threshold:
-                mark = " (default)" if row["threshold"] == d.threshold else ""
-                dt.add_row(f"{row['threshold']}{mark}", str(row["n_candidates"]), str(row["n_matched"]),
-                           _fmt(row["recall"]), _fmt(row["precision"]))
+                mark = " (default)" if row["method"] == d.method and row["threshold"] == d.threshold else ""
+                dt.add_row(_detection_method(row["method"], d.folds), f"{row['threshold']}{mark}",
+                           str(row["n_candidates"]), str(row["n_matched"]), _fmt(row["recall"]),
+                           _fmt(row["precision"]))
             out.append(dt)
             out.append(f"Overlap rule: {d.rule}.")
         out += [f"skipped {k}: {v}" for k, v in self.skipped.items()]
@@ -281,9 +293,11 @@ class EvaluationResult:
         dt = wb.create_sheet("Detection")
         if self.detection is not None:
             d = self.detection
-            _rows(dt, ["threshold", "candidates", "matched", "human cases", "recall", "precision"],
-                  [[r["threshold"], r["n_candidates"], r["n_matched"], d.n_human, r["recall"], r["precision"]]
-                   for r in d.by_threshold], set_text)
+            _rows(dt, ["method", "threshold", "default", "candidates", "matched", "human cases", "recall",
+                       "precision"],
+                  [[_detection_method(r["method"], d.folds), r["threshold"],
+                    "yes" if r["method"] == d.method and r["threshold"] == d.threshold else "", r["n_candidates"],
+                    r["n_matched"], d.n_human, r["recall"], r["precision"]] for r in d.by_threshold], set_text)
             set_text(dt.cell(row=len(d.by_threshold) + 3, column=1), f"Overlap rule: {d.rule}")
         about = wb.create_sheet("About")
         notes = [["folds", self.folds], ["seed", self.seed],
@@ -512,17 +526,47 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
               if (documents is None or c.document in documents) and c.id not in not_cases]
     if not humans:
         return None
+    from duocode.precode import detector as trained
+
     lexicon = lexicon or build_lexicon(project.codebook)
     docs = sorted({c.document for c in humans})
     analyses = [analyze_document(lexicon, get_document(project, d)) for d in docs]
     human_spans = [(c.document, c.start, c.end) for c in humans]
-    rows = []
-    for thr in sorted(set(thresholds) | {DEFAULT_THRESHOLD}):
-        cands = [c for a in analyses for c in find_candidates(lexicon, a, threshold=thr)]
+
+    def row(method: str, thr: float, cands: list) -> dict[str, Any]:
         matched = match_spans([(c.document, c.start, c.end) for c in cands], human_spans)
-        rows.append({"threshold": thr, "n_candidates": len(cands), "n_matched": len(matched),
-                     "recall": round(len(matched) / len(humans), 4),
-                     "precision": round(len(matched) / len(cands), 4) if cands else None})
-    default = next(r for r in rows if r["threshold"] == DEFAULT_THRESHOLD)
+        return {"method": method, "threshold": thr, "n_candidates": len(cands), "n_matched": len(matched),
+                "recall": round(len(matched) / len(humans), 4),
+                "precision": round(len(matched) / len(cands), 4) if cands else None}
+
+    rows = [row("rules", thr, [c for a in analyses for c in find_candidates(lexicon, a, threshold=thr)])
+            for thr in sorted(set(thresholds) | {DEFAULT_THRESHOLD})]
+    method, default_thr, folds = "rules", DEFAULT_THRESHOLD, None
+    training = {d: v for d, v in trained.case_spans_for_training(project).items() if d in set(docs)}
+    if trained.enough_to_train(training):
+        # Cross-validation leaving documents out: each fold's detector never saw the documents it scans.
+        folds = min(DETECTION_FOLDS, len(docs))
+        sentence_rows = {a.document: trained.sentence_rows(lexicon, a) for a in analyses}
+        texts = {a.document: a.text for a in analyses}
+        found: dict[float, list] = {thr: [] for thr in TRAINED_THRESHOLDS}
+        for k in range(folds):
+            held = set(docs[k::folds])
+            fit_on = {d: v for d, v in training.items() if d not in held}
+            train_rows = [r for d in sorted(fit_on) for r in sentence_rows[d]]
+            labels = trained.label_rows(train_rows, fit_on)
+            if len(set(labels)) < 2:
+                continue
+            model = trained.TrainedDetector().fit(train_rows, labels)
+            test_rows = [r for d in sorted(held) for r in sentence_rows[d]]
+            for thr in TRAINED_THRESHOLDS:
+                found[thr] += trained.trained_candidates(model, test_rows, texts, threshold=thr)
+        rows += [row("trained", thr, found[thr]) for thr in TRAINED_THRESHOLDS]
+        method, default_thr = "trained", trained.PROBABILITY_THRESHOLD
+    default = next(r for r in rows if r["method"] == method and r["threshold"] == default_thr)
     return DetectionEvaluation(len(humans), default["n_candidates"], default["n_matched"], default["recall"],
-                               default["precision"], DEFAULT_THRESHOLD, documents=docs, by_threshold=rows)
+                               default["precision"], default_thr, documents=docs, by_threshold=rows,
+                               method=method, folds=folds)
+
+
+def _detection_method(method: str, folds: int | None) -> str:
+    return f"trained ({folds}-fold, documents out)" if method == "trained" else "rules (codebook)"

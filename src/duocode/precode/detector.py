@@ -1,0 +1,207 @@
+"""A case detector trained on the project's own cases.
+
+Once coders have marked cases in some transcripts, those transcripts say, sentence by sentence, what a case
+looks like in *this* study. The trained detector learns that and takes over from the codebook's rules in
+``precode detect`` (``--method auto``, the default, switches when there are at least :data:`MIN_CASES` cases in
+:data:`MIN_DOCUMENTS` documents).
+
+* **Units and labels.** Every sentence of an informant turn in a document that holds at least one case is a
+  training example: positive when more than half of it lies inside a case (status ``case``, whatever its
+  source, less those the consensus settled as not a case), negative otherwise; rejected candidates and
+  unmarked passages are the negatives. Documents without any case are left out (they may simply not have been
+  read yet).
+* **Features.** The rules' evidence for the sentence (practice, reaction and mass-mailing scores, the best
+  practice score of its neighbours, whether it answers a question about the practice), its place in the turn
+  and its length, plus TF-IDF word uni- and bigrams of the sentence and TF-IDF words of the sentences either
+  side (at half weight).
+* **Model.** A logistic regression (scikit-learn, L2, ``C = 1``, no class weights, so that its probabilities
+  estimate how often such a sentence lies in a case). Sentences at or above :data:`PROBABILITY_THRESHOLD` are
+  hits; hits at most :data:`~duocode.precode.detect.MERGE_GAP` sentences apart merge into one span inside a
+  turn, so spans start and end on sentence boundaries, like the rules'. A candidate's confidence is the highest
+  sentence probability in it.
+* **Choice of constants.** The threshold (0.3, near the share of informant sentences that lie in cases) was set
+  by cross-validation over the demo corpus's development interviews, leaving interviews out; see
+  ``benchmarks/evaluate_precode.py`` for the held-out figures.
+
+The design is a standard supervised sentence classifier over bag-of-words features (Manning, Raghavan and
+Schutze 2008, *Introduction to Information Retrieval*, ch. 13-14; logistic regression as implemented by
+scikit-learn). Nothing is downloaded: the model is fitted on the project's own cases each time it runs.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.precode.detect import Candidate
+    from duocode.precode.features import DocAnalysis
+    from duocode.precode.lexicon import Lexicon
+    from duocode.store import Project
+
+MIN_CASES = 20
+MIN_DOCUMENTS = 3
+PROBABILITY_THRESHOLD = 0.3
+CONTEXT_WEIGHT = 0.5
+NUMERIC_NAMES = ("practice cues", "practice cues next to it", "reaction cues after it", "mass-mailing cues",
+                 "answers a question about the practice", "turn length", "place in the turn", "sentence length")
+
+
+@dataclass
+class SentenceRow:
+    """One informant sentence, as the trained detector sees it."""
+
+    document: str
+    segment: int
+    index: int
+    start: int
+    end: int
+    text: str
+    context: str
+    numeric: list[float]
+    cues: list[str] = field(default_factory=list)   # the rules' practice cues in it (for explanations)
+
+
+def sentence_rows(lexicon: "Lexicon", analysis: "DocAnalysis") -> list[SentenceRow]:
+    """Every sentence of the document's informant turns, with the rules' evidence for it."""
+    from duocode.precode.detect import _family_scores, asked_about_practice
+
+    rows: list[SentenceRow] = []
+    text = analysis.text
+    asked = False
+    for k, seg in enumerate(analysis.segments):
+        if seg.interviewer:
+            asked = asked_about_practice(lexicon, seg)
+            continue
+        n = len(seg.sents)
+        if n:
+            p, r, m, why_p, _why_r = _family_scores(lexicon, seg)
+            for i, (a, b) in enumerate(seg.sents):
+                neighbour = max(p[i - 1] if i > 0 else 0.0, p[i + 1] if i + 1 < n else 0.0)
+                before = text[seg.sents[i - 1][0]:seg.sents[i - 1][1]] if i > 0 else ""
+                after = text[seg.sents[i + 1][0]:seg.sents[i + 1][1]] if i + 1 < n else ""
+                rows.append(SentenceRow(
+                    analysis.document, k, i, a, b, text[a:b], f"{before} {after}",
+                    [p[i], neighbour, min(1.0, sum(r[i:i + 4])), m[i], float(asked and i < 3), math.log1p(n),
+                     i / max(1, n - 1), math.log1p(b - a)], list(why_p[i])))
+        asked = False
+    return rows
+
+
+def label_rows(rows: list[SentenceRow], spans: dict[str, list[tuple[int, int]]]) -> list[bool]:
+    """True for each sentence more than half of which lies inside one of ``spans`` (document -> spans)."""
+    out = []
+    for r in rows:
+        length = max(1, r.end - r.start)
+        out.append(any(min(r.end, b) - max(r.start, a) > 0.5 * length for a, b in spans.get(r.document, ())))
+    return out
+
+
+def case_spans_for_training(project: "Project") -> dict[str, list[tuple[int, int]]]:
+    """document -> spans of its cases (status ``case``, any source), less those the consensus coded not a case."""
+    from duocode.codebook import CASE_VARIABLE
+    from duocode.store import CONSENSUS
+    from duocode.store.cases import list_cases
+    from duocode.store.codes import codes_by_case
+
+    not_cases = {cid for cid, codes in codes_by_case(project, CONSENSUS, variables=[CASE_VARIABLE]).items()
+                 if codes.get(CASE_VARIABLE) == "no"}
+    out: dict[str, list[tuple[int, int]]] = {}
+    for c in list_cases(project, status="case"):
+        if c.id not in not_cases:
+            out.setdefault(c.document, []).append((c.start, c.end))
+    return out
+
+
+def enough_to_train(spans: dict[str, list[tuple[int, int]]]) -> bool:
+    return sum(len(v) for v in spans.values()) >= MIN_CASES and len(spans) >= MIN_DOCUMENTS
+
+
+class TrainedDetector:
+    """Logistic regression over the rules' evidence and TF-IDF words of a sentence and its neighbours."""
+
+    def __init__(self) -> None:
+        self.n_sentences = 0
+        self.n_positive = 0
+        self.n_cases = 0
+        self.n_documents = 0
+
+    def fit(self, rows: list[SentenceRow], labels: list[bool], *, n_cases: int = 0) -> "TrainedDetector":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        if len(set(labels)) < 2:
+            raise ValueError("training sentences must include both sentences in cases and sentences outside them")
+        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+        self.context = TfidfVectorizer(min_df=2, sublinear_tf=True)
+        self.words.fit([r.text for r in rows])
+        self.context.fit([r.context for r in rows])
+        self.model = LogisticRegression(C=1.0, max_iter=5000)
+        self.model.fit(self._matrix(rows), labels)
+        self.n_sentences, self.n_positive = len(rows), sum(labels)
+        self.n_cases, self.n_documents = n_cases, len({r.document for r in rows})
+        return self
+
+    def _matrix(self, rows: list[SentenceRow]):
+        from scipy.sparse import csr_matrix, hstack
+
+        numeric = csr_matrix([r.numeric for r in rows]) if rows else csr_matrix((0, len(NUMERIC_NAMES)))
+        return hstack([numeric, self.words.transform([r.text for r in rows]),
+                       CONTEXT_WEIGHT * self.context.transform([r.context for r in rows])]).tocsr()
+
+    def predict(self, rows: list[SentenceRow]) -> list[float]:
+        if not rows:
+            return []
+        return [float(p) for p in self.model.predict_proba(self._matrix(rows))[:, 1]]
+
+    def top_words(self, row: SentenceRow, k: int = 4) -> list[str]:
+        """The sentence's words and word pairs that pushed its probability up most (weight x TF-IDF)."""
+        vec = self.words.transform([row.text])
+        coef = self.model.coef_[0][len(NUMERIC_NAMES):len(NUMERIC_NAMES) + vec.shape[1]]
+        names = self.words.get_feature_names_out()
+        scored = sorted(((coef[j] * x, names[j]) for j, x in zip(vec.indices, vec.data) if coef[j] * x > 0),
+                        reverse=True)
+        return [f"'{w}'" for _s, w in scored[:k]]
+
+    def describe(self, threshold: float = PROBABILITY_THRESHOLD) -> str:
+        return (f"trained detector: logistic regression on {self.n_sentences:,} informant sentences of "
+                f"{self.n_documents} coded documents ({self.n_positive:,} of them in {self.n_cases:,} cases); "
+                f"sentences with probability >= {threshold:g} are hits")
+
+
+def train(lexicon: "Lexicon", analyses: Iterable["DocAnalysis"], spans: dict[str, list[tuple[int, int]]]
+          ) -> TrainedDetector:
+    """Fit a :class:`TrainedDetector` on the analysed documents that hold cases in ``spans``."""
+    rows = [r for a in analyses if a.document in spans for r in sentence_rows(lexicon, a)]
+    n_cases = sum(len(spans[d]) for d in {r.document for r in rows})
+    return TrainedDetector().fit(rows, label_rows(rows, spans), n_cases=n_cases)
+
+
+def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts: dict[str, str], *,
+                       threshold: float = PROBABILITY_THRESHOLD) -> list["Candidate"]:
+    """Spans of hit sentences (probability >= ``threshold``), merged inside each turn like the rules' hits;
+    ``texts`` maps document id -> its text."""
+    from duocode.precode.detect import MERGE_GAP, Candidate, _clusters, _unique
+
+    probs = detector.predict(rows)
+    by_turn: dict[tuple[str, int], list[int]] = {}
+    for k, r in enumerate(rows):
+        by_turn.setdefault((r.document, r.segment), []).append(k)
+    out: list[Candidate] = []
+    for ks in by_turn.values():
+        hits = [k for k in ks if probs[k] >= threshold]
+        at = {rows[k].index: k for k in ks}
+        for cluster in _clusters([rows[k].index for k in hits], MERGE_GAP):
+            members = [at[i] for i in range(cluster[0], cluster[-1] + 1)]
+            best = max(members, key=lambda k: probs[k])
+            first, last = rows[members[0]], rows[members[-1]]
+            words = _unique(w for k in members if probs[k] >= threshold for w in detector.top_words(rows[k], 3))
+            cues = _unique(c for k in members for c in rows[k].cues)
+            parts = [f"trained detector, sentence probability up to {probs[best]:.2f}"]
+            if words:
+                parts.append(f"words {', '.join(words[:5])}")
+            if cues:
+                parts.append(f"practice cues {', '.join(cues[:4])}")
+            out.append(Candidate(first.document, first.start, last.end, round(probs[best], 3), round(probs[best], 3),
+                                 "; ".join(parts), texts[first.document][first.start:last.end]))
+    return out
