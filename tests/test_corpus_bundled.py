@@ -75,14 +75,15 @@ def test_demo_coders_agree_on_80_to_90_percent_of_values():
 
 
 def test_no_codebook_example_was_taken_from_the_held_out_interviews():
-    """The held-out interviews (H11-H16) were written by someone who saw neither the codebook's keywords and
+    """The held-out interviews (H17-H28) were written by two writers who saw neither the codebook's keywords and
     examples nor the other interviews. Nothing may flow the other way: no codebook example shares a run of six
-    words with a held-out interview. (Keywords are short everyday phrases that any interview may use.)"""
+    words with a held-out interview that no development interview has too. (Keywords are short everyday phrases
+    that any interview may use.)"""
     import re
 
     split = {r["informant"]: r["split"] for r in rows("informants.csv")}
     held = [p for p in interviews() if split[p.stem] == "heldout"]
-    assert len(held) == 6
+    assert len(held) == 12
 
     def words(text):
         return re.findall(r"[a-z']+", text.lower())
@@ -93,6 +94,11 @@ def test_no_codebook_example_was_taken_from_the_held_out_interviews():
     held_runs = set()
     for p in held:
         held_runs |= runs(words(p.read_text(encoding="utf-8")))
+    # Everyday phrasing the development interviews use as well ("I knew exactly what I wanted") says nothing
+    # about where an example came from.
+    for p in interviews():
+        if split[p.stem] == "dev":
+            held_runs -= runs(words(p.read_text(encoding="utf-8")))
     codebook = load_codebook(CORPUS.parent.parent / "codebooks" / "tmp.yaml")
     for var in codebook.variables:
         for val in var.values:

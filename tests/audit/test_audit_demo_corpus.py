@@ -210,21 +210,21 @@ def test_demo_table_ii_shows_every_effect_and_at_least_one_not_found_cell(demo):
 
 
 # Read off the oracle for the consensus.csv with this hash; re-derive them when the corpus changes.
-# Interaction 40 cases (20 positive, 16 negative, 4 equilibrium), transaction outcome 37 (20/12/5), continuity 41
-# (20/19/2); the one empty cell: transaction outcome x positive benevolence. P1b is mixed: against it, C070 and
-# C115 (interaction, privacy sensitivity high, positive benevolence).
-PINNED_SHA256 = "0d544417258b29ca18dd29296e9ff33a98cabe1eda3e9f9fe4aaa0290cbdf13a"
+# Interaction 58 cases (28 positive, 22 negative, 8 equilibrium), transaction outcome 52 (30/16/6), continuity 68
+# (33/32/3); the one empty cell: transaction outcome x positive benevolence. P1b is mixed: against it, C070,
+# C115, C137 and C147 (interaction, privacy sensitivity high, positive benevolence).
+PINNED_SHA256 = "4328343085f0d711127511ff30b165bb8efb9a5519891a693944f0e633e2e1fc"
 PINNED = {
-    "cases_audited": 118, "cells_found": 17, "cells_not_found": 1,
+    "cases_audited": 178, "cells_found": 17, "cells_not_found": 1,
     "effects_found": ["accuracy", "customization_cost", "customized_value", "illusionary_benevolence", "other",
                       "privacy_halo", "service_tendencies"],
     "verdicts": {"P1": "mixed", "P1a": "mixed", "P1b": "mixed", "P2": "mixed", "P2a": "supported",
                  "P2b": "supported", "P2c": "supported", "P3": "mixed", "P3a": "supported", "P3b": "supported",
                  "P3c": "mixed", "P3d": "supported", "P3e": "supported"},
 }
-PINNED_SYNTHESIS = {"interaction": "leaning positive surplus (20 of 40)",
-                    "transaction_outcome": "slight majority positive surplus (20 of 37)",
-                    "continuity": "leaning positive surplus (20 of 41)"}
+PINNED_SYNTHESIS = {"interaction": "leaning positive surplus (28 of 58)",
+                    "transaction_outcome": "slight majority positive surplus (30 of 52)",
+                    "continuity": "leaning positive surplus (33 of 68)"}
 
 
 def test_demo_pinned_figures(demo):
