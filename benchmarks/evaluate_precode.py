@@ -59,7 +59,7 @@ def f1_yes(pairs: list[tuple[str, str]]) -> dict:
 def detection_trained_on_dev(project, lexicon, split: dict[str, str]) -> dict:
     """Per non-dev split: the detector trained on the dev interviews' cases, scanning that split's interviews."""
     from duocode.precode import detector as trained
-    from duocode.precode.evaluate import TRAINED_THRESHOLDS, match_spans
+    from duocode.precode.evaluate import TRAINED_THRESHOLDS, detection_row
     from duocode.precode.features import analyze_document
     from duocode.store.cases import list_cases
     from duocode.store.documents import get_document
@@ -68,9 +68,8 @@ def detection_trained_on_dev(project, lexicon, split: dict[str, str]) -> dict:
     rows = {d: trained.sentence_rows(lexicon, analyze_document(lexicon, get_document(project, d))) for d in spans}
     texts = {d: get_document(project, d).text for d in spans}
     dev = {d: v for d, v in spans.items() if split.get(d) == "dev"}
-    train_rows = [r for d in sorted(dev) for r in rows[d]]
-    model = trained.TrainedDetector().fit(train_rows, trained.label_rows(train_rows, dev),
-                                          n_cases=sum(map(len, dev.values())))
+    train_rows, labels, n_cases = trained.training_set(rows, dev)
+    model = trained.TrainedDetector().fit(train_rows, labels, n_cases=n_cases)
     humans = [c for c in list_cases(project, status="case", source="human")]
     out = {}
     for part in sorted(set(split.values()) - {"dev"}):
@@ -78,12 +77,8 @@ def detection_trained_on_dev(project, lexicon, split: dict[str, str]) -> dict:
         test_rows = [r for d in docs for r in rows[d]]
         targets = [(c.document, c.start, c.end) for c in humans if c.document in docs
                    and any((c.start, c.end) == sp for sp in spans[c.document])]
-        by = []
-        for thr in TRAINED_THRESHOLDS:
-            cands = trained.trained_candidates(model, test_rows, texts, threshold=thr)
-            m = len(match_spans([(c.document, c.start, c.end) for c in cands], targets))
-            by.append({"threshold": thr, "n_candidates": len(cands), "n_matched": m,
-                       "recall": round(m / len(targets), 4), "precision": round(m / len(cands), 4) if cands else None})
+        by = [detection_row("trained", thr, trained.trained_candidates(model, test_rows, texts, threshold=thr), targets)
+              for thr in TRAINED_THRESHOLDS]
         default = next(r for r in by if r["threshold"] == trained.PROBABILITY_THRESHOLD)
         out[part] = {**default, "n_human": len(targets), "trained_on": model.describe(), "by_threshold": by}
     return out

@@ -360,9 +360,8 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
         return rows[doc_id]
 
     wanted_set = set(wanted)
-    train_rows = [r for d in sorted(training) for r in rows_of(d)]
-    n_cases = sum(len(v) for v in training.values())
-    model = trained.TrainedDetector().fit(train_rows, trained.label_rows(train_rows, training), n_cases=n_cases)
+    train_rows, labels, n_cases = trained.training_set({d: rows_of(d) for d in training}, training)
+    model = trained.TrainedDetector().fit(train_rows, labels, n_cases=n_cases)
     thr = trained.PROBABILITY_THRESHOLD if threshold is None else threshold
     found = []
     for d in wanted:

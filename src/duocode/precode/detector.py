@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.precode.detect import Candidate
@@ -169,12 +169,11 @@ class TrainedDetector:
                 f"sentences with probability >= {threshold:g} are hits")
 
 
-def train(lexicon: "Lexicon", analyses: Iterable["DocAnalysis"], spans: dict[str, list[tuple[int, int]]]
-          ) -> TrainedDetector:
-    """Fit a :class:`TrainedDetector` on the analysed documents that hold cases in ``spans``."""
-    rows = [r for a in analyses if a.document in spans for r in sentence_rows(lexicon, a)]
-    n_cases = sum(len(spans[d]) for d in {r.document for r in rows})
-    return TrainedDetector().fit(rows, label_rows(rows, spans), n_cases=n_cases)
+def training_set(rows_by_document: dict[str, list[SentenceRow]], spans: dict[str, list[tuple[int, int]]]
+                 ) -> tuple[list[SentenceRow], list[bool], int]:
+    """The sentences of the documents in ``spans`` (in document order), their labels, and the number of cases."""
+    rows = [r for d in sorted(spans) for r in rows_by_document[d]]
+    return rows, label_rows(rows, spans), sum(len(v) for v in spans.values())
 
 
 def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts: dict[str, str], *,

@@ -533,14 +533,8 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
     analyses = [analyze_document(lexicon, get_document(project, d)) for d in docs]
     human_spans = [(c.document, c.start, c.end) for c in humans]
 
-    def row(method: str, thr: float, cands: list) -> dict[str, Any]:
-        matched = match_spans([(c.document, c.start, c.end) for c in cands], human_spans)
-        return {"method": method, "threshold": thr, "n_candidates": len(cands), "n_matched": len(matched),
-                "recall": round(len(matched) / len(humans), 4),
-                "precision": round(len(matched) / len(cands), 4) if cands else None}
-
-    rows = [row("rules", thr, [c for a in analyses for c in find_candidates(lexicon, a, threshold=thr)])
-            for thr in sorted(set(thresholds) | {DEFAULT_THRESHOLD})]
+    rows = [detection_row("rules", thr, [c for a in analyses for c in find_candidates(lexicon, a, threshold=thr)],
+                          human_spans) for thr in sorted(set(thresholds) | {DEFAULT_THRESHOLD})]
     method, default_thr, folds = "rules", DEFAULT_THRESHOLD, None
     training = {d: v for d, v in trained.case_spans_for_training(project).items() if d in set(docs)}
     if trained.enough_to_train(training):
@@ -552,20 +546,29 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
         for k in range(folds):
             held = set(docs[k::folds])
             fit_on = {d: v for d, v in training.items() if d not in held}
-            train_rows = [r for d in sorted(fit_on) for r in sentence_rows[d]]
-            labels = trained.label_rows(train_rows, fit_on)
+            train_rows, labels, _n = trained.training_set(sentence_rows, fit_on)
             if len(set(labels)) < 2:
                 continue
             model = trained.TrainedDetector().fit(train_rows, labels)
             test_rows = [r for d in sorted(held) for r in sentence_rows[d]]
             for thr in TRAINED_THRESHOLDS:
                 found[thr] += trained.trained_candidates(model, test_rows, texts, threshold=thr)
-        rows += [row("trained", thr, found[thr]) for thr in TRAINED_THRESHOLDS]
+        rows += [detection_row("trained", thr, found[thr], human_spans) for thr in TRAINED_THRESHOLDS]
         method, default_thr = "trained", trained.PROBABILITY_THRESHOLD
     default = next(r for r in rows if r["method"] == method and r["threshold"] == default_thr)
     return DetectionEvaluation(len(humans), default["n_candidates"], default["n_matched"], default["recall"],
                                default["precision"], default_thr, documents=docs, by_threshold=rows,
                                method=method, folds=folds)
+
+
+def detection_row(method: str, threshold: float, candidates: list, human_spans: list[tuple[str, int, int]]
+                  ) -> dict[str, Any]:
+    """Recall and precision of ``candidates`` against ``human_spans`` (document, start, end) under
+    :data:`OVERLAP_RULE`."""
+    matched = match_spans([(c.document, c.start, c.end) for c in candidates], human_spans)
+    return {"method": method, "threshold": threshold, "n_candidates": len(candidates), "n_matched": len(matched),
+            "recall": round(len(matched) / len(human_spans), 4),
+            "precision": round(len(matched) / len(candidates), 4) if candidates else None}
 
 
 def _detection_method(method: str, folds: int | None) -> str:
