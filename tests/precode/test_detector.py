@@ -188,3 +188,45 @@ def test_evaluation_cross_validates_the_trained_detector_leaving_documents_out(c
     default = [r for r in det.rows_of("trained") if r["threshold"] == det.threshold]
     assert default[0]["recall"] == det.recall and det.recall == 1.0
     assert {r["method"] for r in det.by_threshold} == {"rules", "trained"}
+
+
+@pytest.fixture
+def wall_to_wall(tmp_path):
+    """Three interviews in which coders marked every informant turn, whole, as a case (21 cases), and a fourth
+    not read yet: the detector has no sentence outside a case to learn from."""
+    from duocode.codebook import load_codebook
+    from duocode.store import Project
+
+    project = Project.create(tmp_path / "wall", load_codebook(SHOP))
+    n = 0
+    for d in range(1, 5):
+        quotes = [CASES[(d + k) % len(CASES)].format(item=ITEMS[(d * 7 + k) % len(ITEMS)]) for k in range(7)]
+        add_document(project, f"D{d}", "\n\n".join(f"Interviewer: What happened next?\n\nMara: {q}" for q in quotes)
+                     + "\n")
+        for q in quotes if d < 4 else ():
+            n += 1
+            add_case(project, f"C{n:02d}", f"D{d}", q)
+    yield project
+    project.close()
+
+
+def test_auto_falls_back_to_the_rules_with_a_warning_when_no_sentence_lies_outside_a_case(wall_to_wall):
+    from duocode.precode.detect import detect
+
+    res = detect(wall_to_wall, documents=["D4"], dry_run=True)
+    assert res.method == "rules" and res.model.startswith("rules")
+    assert any("no sentence outside a case" in w and "rules were used instead" in w for w in res.warnings)
+
+
+def test_trained_with_no_sentence_outside_a_case_is_refused_and_changes_nothing(wall_to_wall):
+    from click.testing import CliRunner
+
+    from duocode.cli import main
+
+    before = wall_to_wall.conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
+    res = CliRunner().invoke(main, ["precode", "detect", "--method", "trained", "--project",
+                                    str(wall_to_wall.directory)])
+    assert res.exit_code == 1, res.output
+    assert "cannot train the detector" in res.output and "--method rules" in res.output
+    assert "Traceback" not in res.output
+    assert wall_to_wall.conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == before

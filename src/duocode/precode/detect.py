@@ -309,9 +309,21 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
     problems.raise_if_any()
     lexicon = build_lexicon(project.codebook)
     model = None
+    warnings = list(lexicon.warnings)
     if use_trained:
-        found, n_docs, n_words, model = _detect_trained(project, lexicon, wanted, training, threshold)
-    else:
+        scanned = _detect_trained(project, lexicon, wanted, training, threshold)
+        if scanned is None:
+            reason = ("every informant sentence of the documents holding cases lies inside a case, so the "
+                      "detector has no sentence outside a case to learn from")
+            if method == "trained":
+                raise InputError(f"cannot train the detector: {reason}", path=str(project.directory),
+                                 expected="documents whose cases leave some informant talk unmarked; "
+                                          "use --method rules")
+            warnings.append(f"{reason}; the rules were used instead")
+            use_trained = False
+        else:
+            found, n_docs, n_words, model = scanned
+    if not use_trained:
         found, n_docs, n_words = detect_in_documents(lexicon, (get_document(project, d) for d in wanted),
                                                      threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     spans = case_spans(project)
@@ -324,7 +336,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         else:
             keep.append(c)
     keep = _with_ids(keep, {cid for lst in spans.values() for *_, cid, _s, _src in lst})
-    result = DetectResult(keep, n_docs, n_words, 0.0, skipped, below, dry_run, list(lexicon.warnings),
+    result = DetectResult(keep, n_docs, n_words, 0.0, skipped, below, dry_run, warnings,
                           "trained" if use_trained else "rules",
                           model if model is not None else RULES_DESCRIPTION)
     if not dry_run and keep:
@@ -340,7 +352,8 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
 
 def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
                     training: dict[str, list[tuple[int, int]]], threshold: float | None):
-    """Train on the documents holding cases, then scan ``wanted``; each document is analysed once."""
+    """Train on the documents holding cases, then scan ``wanted``; each document is analysed once. None when
+    the training sentences are all of one kind (all inside cases, or none), so there is nothing to learn."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
     from duocode.store.documents import get_document
@@ -361,6 +374,8 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
 
     wanted_set = set(wanted)
     train_rows, labels, n_cases = trained.training_set({d: rows_of(d) for d in training}, training)
+    if len(set(labels)) < 2:
+        return None
     model = trained.TrainedDetector().fit(train_rows, labels, n_cases=n_cases)
     thr = trained.PROBABILITY_THRESHOLD if threshold is None else threshold
     found = []
