@@ -80,3 +80,45 @@ def test_recognition_read_as_care_suggests_positive_benevolence(lexicon):
     assert pred["positive_benevolence"].value == "yes"
     assert pred["negative_benevolence"].value == "no"
     assert "benevolence" in pred["positive_benevolence"].explanation
+
+
+def test_discourse_markers_and_other_senses_are_not_valence(lexicon):
+    f = features(lexicon, "To be honest, we moved to a flat near the park last year and the bank app sent a "
+                          "form.")
+    assert f.positive == 0.0 and f.negative == 0.0
+    # the same words meant as a verdict still count
+    g = features(lexicon, "The clerk was honest with me about the fee, and I was moved by it.")
+    assert g.positive > 0.0
+
+
+def test_praise_in_single_quotes_is_the_firms_words_but_apostrophes_do_not_open_a_quote(lexicon):
+    f = features(lexicon, "The banner said 'You'll love our new range, Anna!' and I thought it was pushy.")
+    assert f.positive == 0.0 and f.negative >= 1.0
+    g = features(lexicon, "The grocer's app didn't help much, but Anna's lovely assistant did.")
+    assert g.positive >= 1.0
+
+
+def test_a_shrug_lowers_every_attribution_row(lexicon):
+    from duocode.precode.model import ColdStart
+
+    text = "The gym sent a birthday email with my name on it. {}"
+    plain = features(lexicon, text.format("I thought it was nice of them."))
+    shrug = features(lexicon, text.format("I thought it was nice of them, but they say that to everyone, it "
+                                          "didn't make any difference to me."))
+    assert shrug.indifferent >= 1.0 and plain.indifferent == 0.0
+    cold = ColdStart(lexicon)
+    p, s = cold.predict(plain), cold.predict(shrug)
+    assert s["positive_benevolence"].probabilities["yes"] < p["positive_benevolence"].probabilities["yes"]
+    assert "shrugs it off" in s["positive_benevolence"].explanation
+
+
+def test_a_profile_that_never_caught_up_reads_as_negative_performance(lexicon):
+    from duocode.precode.model import ColdStart
+
+    f = features(lexicon, "I stopped eating meat three years ago and told them so, and the shop still sends me "
+                          "offers for sausages every week. It never noticed anything.")
+    assert f.negative > f.positive
+    assert f.aspects.get(("performance", "negative"), 0.0) > 0.0
+    pred = ColdStart(lexicon).predict(f)
+    assert pred["negative_performance"].value == "yes"
+    assert pred["positive_performance"].value == "no"

@@ -181,6 +181,7 @@ class CaseFeatures:
     words: dict[str, str] = field(default_factory=dict)   # stem -> a word of the span it came from
     dimensions: dict[str, float] = field(default_factory=dict)   # dimension cues per attribution dimension
     aspects: dict[tuple[str, str], float] = field(default_factory=dict)   # (dimension, valence) -> evidence
+    indifferent: float = 0.0          # the informant shrugs it off ("didn't make any odds", "their job")
 
     @property
     def valence(self) -> float:
@@ -273,8 +274,15 @@ CONCESSIVE = re.compile(r"\b(?:although|even though|even if|no matter how|howeve
 VALENCES = ("positive", "negative")
 
 
+# A single-quoted stretch: an opening quote that follows a non-word character and precedes a capital letter
+# ('Welcome back, Dana!' / \u2018Complete your look\u2019), up to a closing quote that is not an apostrophe inside a
+# word (so "you'll" and "Dana's" do not end it), on one line.
+SINGLE_QUOTED = re.compile(r"(?<!\w)['\u2018](?=[A-Z])(?:[^'\u2018\u2019\n]|(?<=\w)['\u2019](?=\w))*?(?<=\S)['\u2019](?!\w)")
+
+
 def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans between pairs of straight or curly double quotes in ``text[start:end]`` (absolute offsets)."""
+    """Spans between pairs of straight or curly double quotes in ``text[start:end]`` (absolute offsets), and
+    single-quoted stretches (:data:`SINGLE_QUOTED`)."""
     spans, opened = [], None
     for i in range(start, end):
         ch = text[i]
@@ -284,6 +292,7 @@ def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             else:
                 spans.append((opened, i + 1))
                 opened = None
+    spans += [(start + m.start(), start + m.end()) for m in SINGLE_QUOTED.finditer(text[start:end])]
     return spans
 
 
@@ -311,7 +320,12 @@ def valence_evidence(lexicon: Lexicon, analysis: DocAnalysis, start: int, end: i
     per_sent_val: dict[tuple[int, str], float] = {}
     per_sent_dim: dict[tuple[int, str], float] = {}
     kept: dict[str, list[tuple[int, int]]] = {}
+    neutral = [(h.start_char, h.end_char) for h in hits
+               if any(c.family in ("neutral", "indifferent") for c in lexicon.cues.get(h.key, ()))]
     for hit in sorted(hits, key=lambda h: (-(h.end_char - h.start_char), h.start_char)):
+        if any(a <= hit.start_char and hit.end_char <= b and (a, b) != (hit.start_char, hit.end_char)
+               for a, b in neutral):
+            continue          # "honest" in "to be honest", "better" in "didn't make me think any better"
         if any(a <= hit.start_char and hit.end_char <= b for a, b in quoted):
             if QUOTED_WEIGHT == 0.0:
                 continue
@@ -398,7 +412,8 @@ def case_features(lexicon: Lexicon, analysis: DocAnalysis, case: "Case",
     valence, valence_phrases, dims, aspects = valence_evidence(lexicon, analysis, case.start, case.end, inside)
     return CaseFeatures(case.id, case.document, stems, plain, neg, hyp, doc_plain, proto, phrases, doc_phrases,
                         n_words, valence.get("positive", 0.0), valence.get("negative", 0.0), valence_phrases,
-                        families.get("practice", 0.0), families.get("reaction", 0.0), words, dims, aspects)
+                        families.get("practice", 0.0), families.get("reaction", 0.0), words, dims, aspects,
+                        families.get("indifferent", 0.0))
 
 
 def features_for_cases(lexicon: Lexicon, project, cases: list["Case"]) -> dict[str, CaseFeatures]:

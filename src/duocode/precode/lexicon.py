@@ -112,6 +112,11 @@ POSITIVE = (
     "won me over", "best film", "best thing", "in years", "treat", "gem", "brilliant idea", "thoughtful",
     "saved", "saves", "time saver", "less hassle", "no hassle", "peace of mind", "appreciate", "appreciated it",
     "could have hugged", "cried", "moved", "flattering", "charming", "sweet", "cute", "lucky", "fun",
+    # everyday and regional praise (added after the H17-H28 evaluation)
+    "gorgeous", "beautiful", "credit where", "credit to them", "miracle", "actually want", "actually wanted",
+    "never have found", "years off", "bang on", "dead right", "can't fault", "no complaints", "top marks",
+    "made my day", "over the moon", "cracking", "smashing", "lush", "ace", "a godsend", "godsend", "spot-on",
+    "correct", "been right", "had that right", "got that right", "act together", "exactly me",
 )
 NEGATIVE = (
     "bad", "awful", "terrible", "horrible", "annoying", "annoyed", "irritating", "creepy", "weird",
@@ -136,6 +141,39 @@ NEGATIVE = (
     "junk", "overpriced", "rip-off", "charged", "extra charge", "premium", "cost me", "lost", "regret",
     "gave up", "walked away", "switched", "left them", "cancelled", "moved my", "never again", "sad", "hurt",
     "upsetting", "stab", "awkward", "embarrassed", "humiliating", "angry", "furious", "livid", "irritated",
+    # unease at what the firm knows, and profiles that never caught up with the customer (added after the
+    # H17-H28 evaluation, from the development interviews)
+    "didn't like", "did not like", "don't like", "didn't love", "watched", "who else", "what else",
+    "how on earth", "how do you know", "how did they know", "how did she know", "how did he know", "the creeps",
+    "could have died", "my business", "a file on", "over my shoulder", "behind my back", "stalky", "stalker",
+    "sly", "buttering", "what are you after", "never noticed", "didn't notice", "doesn't notice",
+    "hasn't noticed", "never notice", "never learns", "doesn't learn", "didn't learn", "never learned",
+    "never learnt", "not updated", "never update", "still sends", "still sending", "still shows",
+    "still showing", "still recommends", "still recommending", "still suggests", "still suggesting",
+    "still thinks", "still think", "still full of", "still comes", "stuck", "froze", "frozen", "left hand",
+    "not that clever", "can't tell", "slapdash", "who's running", "makes you wonder",
+    "doubt", "palaver", "faff", "a pain", "pain in the", "rigmarole", "nightmare", "shambles", "had enough",
+    "daft", "naff", "grim", "cheesed off", "gutted", "doing my head in", "wind me up", "winds me up", "rankled",
+    "grates", "took ages", "fed up",
+)
+# Words that look like valence but are not the informant's verdict here: discourse markers ("to be honest")
+# and other senses ("we moved house"). A valence cue inside one of these does not count.
+NEUTRAL = (
+    "to be honest", "honest with you", "if i'm honest", "i'll be honest", "in all honesty", "i moved",
+    "we moved", "moved house", "moved to", "moved out", "moved in", "moved away", "moved over", "lose weight",
+    "save up", "cold foam", "cold brew", "good morning", "good afternoon", "good evening", "good night",
+    "thank you for", "happy birthday", "happy new year", "happy christmas",
+)
+# Indifference: the informant shrugs the practice off (the codebook's exclusion notes: politeness dismissed as
+# routine is no attribution). Lowers every attribution row.
+INDIFFERENT = (
+    "didn't feel anything", "didn't really feel anything", "didn't feel one way", "one way or the other",
+    "didn't make any difference", "doesn't make any difference", "made no difference", "makes no difference",
+    "didn't think twice", "didn't think much", "not bothered", "doesn't bother me", "didn't bother me",
+    "neither here nor there", "say that to everyone", "say that to everybody", "says that to everyone",
+    "says that to everybody", "their job", "doing its thing", "didn't make any odds", "makes no odds",
+    "read anything into", "don't think about it", "didn't think about it", "shrugged", "shrug",
+    "couldn't tell you whether", "didn't make me think", "more or less", "not one way",
 )
 
 # Dimension cues: generic ways of talking about the three attribution dimensions of the TMP framework (our own
@@ -151,6 +189,11 @@ DIMENSION_CUES: dict[str, tuple[str, ...]] = {
         "careless", "stupid", "clever", "smart", "know what they're doing", "knows what it's doing",
         "on the ball", "outdated", "out of date", "never updated", "still recommends", "still sends", "still puts",
         "nobody looks", "nobody checks", "system", "algorithm", "data", "records", "misspelled", "misspelt",
+        "never noticed", "didn't notice", "never learns", "doesn't learn", "still sends", "still shows",
+        "still recommends", "still suggests", "still thinks", "stuck", "froze", "left hand", "slapdash",
+        "who's running", "can't tell", "notice", "noticed", "learn", "learned", "learnt", "update", "updated",
+        "correct", "been right", "had that right", "got that right", "act together", "somebody there",
+        "someone there", "understands", "built", "fit perfectly", "fits perfectly", "they fit", "it fit",
         "late", "on time", "hit the mark", "way off", "wide of the mark", "knows my taste", "knew my taste",
         "exactly my taste", "exactly my thing", "my taste", "picked something", "got something right",
         "the right", "the wrong", "the first time", "every time", "good at", "bad at", "works well",
@@ -167,7 +210,8 @@ DIMENSION_CUES: dict[str, tuple[str, ...]] = {
         "want my money", "their money", "profit", "greedy", "self-serving", "target", "respect", "rude",
         "cold", "warm", "genuine", "fake", "sincere", "knew who i", "remembered", "treated me", "treat me",
         "felt like they", "feel like they", "made me feel", "trust", "distrust", "suspicious", "uncomfortable",
-        "skin crawl",
+        "skin crawl", "who else", "what else", "my business", "a file on", "over my shoulder", "behind my back",
+        "sly", "buttering", "what are you after", "how do you know", "how did they know",
     ),
     "value": (
         "time", "minutes", "hours", "evening", "evenings", "weekend", "weekends", "saturday", "ages",
@@ -177,7 +221,8 @@ DIMENSION_CUES: dict[str, tuple[str, ...]] = {
         "choice", "choices", "options", "search", "searching", "scroll", "browse", "found me", "discovered",
         "never heard of", "fit", "fits", "fitted", "suit", "suits", "saved", "save", "saves", "waste",
         "wasted", "spend", "spent", "give away", "gave away", "handing", "too many", "too much", "clutter",
-        "cluttered", "spam", "noise", "irrelevant", "done", "in two minutes", "instead of",
+        "cluttered", "spam", "noise", "irrelevant", "done", "in two minutes", "instead of", "palaver", "faff",
+        "rigmarole", "scrolling", "took ages",
     ),
 }
 
@@ -379,6 +424,10 @@ def build_lexicon(codebook: "Codebook", pipeline: TextPipeline | None = None) ->
         add(p, Cue(None, None, "positive", p, 1.0))
     for p in NEGATIVE:
         add(p, Cue(None, None, "negative", p, 1.0))
+    for p in NEUTRAL:
+        add(p, Cue(None, None, "neutral", p, 0.0))
+    for p in INDIFFERENT:
+        add(p, Cue(None, None, "indifferent", p, 1.0))
     for phrase, family in _codebook_valence_phrases(codebook):
         add(phrase, Cue(None, None, family, phrase, 1.0))
     structure = audit_structure(codebook, pipeline)

@@ -78,6 +78,7 @@ VALENCE_WEIGHT = 0.75
 EFFECT_DIRECTION = 1.5    # log-odds an effect's stated direction gives its valence before the passage is read
 VALENCE_SLOPE = 1.0       # log-odds per unit of the passage's net valence
 ASPECT_WEIGHT = 0.8       # valence worded about the row's dimension rather than the others (log-scaled)
+INDIFFERENCE_WEIGHT = 1.0  # the informant shrugs the practice off: every attribution row leans to "no"
 
 
 def cold_scores(lexicon: "Lexicon", var: "Variable", f: CaseFeatures, *, doc_scope: bool = False
@@ -203,6 +204,9 @@ class ColdStart:
             scores["yes"] += LINK_WEIGHT * link
             if best and best[1] > 0.2:
                 notes.append(f"rule: effect {best[0]} shows up on {dim}, {valence} here")
+        if f.indifferent:
+            scores["yes"] -= INDIFFERENCE_WEIGHT * min(1.0, f.indifferent)
+            notes.append("the informant shrugs it off")
         # Centred: valence worded about this dimension raises the row, valence worded about the others
         # lowers it (relative to the mean over the audit's dimension-valence cells).
         cells = [(d, v) for d, v in self.structure.attributions.values()]
@@ -297,7 +301,7 @@ def feature_dict(f: CaseFeatures, cold: dict[str, Prediction] | None = None, fea
         return {f"rules say {var_id}={v}": p for var_id, pred in (cold or {}).items()
                 for v, p in pred.probabilities.items()}
     x: dict[str, float] = {"positive wording": f.positive, "negative wording": f.negative,
-                           "personalization cues": f.practice}
+                           "personalization cues": f.practice, "indifferent wording": f.indifferent}
     for d, w in f.dimensions.items():
         x[f"wording about {d}"] = log1p(w)
     for (d, v), w in f.aspects.items():
