@@ -154,7 +154,8 @@ NEGATIVE = (
     "not that clever", "can't tell", "slapdash", "who's running", "makes you wonder",
     "doubt", "palaver", "faff", "a pain", "pain in the", "rigmarole", "nightmare", "shambles", "had enough",
     "daft", "naff", "grim", "cheesed off", "gutted", "doing my head in", "wind me up", "winds me up", "rankled",
-    "grates", "took ages", "fed up",
+    "grates", "took ages", "fed up", "put out", "put my back up", "after your purse", "after my money",
+    "after your money", "sceptical", "sceptically", "skeptical", "a shock", "paywall",
 )
 # Words that look like valence but are not the informant's verdict here: discourse markers ("to be honest")
 # and other senses ("we moved house"). A valence cue inside one of these does not count.
@@ -173,7 +174,8 @@ INDIFFERENT = (
     "neither here nor there", "say that to everyone", "say that to everybody", "says that to everyone",
     "says that to everybody", "their job", "doing its thing", "didn't make any odds", "makes no odds",
     "read anything into", "don't think about it", "didn't think about it", "shrugged", "shrug",
-    "couldn't tell you whether", "didn't make me think", "more or less", "not one way",
+    "couldn't tell you whether", "didn't make me think", "more or less", "not one way", "template",
+    "doesn't mean anything", "didn't mean anything", "means nothing", "mail merge", "insert name",
 )
 
 # Dimension cues: generic ways of talking about the three attribution dimensions of the TMP framework (our own
