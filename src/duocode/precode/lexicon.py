@@ -142,7 +142,7 @@ NEGATIVE = (
     "gave up", "walked away", "switched", "left them", "cancelled", "moved my", "never again", "sad", "hurt",
     "upsetting", "stab", "awkward", "embarrassed", "humiliating", "angry", "furious", "livid", "irritated",
     # unease at what the firm knows, and profiles that never caught up with the customer (added after the
-    # H17-H28 evaluation, from the development interviews)
+    # H17-H28 evaluation, a few after H29-H40's, from the development interviews)
     "didn't like", "did not like", "don't like", "didn't love", "watched", "who else", "what else",
     "how on earth", "how do you know", "how did they know", "how did she know", "how did he know", "the creeps",
     "could have died", "my business", "a file on", "over my shoulder", "behind my back", "stalky", "stalker",
