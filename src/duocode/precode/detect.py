@@ -374,7 +374,7 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
 
     wanted_set = set(wanted)
     train_rows, labels, n_cases = trained.training_set({d: rows_of(d) for d in training}, training)
-    if len(set(labels)) < 2:
+    if not trained.learnable(labels):
         return None
     model = trained.TrainedDetector().fit(train_rows, labels, n_cases=n_cases)
     thr = trained.PROBABILITY_THRESHOLD if threshold is None else threshold

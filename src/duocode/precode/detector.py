@@ -117,6 +117,11 @@ def enough_to_train(spans: dict[str, list[tuple[int, int]]]) -> bool:
     return sum(len(v) for v in spans.values()) >= MIN_CASES and len(spans) >= MIN_DOCUMENTS
 
 
+def learnable(labels: list[bool]) -> bool:
+    """Whether the training sentences include both kinds: inside a case and outside one."""
+    return len(set(labels)) == 2
+
+
 class TrainedDetector:
     """Logistic regression over the rules' evidence and TF-IDF words of a sentence and its neighbours."""
 
@@ -130,7 +135,7 @@ class TrainedDetector:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        if len(set(labels)) < 2:
+        if not learnable(labels):
             raise ValueError("training sentences must include both sentences in cases and sentences outside them")
         self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
         self.context = TfidfVectorizer(min_df=2, sublinear_tf=True)

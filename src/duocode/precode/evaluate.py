@@ -547,7 +547,7 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
             held = set(docs[k::folds])
             fit_on = {d: v for d, v in training.items() if d not in held}
             train_rows, labels, _n = trained.training_set(sentence_rows, fit_on)
-            if len(set(labels)) < 2:
+            if not trained.learnable(labels):
                 continue
             model = trained.TrainedDetector().fit(train_rows, labels)
             test_rows = [r for d in sorted(held) for r in sentence_rows[d]]
