@@ -109,7 +109,7 @@ POSITIVE = (
     "attentive", "considerate", "generous", "honest", "fair", "decent", "reliable", "competent", "professional",
     "efficient", "accurate", "right up my street", "just right", "ideal", "exactly", "works well", "worked",
     "recommend them", "told my friends", "go back", "keep going back", "stay with", "stick with", "loyal",
-    "won me over", "best film", "best thing", "in years", "treat", "gem", "brilliant idea", "thoughtful",
+    "won me over", "best film", "best thing", "in years", "treat", "gem", "brilliant idea",
     "saved", "saves", "time saver", "less hassle", "no hassle", "peace of mind", "appreciate", "appreciated it",
     "could have hugged", "cried", "moved", "flattering", "charming", "sweet", "cute", "lucky", "fun",
     # everyday and regional praise (added after the H17-H28 evaluation)
@@ -132,15 +132,15 @@ NEGATIVE = (
     # more everyday complaint, unease and cost
     "horrid", "dreadful", "nasty", "rude", "cold", "off-putting", "put me off", "unsettling", "unsettled",
     "invasive", "intrusion", "invasion", "prying", "nosy", "nosey", "snooping", "big brother", "paranoid",
-    "uneasy", "unnerving", "shocked", "alarmed", "freaked", "freaky", "sinister", "suspicious", "distrust",
-    "mistrust", "don't trust", "lost trust", "manipulative", "manipulated", "pushy", "pushed", "greedy",
+    "uneasy", "unnerving", "shocked", "alarmed", "freaked", "freaky", "sinister", "distrust",
+    "mistrust", "don't trust", "lost trust", "manipulative", "manipulated", "pushed", "greedy",
     "only about money", "about them", "their own", "self-serving", "cynical", "fake", "gimmick", "irrelevant",
-    "clueless", "stupid", "silly", "ridiculous", "absurd", "useless", "wrong", "outdated", "out of date",
-    "never updated", "mix-up", "mixed up", "tiresome", "tedious", "exhausting", "endless", "on and on",
+    "clueless", "stupid", "silly", "ridiculous", "absurd", "outdated", "out of date",
+    "never updated", "mix-up", "mixed up", "tiresome", "exhausting", "endless", "on and on",
     "went on forever", "too long", "time-consuming", "hassle", "nuisance", "bombarded", "flooded", "cluttered",
     "junk", "overpriced", "rip-off", "charged", "extra charge", "premium", "cost me", "lost", "regret",
-    "gave up", "walked away", "switched", "left them", "cancelled", "moved my", "never again", "sad", "hurt",
-    "upsetting", "stab", "awkward", "embarrassed", "humiliating", "angry", "furious", "livid", "irritated",
+    "walked away", "switched", "left them", "moved my", "never again", "sad", "hurt",
+    "upsetting", "awkward", "embarrassed", "humiliating", "furious", "livid", "irritated",
     # unease at what the firm knows, and profiles that never caught up with the customer (added after the
     # H17-H28 evaluation, a few after H29-H40's, from the development interviews)
     "didn't like", "did not like", "don't like", "didn't love", "watched", "who else", "what else",
