@@ -237,17 +237,26 @@ THEME_FAMILIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "by name", "my name", "first name", "surname", "greeted", "welcome back", "hello", "good morning",
         "good afternoon", "birthday", "asked about", "asked after", "how is your", "how was your", "how are you",
         "remembered me", "recognised me", "knew who i", "personal note", "handwritten", "by hand", "dear",
-        "congratulations", "mr", "mrs", "ms")),
+        "congratulations", "mr", "mrs", "ms", "before i'd said", "before i'd even", "before i've said",
+        "before we'd even", "before we've even", "before i said", "on the phone", "she goes", "he goes",
+        "on the screen", "on her screen", "on his screen", "in front of her", "in front of him", "rang me",
+        "phoned me", "phone call")),
     "specification": (("questionnaire", "configurator", "specifications", "profile"), (
         "questions", "questionnaire", "form", "configurator", "options", "choose", "chose", "pick the",
         "measurements", "my size", "sizes", "build your own", "design your own", "your own", "finder", "quiz",
-        "ticked", "entered", "filled in", "filled out", "answered", "settings", "set up", "specify",
-        "narrowed", "filter", "planner", "fit")),
+        "ticked", "entered", "filled in", "filled out", "answered the", "answered questions", "specify",
+        "narrowed", "filter", "planner", "fit", "it asks", "it asked", "it wanted", "wanted to know",
+        "sign-up", "signing up", "calculator", "upload", "off a list", "build-your-own", "go through")),
     "history": (("history", "recommend", "bought"), (
-        "recommend", "recommendation", "suggest", "suggestion", "picks", "because you", "based on", "history",
+        "recommend", "recommendation", "suggest", "suggestion", "picks for", "picked for", "picked out for",
+        "top picks", "their picks", "because you", "based on", "history",
         "over the years", "by now", "every week", "every month", "every friday", "each week", "keeps", "learned",
         "learnt", "algorithm", "mix", "playlist", "you might like", "also bought", "what i bought",
-        "what i watch", "what i listen", "what i read", "my taste", "again", "before", "usually")),
+        "what i watch", "what i listen", "what i read", "my taste", "before", "usually", "ever since",
+        "noticed you", "we've noticed", "the year before", "the time before", "last time", "been looking at",
+        "your usual", "the usual", "you enjoyed", "running low", "reorder", "on the system", "on file",
+        "looked me up", "made a note", "kept a note", "every single week", "every few months", "every fortnight",
+        "since then", "to this day", "weekly", "the emails started")),
 }
 
 # Rule name -> stems that a value's keywords must contain for the rule to count for that value.
@@ -261,6 +270,11 @@ RULE_THEMES: dict[str, tuple[str, ...]] = {
     "firm_to_me": (),
     "i_specified": ("questionnair", "configurator", "specification", "option", "profil", "enter", "fill"),
 }
+# A bare mention of the informant's name counts half for the values it speaks for: firms put the name at the
+# head of offers built from purchase history ("Kathleen, more rhubarb as you enjoyed it"), so on its own it is
+# weaker evidence of recognition than a greeting or a title (on the development interviews a bare name went
+# with interaction in 29 of 46 cases, a greeting in 26 of 29). Detection still counts it in full.
+OWN_NAME_WEIGHT = 0.5
 RULE_LABELS = {
     "address_title": "addressed by title and surname",
     "address_greeting": "greeted by name",
@@ -398,7 +412,8 @@ def build_lexicon(codebook: "Codebook", pipeline: TextPipeline | None = None) ->
             if practice_vars is not None and var_id not in practice_vars:
                 continue
             if any(_has_theme(k, t) for k in keys for t in themes):
-                cues.setdefault(f"rule:{rule}", []).append(Cue(var_id, val_id, "rule", rule, 1.0))
+                weight = OWN_NAME_WEIGHT if rule == "own_name" else 1.0
+                cues.setdefault(f"rule:{rule}", []).append(Cue(var_id, val_id, "rule", rule, weight))
 
     for family, (themes, family_phrases) in THEME_FAMILIES.items():
         theme_keys = [" ".join(pipeline.stems(t)) for t in themes]
