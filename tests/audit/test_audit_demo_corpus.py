@@ -210,22 +210,23 @@ def test_demo_table_ii_shows_every_effect_and_at_least_one_not_found_cell(demo):
 
 
 # Read off the oracle for the consensus.csv with this hash; re-derive them when the corpus changes.
-# Interaction 91 cases (43 positive, 37 negative, 11 equilibrium), transaction outcome 83 (46/28/9), continuity
-# 125 (57/62/6); the one empty cell: transaction outcome x positive benevolence. P1b is mixed: against it, C070,
-# C115, C137, C147, C221, C231, C276 and C284 (interaction, privacy sensitivity high, positive benevolence). P3d
-# is mixed (52 for, C241 against); P3e is contradicted (16 for, 19 against).
-PINNED_SHA256 = "0d2a8b638362cebc28774741505197475362b6920f61d3051ddb65cad7d7e509"
+# Interaction 113 cases (57 positive, 42 negative, 14 equilibrium), transaction outcome 97 (54/33/10), continuity
+# 149 (64/77/8); the one empty cell: transaction outcome x positive benevolence. P1b is mixed: against it, C070,
+# C115, C137, C147, C221, C231, C276, C284, C309, C311, C324, C351 and C359 (interaction, privacy sensitivity
+# high, positive benevolence). P3d is mixed (64 for, C241 and C357 against); P3e is contradicted (19 for, 22
+# against).
+PINNED_SHA256 = "fafd8510b577cedd3d3ee3ab148babd456e6201d9b02846e3b1c46418183e05f"
 PINNED = {
-    "cases_audited": 299, "cells_found": 17, "cells_not_found": 1,
+    "cases_audited": 359, "cells_found": 17, "cells_not_found": 1,
     "effects_found": ["accuracy", "customization_cost", "customized_value", "illusionary_benevolence", "other",
                       "privacy_halo", "service_tendencies"],
     "verdicts": {"P1": "mixed", "P1a": "mixed", "P1b": "mixed", "P2": "mixed", "P2a": "supported",
                  "P2b": "supported", "P2c": "supported", "P3": "mixed", "P3a": "supported", "P3b": "supported",
                  "P3c": "mixed", "P3d": "mixed", "P3e": "contradicted"},
 }
-PINNED_SYNTHESIS = {"interaction": "leaning positive surplus (43 of 91)",
-                    "transaction_outcome": "slight majority positive surplus (46 of 83)",
-                    "continuity": "leaning negative increment (62 of 125)"}
+PINNED_SYNTHESIS = {"interaction": "slight majority positive surplus (57 of 113)",
+                    "transaction_outcome": "slight majority positive surplus (54 of 97)",
+                    "continuity": "slight majority negative increment (77 of 149)"}
 
 
 def test_demo_pinned_figures(demo):
