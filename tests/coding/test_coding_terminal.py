@@ -162,6 +162,61 @@ def test_terminal_never_shows_other_coders_codes(project):
     assert "987654" not in script.text and "MEMO-OF-BERTHA" not in script.text
 
 
+def store_suggestion(project):
+    from duocode.store.codes import CodeRow, set_codes
+
+    with project.transaction():
+        set_codes(project, [CodeRow("C02", "kind", "precoder", "beta", confidence=0.7,
+                                    explanation="PRECODER-REASON keyword 'remembered'")])
+
+
+def test_terminal_never_shows_suggestions_unless_asked_even_when_the_project_allows_them(project):
+    store_suggestion(project)
+    with project.transaction():
+        project.set_setting("hide_suggestions", False)
+    script = Script("s", "?", "s", "q")
+    session(project, script, cases="C02")
+    assert "PRECODER-REASON" not in script.text and "pre-coder" not in script.text
+    assert project.events(action="show_suggestions") == []
+
+
+def test_terminal_with_suggestions_is_refused_while_the_project_hides_them(project, runner):
+    store_suggestion(project)
+    before = snapshot(project)
+    with pytest.raises(RefusedError, match="hides pre-coder suggestions"):
+        session(project, Script("1", "q"), cases="C02", with_suggestions=True)
+    result = runner.invoke(duocode.cli.main, ["code", "--coder", "ines", "--cases", "C02", "--with-suggestions",
+                                              "--project", str(project.directory)], input="1\nq\n")
+    assert result.exit_code == 1
+    assert "duocode precode settings --show-suggestions" in result.stderr
+    assert "PRECODER-REASON" not in result.output
+    assert snapshot(project) == before
+
+
+def test_terminal_with_suggestions_shows_them_labelled_under_their_question_never_preselected(project, runner):
+    store_suggestion(project)
+    with project.transaction():
+        project.set_setting("hide_suggestions", False)
+    script = Script("", "", "q")            # Enter on is_case and on kind: nothing is chosen for the coder
+    result = session(project, script, cases="C02", with_suggestions=True)
+    kind_question = next(t for t in script.shown if t.startswith("kind "))
+    assert "pre-coder suggests (check it, it is not a coder): beta (70%): PRECODER-REASON" in kind_question
+    is_case_question = next(t for t in script.shown if t.startswith("is_case "))
+    assert "pre-coder" not in is_case_question          # no suggestion stored for it
+    assert script.prompts[:2] == ["is_case> ", "kind> "]     # no current value offered
+    assert codes_by_case(project, "ines") == {} and result.skipped == 2
+    shown = project.events(action="show_suggestions")
+    assert [(e["coder"], e["source_file"]) for e in shown] == [("ines", "terminal")]
+    res = runner.invoke(duocode.cli.main, ["code", "--coder", "ines", "--cases", "C02", "--with-suggestions",
+                                           "--project", str(project.directory)], input="1\n2\nq\n")
+    assert res.exit_code == 0, res.output
+    assert "beta (70%)" in res.stdout
+    assert codes_by_case(project, "ines") == {"C02": {"is_case": "yes", "kind": "beta"}}
+    taken = project.events(action="accepted-from-precoder")
+    assert [(e["entity_id"], e["variable"], e["new_value"]) for e in taken] == [("C02", "kind", "beta")]
+    assert all(e["variable"] != "kind" for e in project.events(action="code") if e["coder"] == "ines")
+
+
 def test_terminal_refuses_reserved_coders(project):
     with pytest.raises(RefusedError):
         code_interactively(project, "precoder", input_fn=input, output_fn=print)

@@ -125,8 +125,11 @@ def _stdin_reader():
 @click.option("--coder", required=True, help="Your coder name.")
 @click.option("--cases", default=None, metavar="IDS", help=CASES_HELP)
 @click.option("--variables", default=None, metavar="IDS", help=VARIABLES_HELP)
+@click.option("--with-suggestions", is_flag=True,
+              help="Show the pre-coder's suggestion under each question (logged). Refused while the project "
+                   "hides them (the default; see `duocode precode settings --show-suggestions`).")
 @project_option
-def code_command(coder, cases, variables, project):
+def code_command(coder, cases, variables, with_suggestions, project):
     """Code cases in the terminal, one question at a time; every answer is saved at once.
 
     Keys: a number chooses, Enter keeps (or skips), ? shows the definition, s skips, b goes back, m writes a
@@ -140,7 +143,8 @@ def code_command(coder, cases, variables, project):
 
     with open_project(project) as p:
         result = code_interactively(p, coder, input_fn=_stdin_reader(), output_fn=click.echo, cases=cases,
-                                    variables=variables, color=sys.stdout.isatty())
+                                    variables=variables, color=sys.stdout.isatty(),
+                                    with_suggestions=with_suggestions)
         emit(result, None)
 
 

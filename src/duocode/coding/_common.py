@@ -1,4 +1,5 @@
-"""Small checks shared by the coding stages: coder names, case and variable selections."""
+"""Small checks shared by the coding stages: coder names, case and variable selections, and who may see the
+pre-coder's suggestions."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
@@ -7,12 +8,17 @@ from duocode._util import split_ids
 from duocode.codebook import CASE_VARIABLE
 from duocode.codebook.conditions import variables_in
 from duocode.errors import InputError, ProblemCollector, RefusedError
-from duocode.store import CONSENSUS, RESERVED_CODERS
+from duocode.store import CONSENSUS, PRECODER, RESERVED_CODERS
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
     from duocode.store import Project
     from duocode.store.cases import Case
+    from duocode.store.codes import CodeRow
+
+SUGGESTIONS_HIDDEN = ("the project hides pre-coder suggestions from coders (the default, to keep their judgements "
+                      "independent); a methodologist can allow them with `duocode precode settings "
+                      "--show-suggestions`")
 
 
 def check_coder(name: str | None) -> str:
@@ -34,6 +40,44 @@ def check_coder(name: str | None) -> str:
                 "import`" if text.casefold() == CONSENSUS else "suggestions come from `duocode precode suggest`")
         raise RefusedError(f"'{text}' is a reserved coder name ({hint})", expected="a human coder's own name")
     return text
+
+
+def precoder_suggestions(project: "Project", variable_ids: Iterable[str]) -> dict[str, dict[str, "CodeRow"]]:
+    """The pre-coder's stored suggestions for these variables (case id -> variable id -> row), for a coder who
+    asked to see them; refused while the project hides suggestions from coders (the default).
+
+    Raises
+    ------
+    RefusedError
+        The project setting ``hide_suggestions`` is on.
+    """
+    from duocode.store.codes import code_rows
+
+    if bool(project.settings.get("hide_suggestions", True)):
+        raise RefusedError(SUGGESTIONS_HIDDEN)
+    wanted = set(variable_ids)
+    out: dict[str, dict[str, "CodeRow"]] = {}
+    for r in code_rows(project, PRECODER):
+        if r.variable in wanted:
+            out.setdefault(r.case_id, {})[r.variable] = r
+    return out
+
+
+def suggestion_text(row: "CodeRow") -> str:
+    """How a suggestion reads to a coder: value, confidence and the pre-coder's reason ("yes (80%): ...")."""
+    text = row.value or ""
+    if row.confidence is not None:
+        text += f" ({row.confidence:.0%})"
+    if row.explanation:
+        text += f": {row.explanation}"
+    return text
+
+
+def log_suggestions_shown(project: "Project", coder: str, source: str, cases: int) -> None:
+    """Record in the event log that ``coder`` was shown the pre-coder's suggestions on ``cases`` cases."""
+    project.log_event("show_suggestions", "coder", coder, coder=coder, source_file=source,
+                      detail={"cases": cases,
+                              "hide_suggestions_setting": project.settings.get("hide_suggestions", True)})
 
 
 def select_variables(project: "Project", ids: str | Iterable[str] | None) -> list["Variable"]:

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duocode import __version__
-from duocode.coding._common import check_coder, plural, select_cases, select_variables
-from duocode.errors import InputError, RefusedError
-from duocode.store import PRECODER
+from duocode.coding._common import (check_coder, log_suggestions_shown, plural, precoder_suggestions, select_cases,
+                                    select_variables, suggestion_text)
+from duocode.errors import InputError
 from duocode.xlsx import ILLEGAL_XML, save_workbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,9 +58,6 @@ INLINE_LIST_MAX = 255           # Excel's limit for an inline list ("a,b,c") in 
 READ_ONLY_NAMES = {"document": "document", "informant": "informant", "speaker": "speaker",
                    "context before": "context before the case", "case text": "case text",
                    "context after": "context after the case"}
-SUGGESTIONS_HIDDEN = ("the project hides pre-coder suggestions from coders (the default, to keep their judgements "
-                      "independent); a methodologist can allow them with `duocode precode settings "
-                      "--show-suggestions`")
 
 
 @dataclass
@@ -209,7 +206,7 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
     """
     import openpyxl
 
-    from duocode.store.codes import code_rows, codes_by_case, memos
+    from duocode.store.codes import codes_by_case, memos
 
     coder = check_coder(coder)
     out = Path(path)
@@ -217,9 +214,9 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
         raise InputError("a coding workbook must be written as .xlsx", path=str(out), expected="-o FILE.xlsx")
     if order not in ("random", "document"):
         raise InputError(f"unknown order '{order}'", expected="random or document")
-    if with_suggestions and bool(project.settings.get("hide_suggestions", True)):
-        raise RefusedError(SUGGESTIONS_HIDDEN)
     chosen_vars = select_variables(project, variables)
+    var_ids = [v.id for v in chosen_vars]
+    suggestions = precoder_suggestions(project, var_ids) if with_suggestions else {}
     chosen_cases = select_cases(project, cases)
     if not chosen_cases:
         raise InputError("the project has no cases to code", path=str(project.directory),
@@ -229,14 +226,8 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
         by_id = {c.id: c for c in chosen_cases}
         chosen_cases = [by_id[cid] for cid in case_order([c.id for c in chosen_cases], coder, seed)]
 
-    var_ids = [v.id for v in chosen_vars]
     own = codes_by_case(project, coder, variables=var_ids)
     own_memos = memos(project, coder)
-    suggestions: dict[str, dict[str, Any]] = {}
-    if with_suggestions:
-        for r in code_rows(project, PRECODER):
-            if r.variable in var_ids:
-                suggestions.setdefault(r.case_id, {})[r.variable] = r
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -272,9 +263,7 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
                                   "with_suggestions": with_suggestions, "workbook_id": workbook_id,
                                   "written_at": meta["written_at"]})
         if with_suggestions:
-            project.log_event("show_suggestions", "coder", coder, coder=coder, source_file=str(out),
-                              detail={"cases": sum(1 for c in chosen_cases if c.id in suggestions),
-                                      "hide_suggestions_setting": project.settings.get("hide_suggestions", True)})
+            log_suggestions_shown(project, coder, str(out), sum(1 for c in chosen_cases if c.id in suggestions))
     return SheetResult(str(out), coder, len(chosen_cases), var_ids, seed, order, with_suggestions, n_prefilled,
                        [c.id for c in chosen_cases])
 
@@ -324,12 +313,7 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
             sug = suggestions.get(case.id, {}).get(var.id)
             cell = ws.cell(row=r, column=memo_col + 1 + k)
             if sug is not None:
-                text = sug.value
-                if sug.confidence is not None:
-                    text += f" ({sug.confidence:.0%})"
-                if sug.explanation:
-                    text += f": {sug.explanation}"
-                _set(cell, text)
+                _set(cell, suggestion_text(sug))
             cell.font = styles.suggestion
             cell.fill = styles.suggestion_fill
             cell.alignment = styles.wrap

@@ -11,7 +11,9 @@ drive it directly. A variable whose ``applies_to`` condition is known not to hol
 coder's own codes) is not asked, nor is the case-finding variable ``is_case`` when the cases came from one agreed
 list (no coder proposed cases; it can still be asked by naming it in ``variables``). Once the coder answers
 ``is_case`` = ``no`` the passage is not a case for them: nothing further is asked and the session moves on to
-the next case. No other coder's codes and no pre-coder suggestion are ever shown.
+the next case. No other coder's codes are ever shown, and the pre-coder's suggestion only when the coder asks
+for it (``with_suggestions``) and the project allows it: it is then shown under each question, labelled as the
+pre-coder's, with its confidence and reason, and never pre-selected; the showing is logged.
 """
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from duocode.codebook import CASE_VARIABLE
-from duocode.coding._common import (AGREED_LIST_NOTE, applies, case_finding_not_coded,
-                                    check_coder, not_a_case, plural, select_cases, select_variables)
+from duocode.coding._common import (AGREED_LIST_NOTE, applies, case_finding_not_coded, check_coder,
+                                    log_suggestions_shown, not_a_case, plural, precoder_suggestions, select_cases,
+                                    select_variables, suggestion_text)
 from duocode.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,12 +71,13 @@ class TerminalResult:
 class _Session:
     def __init__(self, project: "Project", coder: str, variables: list["Variable"], cases: list, *,
                  input_fn: Callable[[str], str], output_fn: Callable[[str], None], color: bool, width: int,
-                 context_chars: int):
+                 context_chars: int, suggestions: dict | None = None):
         from duocode.store.codes import codes_by_case, memos
 
         self.project, self.coder, self.variables, self.cases = project, coder, variables, cases
         self.input_fn, self.output_fn = input_fn, output_fn
         self.color, self.width, self.context_chars = color, width, context_chars
+        self.suggestions = suggestions      # None: not asked for (nothing of the pre-coder is shown)
         # the coder's is_case is read even when it is not asked: "no" means nothing else is asked on that case
         wanted = [v.id for v in variables]
         if CASE_VARIABLE in project.codebook.variables_by_id and CASE_VARIABLE not in wanted:
@@ -133,12 +137,15 @@ class _Session:
             parts.append(Text(f"your memo: {memo}", style="cyan"))
         self.say(Rule(" · ".join(bits)), *parts)
 
-    def show_question(self, var: "Variable", position: int) -> None:
+    def show_question(self, case_id: str, var: "Variable", position: int) -> None:
         lines = [f"{var.id} ({var.label}) [{position}/{len(self.variables)}]"]
         if var.is_categorical:
             lines.append("   ".join(f"{i}) {v.id}" for i, v in enumerate(var.values, start=1)))
         else:
             lines.append(f"enter {var.allowed_text()}")
+        sug = (self.suggestions or {}).get(case_id, {}).get(var.id)
+        if sug is not None:
+            lines.append(f"pre-coder suggests (check it, it is not a coder): {suggestion_text(sug)}")
         self.output_fn("\n".join(lines))
 
     def show_definition(self, var: "Variable") -> None:
@@ -163,9 +170,14 @@ class _Session:
     def save(self, case_id: str, var: "Variable", value: str) -> None:
         from duocode.store.codes import CodeRow, set_codes
 
+        # As in a returned workbook that showed suggestions: a value equal to the one shown is logged as taken
+        # from the pre-coder, so that an audit can see where a judgement may have been anchored.
+        sug = (self.suggestions or {}).get(case_id, {}).get(var.id)
+        action = "accepted-from-precoder" if sug is not None and sug.value == value else "code"
         with self.project.transaction():
             self.project.ensure_coder(self.coder, "human")
-            set_codes(self.project, [CodeRow(case_id, var.id, self.coder, value)], source_file=SOURCE)
+            set_codes(self.project, [CodeRow(case_id, var.id, self.coder, value)], source_file=SOURCE,
+                      action=action)
         key = (case_id, var.id)
         if key not in self.before:
             self.before[key] = self.codes.get(case_id, {}).get(var.id)
@@ -215,7 +227,7 @@ class _Session:
             if shown != ci:
                 self.show_case(ci)
                 shown = ci
-            self.show_question(var, vi + 1)
+            self.show_question(case.id, var, vi + 1)
             answer = self.handle(case, var)
             if answer == "quit":
                 self.result.quit = True
@@ -293,7 +305,8 @@ class _Session:
 
 def code_interactively(project: "Project", coder: str, *, input_fn: Callable[[str], str],
                        output_fn: Callable[[str], None], cases=None, variables=None, color: bool = False,
-                       width: int = 100, context_chars: int = 300) -> TerminalResult:
+                       width: int = 100, context_chars: int = 300,
+                       with_suggestions: bool = False) -> TerminalResult:
     """Code cases one by one through ``input_fn`` (prompt -> line; raises ``EOFError`` at the end of input)
     and ``output_fn`` (text to show).
 
@@ -313,11 +326,21 @@ def code_interactively(project: "Project", coder: str, *, input_fn: Callable[[st
         Width in characters for wrapping the case display.
     context_chars
         How much text before and after the case to show.
+    with_suggestions
+        Show the pre-coder's suggestion under each question (refused while the project hides suggestions from
+        coders, the default; the showing is logged as ``show_suggestions``).
 
     Returns
     -------
     TerminalResult
         Codes and memos saved, questions skipped, whether the coder quit, and cases with questions left.
+
+    Raises
+    ------
+    InputError
+        Unknown case or variable ids, or a project without cases.
+    RefusedError
+        A reserved coder name, or ``with_suggestions`` while the project hides suggestions from coders.
     """
     coder = check_coder(coder)
     chosen = select_cases(project, cases)
@@ -328,9 +351,13 @@ def code_interactively(project: "Project", coder: str, *, input_fn: Callable[[st
     skipped = case_finding_not_coded(project) if variables is None else None
     if skipped:
         chosen_vars = [v for v in chosen_vars if v.id != skipped]
+    suggestions = precoder_suggestions(project, [v.id for v in chosen_vars]) if with_suggestions else None
+    if suggestions is not None:
+        with project.transaction():
+            log_suggestions_shown(project, coder, SOURCE, sum(1 for c in chosen if c.id in suggestions))
     session = _Session(project, coder, chosen_vars, chosen,
                        input_fn=input_fn, output_fn=output_fn, color=color, width=width,
-                       context_chars=context_chars)
+                       context_chars=context_chars, suggestions=suggestions)
     if skipped:
         session.result.not_asked = f"{skipped} ({AGREED_LIST_NOTE})"
     return session.run()
