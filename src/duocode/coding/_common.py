@@ -73,10 +73,12 @@ def suggestion_text(row: "CodeRow") -> str:
     return text
 
 
-def log_suggestions_shown(project: "Project", coder: str, source: str, cases: int) -> None:
-    """Record in the event log that ``coder`` was shown the pre-coder's suggestions on ``cases`` cases."""
+def log_suggestions_shown(project: "Project", coder: str, source: str, suggestions: dict,
+                          cases: list["Case"]) -> None:
+    """Record in the event log that ``coder`` was shown ``suggestions`` (from :func:`precoder_suggestions`)
+    while coding ``cases``; the detail counts the cases that had any."""
     project.log_event("show_suggestions", "coder", coder, coder=coder, source_file=source,
-                      detail={"cases": cases,
+                      detail={"cases": sum(1 for c in cases if c.id in suggestions),
                               "hide_suggestions_setting": project.settings.get("hide_suggestions", True)})
 
 

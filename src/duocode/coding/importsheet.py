@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from duocode.coding import sheet as layout
 from duocode.coding._common import plural
 from duocode.store import PRECODER
+from duocode.store.precode import ADOPT_ACTION
 from duocode.errors import InputError, ProblemCollector
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -391,7 +392,7 @@ def _apply(project: "Project", plan: _Plan, source: str) -> ImportSheetResult:
         own = [c for c in plan.codes if c not in taken]
         counts = set_codes(project, own, source_file=source, action="code")
         if taken:
-            more = set_codes(project, taken, source_file=source, action="accepted-from-precoder")
+            more = set_codes(project, taken, source_file=source, action=ADOPT_ACTION)
             counts = {k: counts[k] + more[k] for k in counts}
         memos_changed = sum(set_memo(project, cid, plan.coder, text, source_file=source)
                             for cid, text in plan.memos.items())

@@ -263,7 +263,7 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
                                   "with_suggestions": with_suggestions, "workbook_id": workbook_id,
                                   "written_at": meta["written_at"]})
         if with_suggestions:
-            log_suggestions_shown(project, coder, str(out), sum(1 for c in chosen_cases if c.id in suggestions))
+            log_suggestions_shown(project, coder, str(out), suggestions, chosen_cases)
     return SheetResult(str(out), coder, len(chosen_cases), var_ids, seed, order, with_suggestions, n_prefilled,
                        [c.id for c in chosen_cases])
 

@@ -26,6 +26,7 @@ from duocode.coding._common import (AGREED_LIST_NOTE, applies, case_finding_not_
                                     log_suggestions_shown, not_a_case, plural, precoder_suggestions, select_cases,
                                     select_variables, suggestion_text)
 from duocode.errors import InputError
+from duocode.store.precode import ADOPT_ACTION
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
@@ -99,6 +100,10 @@ class _Session:
     def remaining(self) -> int:
         return sum(1 for c in self.cases if any(self.pending(c.id, v) for v in self.variables))
 
+    def suggestion(self, case_id: str, var: "Variable"):
+        """The pre-coder's suggestion shown for this question (None when none is stored or none was asked for)."""
+        return (self.suggestions or {}).get(case_id, {}).get(var.id)
+
     # -- output ----------------------------------------------------------------------------------------------
     def say(self, *renderables) -> None:
         from rich.console import Console
@@ -143,7 +148,7 @@ class _Session:
             lines.append("   ".join(f"{i}) {v.id}" for i, v in enumerate(var.values, start=1)))
         else:
             lines.append(f"enter {var.allowed_text()}")
-        sug = (self.suggestions or {}).get(case_id, {}).get(var.id)
+        sug = self.suggestion(case_id, var)
         if sug is not None:
             lines.append(f"pre-coder suggests (check it, it is not a coder): {suggestion_text(sug)}")
         self.output_fn("\n".join(lines))
@@ -172,8 +177,8 @@ class _Session:
 
         # As in a returned workbook that showed suggestions: a value equal to the one shown is logged as taken
         # from the pre-coder, so that an audit can see where a judgement may have been anchored.
-        sug = (self.suggestions or {}).get(case_id, {}).get(var.id)
-        action = "accepted-from-precoder" if sug is not None and sug.value == value else "code"
+        sug = self.suggestion(case_id, var)
+        action = ADOPT_ACTION if sug is not None and sug.value == value else "code"
         with self.project.transaction():
             self.project.ensure_coder(self.coder, "human")
             set_codes(self.project, [CodeRow(case_id, var.id, self.coder, value)], source_file=SOURCE,
@@ -354,7 +359,7 @@ def code_interactively(project: "Project", coder: str, *, input_fn: Callable[[st
     suggestions = precoder_suggestions(project, [v.id for v in chosen_vars]) if with_suggestions else None
     if suggestions is not None:
         with project.transaction():
-            log_suggestions_shown(project, coder, SOURCE, sum(1 for c in chosen if c.id in suggestions))
+            log_suggestions_shown(project, coder, SOURCE, suggestions, chosen)
     session = _Session(project, coder, chosen_vars, chosen,
                        input_fn=input_fn, output_fn=output_fn, color=color, width=width,
                        context_chars=context_chars, suggestions=suggestions)

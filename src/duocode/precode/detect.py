@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from duocode.errors import InputError, ProblemCollector, RefusedError
 from duocode.precode.lexicon import RULE_LABELS
+from duocode.store.precode import ADOPT_ACTION
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.precode.features import DocAnalysis, Segment
@@ -45,7 +46,7 @@ DEFAULT_THRESHOLD = 1.25
 MERGE_GAP = 2          # hits at most this many sentences apart merge
 EXTEND = 2             # following reaction sentences a span may take in
 CONFIDENCE_SCALE = 1.5
-ACCEPT_ACTION = "accepted-from-precoder"
+ACCEPT_ACTION = ADOPT_ACTION     # accepting a candidate case is logged like adopting a code
 # `cases list` shows status-`case` cases only; --all adds candidates and rejected ones, with a status column.
 LIST_CANDIDATES = "duocode cases list --all --source precoder"
 REJECT_ACTION = "rejected-from-precoder"
