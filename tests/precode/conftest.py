@@ -25,6 +25,16 @@ It felt lovely, like they cared about me.
 """
 
 
+
+@pytest.fixture(scope="session")
+def tmp_lexicon():
+    """The TMP codebook's lexicon (built once: it is read-only)."""
+    from duocode.codebook import load_codebook
+    from duocode.precode.lexicon import build_lexicon
+    from precode_helpers import TMP
+
+    return build_lexicon(load_codebook(TMP))
+
 def add_document(project, doc_id: str, text: str) -> None:
     """Store ``text`` with its ``Name:`` turns (parsed as the demo corpus loader does)."""
     from duocode.precode.corpus import parse_turns

@@ -1,57 +1,36 @@
 """Which kind of personalization a passage describes (``tmp_type`` from the codebook alone): what was adapted
 and from what, not which words the firm's message happened to contain."""
-from pathlib import Path
-
-import pytest
-
-from duocode.precode.corpus import parse_turns
-
-TMP = Path(__file__).resolve().parents[2] / "codebooks" / "tmp.yaml"
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    from duocode.codebook import load_codebook
-    from duocode.precode.lexicon import build_lexicon
-
-    return build_lexicon(load_codebook(TMP))
+from precode_helpers import answer_features
 
 
 def suggested_type(lexicon, answer: str):
-    from duocode.precode.features import analyze_document, case_features
     from duocode.precode.model import ColdStart
-    from duocode.store.cases import Case
-    from duocode.store.documents import Document
 
-    text = f"Interviewer: Tell me more.\n\nAnna: {answer}\n"
-    doc = Document("D1", text, "txt", turns=parse_turns(text))
-    start = text.index(answer)
-    f = case_features(lexicon, analyze_document(lexicon, doc), Case("C1", "D1", start, start + len(answer), answer))
-    return ColdStart(lexicon).predict(f, {"tmp_type"})["tmp_type"]
+    return ColdStart(lexicon).predict(answer_features(lexicon, answer), {"tmp_type"})["tmp_type"]
 
 
-def test_the_informants_name_heading_a_stream_of_offers_is_continuity(lexicon):
-    s = suggested_type(lexicon, "I bought one pair of walking boots from them, years ago. Ever since, every few "
-                                "months, an e-mail comes: 'Anna, time for new boots, we've noticed you love the "
-                                "hills.' I just delete them now.")
+def test_the_informants_name_heading_a_stream_of_offers_is_continuity(tmp_lexicon):
+    s = suggested_type(tmp_lexicon, "I bought one pair of walking boots from them, years ago. Ever since, every few "
+                                    "months, an e-mail comes: 'Anna, time for new boots, we've noticed you love the "
+                                    "hills.' I just delete them now.")
     assert s.value == "continuity"
     assert s.probabilities["continuity"] > s.probabilities["interaction"]
 
 
-def test_a_member_of_staff_who_knows_before_being_told_is_interaction(lexicon):
-    s = suggested_type(lexicon, "The woman on the phone had my booking up on the screen before I'd said a word, "
-                                "and she asked how my father was doing. That was kind of her.")
+def test_a_member_of_staff_who_knows_before_being_told_is_interaction(tmp_lexicon):
+    s = suggested_type(tmp_lexicon, "The woman on the phone had my booking up on the screen before I'd said a word, "
+                                    "and she asked how my father was doing. That was kind of her.")
     assert s.value == "interaction"
 
 
-def test_a_sign_up_that_asks_everything_is_transaction_outcome(lexicon):
-    s = suggested_type(lexicon, "The sign-up went on forever. It asked everything: height, whether you smoke, "
-                                "dogs or cats. It was a slog, but the matches were better afterwards.")
+def test_a_sign_up_that_asks_everything_is_transaction_outcome(tmp_lexicon):
+    s = suggested_type(tmp_lexicon, "The sign-up went on forever. It asked everything: height, whether you smoke, "
+                                    "dogs or cats. It was a slog, but the matches were better afterwards.")
     assert s.value == "transaction_outcome"
 
 
-def test_again_is_not_history(lexicon):
+def test_again_is_not_history(tmp_lexicon):
     # "I rang again" says nothing about what the firm learned (on the development interviews it went with
     # continuity in 1 of 14 passages)
-    stems = " ".join(lexicon.pipeline.stems("again"))
-    assert all(c.family != "theme" for c in lexicon.cues.get(stems, []))
+    stems = " ".join(tmp_lexicon.pipeline.stems("again"))
+    assert all(c.family != "theme" for c in tmp_lexicon.cues.get(stems, []))

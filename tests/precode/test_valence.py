@@ -1,124 +1,99 @@
 """Valence and its dimensions: negation, the firm's quoted words, contrast and concession, and how the cold
 start turns them (with the codebook's effects) into attribution suggestions."""
-from pathlib import Path
-
 import pytest
-
-from duocode.precode.corpus import parse_turns
-
-TMP = Path(__file__).resolve().parents[2] / "codebooks" / "tmp.yaml"
+from precode_helpers import answer_features as features
 
 
-@pytest.fixture(scope="module")
-def lexicon():
-    from duocode.codebook import load_codebook
-    from duocode.precode.lexicon import build_lexicon
-
-    return build_lexicon(load_codebook(TMP))
-
-
-def features(lexicon, answer: str):
-    from duocode.precode.features import analyze_document, case_features
-    from duocode.store.cases import Case
-    from duocode.store.documents import Document
-
-    text = f"Interviewer: Tell me more.\n\nAnna: {answer}\n"
-    doc = Document("D1", text, "txt", turns=parse_turns(text))
-    start = text.index(answer)
-    return case_features(lexicon, analyze_document(lexicon, doc), Case("C1", "D1", start, start + len(answer),
-                                                                       answer))
-
-
-def test_negated_praise_is_not_read_as_positive(lexicon):
-    f = features(lexicon, "The birthday card from the shop wasn't nice at all.")
+def test_negated_praise_is_not_read_as_positive(tmp_lexicon):
+    f = features(tmp_lexicon, "The birthday card from the shop wasn't nice at all.")
     assert f.positive == 0.0
     assert 0.0 < f.negative < 1.0          # a shift toward negative, weaker than an outright complaint
     assert any("negated" in p for p in f.valence_evidence)
 
 
-def test_praise_in_the_firms_quoted_words_is_not_the_informants(lexicon):
-    f = features(lexicon, 'The letter said "We hope you enjoyed your lovely stay" and I felt watched.')
+def test_praise_in_the_firms_quoted_words_is_not_the_informants(tmp_lexicon):
+    f = features(tmp_lexicon, 'The letter said "We hope you enjoyed your lovely stay" and I felt watched.')
     assert f.positive == 0.0 and f.negative >= 1.0
 
 
-def test_the_clause_after_but_outweighs_the_one_before(lexicon):
-    f = features(lexicon, "The suggestions used to be good, but now they are useless.")
+def test_the_clause_after_but_outweighs_the_one_before(tmp_lexicon):
+    f = features(tmp_lexicon, "The suggestions used to be good, but now they are useless.")
     assert f.negative > f.positive > 0.0
     assert any("before a 'but'" in p for p in f.valence_evidence)
 
 
-def test_a_conceded_praise_counts_half(lexicon):
-    f = features(lexicon, "They had no business putting it on a postcard, however friendly they meant it.")
+def test_a_conceded_praise_counts_half(tmp_lexicon):
+    f = features(tmp_lexicon, "They had no business putting it on a postcard, however friendly they meant it.")
     assert f.positive == pytest.approx(0.5)
     assert any("conceded" in p for p in f.valence_evidence)
 
 
-def test_valence_is_paired_with_the_dimension_it_is_worded_about(lexicon):
-    f = features(lexicon, "The form saved me an hour. But then they kept pushing their own brand, which is "
-                          "pushy.")
+def test_valence_is_paired_with_the_dimension_it_is_worded_about(tmp_lexicon):
+    f = features(tmp_lexicon, "The form saved me an hour. But then they kept pushing their own brand, which is "
+                              "pushy.")
     assert f.aspects.get(("value", "positive"), 0.0) > 0.0
     assert f.aspects.get(("benevolence", "negative"), 0.0) > 0.0
     assert f.aspects.get(("benevolence", "positive"), 0.0) == 0.0
 
 
-def test_recognition_read_as_intrusion_suggests_negative_not_positive_benevolence(lexicon):
+def test_recognition_read_as_intrusion_suggests_negative_not_positive_benevolence(tmp_lexicon):
     from duocode.precode.model import ColdStart
 
-    f = features(lexicon, "When I phoned, the agent knew my name and my address before I said a word. It felt "
-                          "creepy, like being watched.")
-    pred = ColdStart(lexicon).predict(f)
+    f = features(tmp_lexicon, "When I phoned, the agent knew my name and my address before I said a word. It felt "
+                              "creepy, like being watched.")
+    pred = ColdStart(tmp_lexicon).predict(f)
     assert pred["negative_benevolence"].value == "yes"
     assert pred["positive_benevolence"].value == "no"
 
 
-def test_recognition_read_as_care_suggests_positive_benevolence(lexicon):
+def test_recognition_read_as_care_suggests_positive_benevolence(tmp_lexicon):
     from duocode.precode.model import ColdStart
 
-    f = features(lexicon, "When I phoned, the agent knew my name and asked how my husband was. I felt really "
-                          "looked after, like they care about us.")
-    pred = ColdStart(lexicon).predict(f)
+    f = features(tmp_lexicon, "When I phoned, the agent knew my name and asked how my husband was. I felt really "
+                              "looked after, like they care about us.")
+    pred = ColdStart(tmp_lexicon).predict(f)
     assert pred["positive_benevolence"].value == "yes"
     assert pred["negative_benevolence"].value == "no"
     assert "benevolence" in pred["positive_benevolence"].explanation
 
 
-def test_discourse_markers_and_other_senses_are_not_valence(lexicon):
-    f = features(lexicon, "To be honest, we moved to a flat near the park last year and the bank app sent a "
-                          "form.")
+def test_discourse_markers_and_other_senses_are_not_valence(tmp_lexicon):
+    f = features(tmp_lexicon, "To be honest, we moved to a flat near the park last year and the bank app sent a "
+                              "form.")
     assert f.positive == 0.0 and f.negative == 0.0
     # the same words meant as a verdict still count
-    g = features(lexicon, "The clerk was honest with me about the fee, and I was moved by it.")
+    g = features(tmp_lexicon, "The clerk was honest with me about the fee, and I was moved by it.")
     assert g.positive > 0.0
 
 
-def test_praise_in_single_quotes_is_the_firms_words_but_apostrophes_do_not_open_a_quote(lexicon):
-    f = features(lexicon, "The banner said 'You'll love our new range, Anna!' and I thought it was pushy.")
+def test_praise_in_single_quotes_is_the_firms_words_but_apostrophes_do_not_open_a_quote(tmp_lexicon):
+    f = features(tmp_lexicon, "The banner said 'You'll love our new range, Anna!' and I thought it was pushy.")
     assert f.positive == 0.0 and f.negative >= 1.0
-    g = features(lexicon, "The grocer's app didn't help much, but Anna's lovely assistant did.")
+    g = features(tmp_lexicon, "The grocer's app didn't help much, but Anna's lovely assistant did.")
     assert g.positive >= 1.0
 
 
-def test_a_shrug_lowers_every_attribution_row(lexicon):
+def test_a_shrug_lowers_every_attribution_row(tmp_lexicon):
     from duocode.precode.model import ColdStart
 
     text = "The gym sent a birthday email with my name on it. {}"
-    plain = features(lexicon, text.format("I thought it was nice of them."))
-    shrug = features(lexicon, text.format("I thought it was nice of them, but they say that to everyone, it "
-                                          "didn't make any difference to me."))
+    plain = features(tmp_lexicon, text.format("I thought it was nice of them."))
+    shrug = features(tmp_lexicon, text.format("I thought it was nice of them, but they say that to everyone, it "
+                                              "didn't make any difference to me."))
     assert shrug.indifferent >= 1.0 and plain.indifferent == 0.0
-    cold = ColdStart(lexicon)
+    cold = ColdStart(tmp_lexicon)
     p, s = cold.predict(plain), cold.predict(shrug)
     assert s["positive_benevolence"].probabilities["yes"] < p["positive_benevolence"].probabilities["yes"]
     assert "shrugs it off" in s["positive_benevolence"].explanation
 
 
-def test_a_profile_that_never_caught_up_reads_as_negative_performance(lexicon):
+def test_a_profile_that_never_caught_up_reads_as_negative_performance(tmp_lexicon):
     from duocode.precode.model import ColdStart
 
-    f = features(lexicon, "I stopped eating meat three years ago and told them so, and the shop still sends me "
-                          "offers for sausages every week. It never noticed anything.")
+    f = features(tmp_lexicon, "I stopped eating meat three years ago and told them so, and the shop still sends me "
+                              "offers for sausages every week. It never noticed anything.")
     assert f.negative > f.positive
     assert f.aspects.get(("performance", "negative"), 0.0) > 0.0
-    pred = ColdStart(lexicon).predict(f)
+    pred = ColdStart(tmp_lexicon).predict(f)
     assert pred["negative_performance"].value == "yes"
     assert pred["positive_performance"].value == "no"
