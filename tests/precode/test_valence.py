@@ -97,3 +97,20 @@ def test_a_profile_that_never_caught_up_reads_as_negative_performance(tmp_lexico
     pred = ColdStart(tmp_lexicon).predict(f)
     assert pred["negative_performance"].value == "yes"
     assert pred["positive_performance"].value == "no"
+
+
+@pytest.mark.parametrize("answer", [
+    "I bought a woolly hat from them and they keep sending me hat offers.",           # "hate"
+    "The dentist's form asked about every treatment I'd had and the app showed them.",  # "treat"
+    "I work with spreadsheets all day, so the app showing my last order is just there.",  # "worked"
+    "It was sold to me as a personalised plan based on my account.",                    # "selling"
+])
+def test_a_word_the_stemmer_folds_into_a_valence_cue_is_not_valence(tmp_lexicon, answer):
+    f = features(tmp_lexicon, answer)
+    assert f.positive == 0.0 and f.negative == 0.0, f.valence_evidence
+
+
+def test_an_inflection_of_a_one_word_valence_cue_still_counts(tmp_lexicon):
+    f = features(tmp_lexicon, "The size guide saved me a return, and it saves me time every order.")
+    assert f.positive >= 2.0
+    assert sum("'saved" in p or "'saves" in p for p in f.valence_evidence) == 2

@@ -296,6 +296,41 @@ def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+_SHORT_CVC = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
+
+
+def _bases(word: str) -> set[str]:
+    """The candidate base forms of one word under English inflection alone (-s, -es, -ed, -ing, -ies, -ied, a
+    doubled final consonant): "saved" -> {saved, save}; "selling" -> {selling, sell, selle}."""
+    w = word.lower()
+    out = {w}
+    if w.endswith("s") and not w.endswith("ss"):
+        out |= {w[:-1], w[:-2] if w.endswith("es") else w[:-1]}
+    for suffix in ("ed", "ing"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            base = w[: -len(suffix)]
+            out.add(base + "e")
+            if len(base) > 2 and base[-1] == base[-2]:
+                out.add(base[:-1])          # "stopped" -> "stop"
+            elif not _SHORT_CVC.search(base):
+                out.add(base)               # "worked" -> "work"; but "hated" is not "hat" (that is "hatted")
+    if w.endswith(("ies", "ied")):
+        out.add(w[:-3] + "y")
+    return out
+
+
+def _same_word(hit: Hit, phrase: str) -> bool:
+    """Whether a one-word valence cue's hit is the cue word itself or an inflection of it ("saved" for "saves").
+
+    The matcher works on stems, and the stemmer also folds derived words, irregular forms and look-alikes into
+    one stem: "hat" and "hate", "treatment" and "treat", "better" and "good", "sold" and "selling". Those are
+    other words (often another sense), not the informant's verdict, so they count for no valence. Phrases of
+    more than one word are specific enough as they are."""
+    if " " in phrase.strip() or hit.end - hit.start != 1:
+        return True
+    return bool(_bases(hit.text.replace("\u2019", "'")) & _bases(phrase.strip()))
+
+
 def valence_evidence(lexicon: Lexicon, analysis: DocAnalysis, start: int, end: int, hits: list[Hit]
                      ) -> tuple[dict[str, float], list[str], dict[str, float], dict[tuple[str, str], float]]:
     """The informant's valence in ``text[start:end]`` and the attribution dimensions it bears on.
@@ -333,7 +368,8 @@ def valence_evidence(lexicon: Lexicon, analysis: DocAnalysis, start: int, end: i
         else:
             base = 1.0
         families = {c.family for c in lexicon.cues.get(hit.key, ()) if c.variable is None
-                    and (c.family in flip or c.family.startswith("dimension:"))}
+                    and (c.family.startswith("dimension:")
+                         or c.family in flip and _same_word(hit, c.phrase))}
         sent = max(0, bisect_right(sent_starts, hit.start_char) - 1) if sent_starts else 0
         for family in sorted(families):
             spans = kept.setdefault(family, [])
