@@ -75,7 +75,7 @@ def test_demo_coders_agree_on_80_to_90_percent_of_values():
 
 
 def test_no_codebook_example_was_taken_from_the_held_out_interviews():
-    """The held-out interviews (H53-H64) were written by two writers who saw neither the codebook's keywords and
+    """The held-out interviews (H65-H76) were written by two writers who saw neither the codebook's keywords and
     examples nor the other interviews. Nothing may flow the other way: no codebook example shares a run of six
     words within one clause with a held-out interview that no development interview has too. (Keywords are short
     everyday phrases that any interview may use.)"""

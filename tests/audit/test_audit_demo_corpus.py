@@ -210,23 +210,25 @@ def test_demo_table_ii_shows_every_effect_and_at_least_one_not_found_cell(demo):
 
 
 # Read off the oracle for the consensus.csv with this hash; re-derive them when the corpus changes.
-# Interaction 113 cases (57 positive, 42 negative, 14 equilibrium), transaction outcome 97 (54/33/10), continuity
-# 149 (64/77/8); the one empty cell: transaction outcome x positive benevolence. P1b is mixed: against it, C070,
-# C115, C137, C147, C221, C231, C276, C284, C309, C311, C324, C351 and C359 (interaction, privacy sensitivity
-# high, positive benevolence). P3d is mixed (64 for, C241 and C357 against); P3e is contradicted (19 for, 22
-# against).
-PINNED_SHA256 = "fafd8510b577cedd3d3ee3ab148babd456e6201d9b02846e3b1c46418183e05f"
+# Interaction 130 cases (66 positive, 48 negative, 16 equilibrium), transaction outcome 113 (62/38/13), continuity
+# 176 (80/88/8: no majority, hence "leaning"); the one empty cell: transaction outcome x positive benevolence.
+# P1b is mixed: against it, C070, C115, C137, C147, C221, C231, C276, C284, C309, C311, C324, C351, C359, C362,
+# C397, C412 and C415 (interaction, privacy sensitivity high, positive benevolence). P2b is contradicted: the mean
+# value score of transaction-outcome cases is 0.256 with clear preferences (78 cases) against 0.281 with fuzzy
+# ones (32); it was supported (0.284 against 0.214) before H65-H76 joined. P3d is mixed (74 for, C241 and C357
+# against); P3e is contradicted (23 for, 26 against).
+PINNED_SHA256 = "09d92ad93d9cdfc0ddf833a019a08ab6106571c9d84d93c486780ff7860285fb"
 PINNED = {
-    "cases_audited": 359, "cells_found": 17, "cells_not_found": 1,
+    "cases_audited": 419, "cells_found": 17, "cells_not_found": 1,
     "effects_found": ["accuracy", "customization_cost", "customized_value", "illusionary_benevolence", "other",
                       "privacy_halo", "service_tendencies"],
     "verdicts": {"P1": "mixed", "P1a": "mixed", "P1b": "mixed", "P2": "mixed", "P2a": "supported",
-                 "P2b": "supported", "P2c": "supported", "P3": "mixed", "P3a": "supported", "P3b": "supported",
+                 "P2b": "contradicted", "P2c": "supported", "P3": "mixed", "P3a": "supported", "P3b": "supported",
                  "P3c": "mixed", "P3d": "mixed", "P3e": "contradicted"},
 }
-PINNED_SYNTHESIS = {"interaction": "slight majority positive surplus (57 of 113)",
-                    "transaction_outcome": "slight majority positive surplus (54 of 97)",
-                    "continuity": "slight majority negative increment (77 of 149)"}
+PINNED_SYNTHESIS = {"interaction": "slight majority positive surplus (66 of 130)",
+                    "transaction_outcome": "slight majority positive surplus (62 of 113)",
+                    "continuity": "leaning negative increment (88 of 176)"}
 
 
 def test_demo_pinned_figures(demo):
