@@ -114,3 +114,11 @@ def test_an_inflection_of_a_one_word_valence_cue_still_counts(tmp_lexicon):
     f = features(tmp_lexicon, "The size guide saved me a return, and it saves me time every order.")
     assert f.positive >= 2.0
     assert sum("'saved" in p or "'saves" in p for p in f.valence_evidence) == 2
+
+
+def test_inflection_bases_follow_english_spelling():
+    from duocode.precode.features import _bases
+
+    assert "sell" in _bases("selling") and "stop" in _bases("stopped") and "save" in _bases("saved")
+    assert "hat" not in _bases("hated") and "treat" not in _bases("treatment")
+    assert _bases("worries") & _bases("worried")

@@ -301,7 +301,7 @@ _SHORT_CVC = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
 
 def _bases(word: str) -> set[str]:
     """The candidate base forms of one word under English inflection alone (-s, -es, -ed, -ing, -ies, -ied, a
-    doubled final consonant): "saved" -> {saved, save}; "selling" -> {selling, sell, selle}."""
+    doubled final consonant): "saved" -> {saved, save}; "selling" -> {selling, selle, sell, sel}."""
     w = word.lower()
     out = {w}
     if w.endswith("s") and not w.endswith("ss"):
@@ -311,7 +311,7 @@ def _bases(word: str) -> set[str]:
             base = w[: -len(suffix)]
             out.add(base + "e")
             if len(base) > 2 and base[-1] == base[-2]:
-                out.add(base[:-1])          # "stopped" -> "stop"
+                out |= {base, base[:-1]}    # "selling" -> "sell", "stopped" -> "stop"
             elif not _SHORT_CVC.search(base):
                 out.add(base)               # "worked" -> "work"; but "hated" is not "hat" (that is "hatted")
     if w.endswith(("ies", "ied")):
