@@ -19,7 +19,7 @@ The demo corpus's informants table splits the interviews into ``dev`` and ``held
 * ``heldout``: H65-H76, written by two writers who saw only the workflow description and the codebook's
   definitions (no keywords, no examples, no other interview, no code); evaluated once, with the current version
   (figures: rules' detection recall 0.83 at precision 0.62, trained detector's 0.98 at 0.63, ``tmp_type`` 0.72,
-  attribution F1 0.64 from the codebook alone and 0.69 trained, ECE 0.035). Nothing in the codebook or the
+  attribution F1 0.64 from the codebook alone and 0.69 trained, ECE 0.033). Nothing in the codebook or the
   pre-coder may be written from them (``tests/test_corpus_bundled.py`` checks the codebook's examples).
 
 Targets (issue 7), on held-out:
