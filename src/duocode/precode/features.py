@@ -305,7 +305,9 @@ def _bases(word: str) -> set[str]:
     w = word.lower()
     out = {w}
     if w.endswith("s") and not w.endswith("ss"):
-        out |= {w[:-1], w[:-2] if w.endswith("es") else w[:-1]}
+        out.add(w[:-1])                     # "saves" -> "save"
+        if w.endswith("es"):
+            out.add(w[:-2])                 # "pushes" -> "push"
     for suffix in ("ed", "ing"):
         if w.endswith(suffix) and len(w) > len(suffix) + 2:
             base = w[: -len(suffix)]
