@@ -34,3 +34,18 @@ def test_again_is_not_history(tmp_lexicon):
     # continuity in 1 of 14 passages)
     stems = " ".join(tmp_lexicon.pipeline.stems("again"))
     assert all(c.family != "theme" for c in tmp_lexicon.cues.get(stems, []))
+
+
+def test_a_yearly_reminder_of_what_was_sent_before_is_continuity(tmp_lexicon):
+    # the informant's name and a birthday head the message, but what it carries is what the firm kept track of
+    s = suggested_type(tmp_lexicon, "Every year, a week before my sister's birthday, a text comes: 'Anna, Jo's "
+                                    "birthday is on Friday. Same lilies as you sent before?' They keep track of it "
+                                    "for me, which is handy.")
+    assert s.value == "continuity"
+    assert "keep track" in s.explanation
+
+
+def test_a_mixed_verdict_is_not_history(tmp_lexicon):
+    # "So, mixed." is how the informant sums up, not a playlist "mix" learned from their history
+    stems = " ".join(tmp_lexicon.pipeline.stems("mixed"))
+    assert all(c.family != "theme" for c in tmp_lexicon.cues.get(stems, []))

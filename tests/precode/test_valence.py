@@ -122,3 +122,20 @@ def test_inflection_bases_follow_english_spelling():
     assert "sell" in _bases("selling") and "stop" in _bases("stopped") and "save" in _bases("saved")
     assert "hat" not in _bases("hated") and "treat" not in _bases("treatment")
     assert _bases("worries") & _bases("worried")
+
+
+def test_a_firm_doing_more_than_it_had_to_is_positive_benevolence(tmp_lexicon):
+    from duocode.precode.model import ColdStart
+
+    f = features(tmp_lexicon, "The bike shop rang to say my chain was due and I could come in whenever. She didn't "
+                              "have to do that, honestly.")
+    assert f.positive >= 1.0 and f.negative == 0.0      # the "n't" is part of the praise, not a negation of it
+    assert f.aspects.get(("benevolence", "positive"), 0.0) > 0.0
+    assert ColdStart(tmp_lexicon).predict(f)["positive_benevolence"].value == "yes"
+
+
+def test_working_something_out_is_not_praise_but_it_working_out_is(tmp_lexicon):
+    f = features(tmp_lexicon, "They'd worked out when my daughter's birthday was from an old order.")
+    assert f.positive == 0.0, f.valence_evidence
+    g = features(tmp_lexicon, "I was doubtful about the fitting, but in the end it worked out.")
+    assert g.positive >= 1.0

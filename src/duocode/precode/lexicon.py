@@ -108,7 +108,8 @@ POSITIVE = (
     "painless", "effortless", "reassuring", "reassured", "comforting", "warm", "welcome", "welcomed", "cared for",
     "attentive", "considerate", "generous", "honest", "fair", "decent", "reliable", "competent", "professional",
     "efficient", "accurate", "right up my street", "just right", "ideal", "exactly", "works well", "it worked",
-    "that worked", "worked well", "worked a treat", "worked out",
+    "that worked", "worked well", "worked a treat", "it worked out", "that worked out", "worked out well",
+    "worked out fine", "all worked out",
     "recommend them", "told my friends", "go back", "keep going back", "stay with", "stick with", "loyal",
     "won me over", "best film", "best thing", "in years", "treat", "gem", "brilliant idea",
     "saved", "saves", "time saver", "less hassle", "no hassle", "peace of mind", "appreciate", "appreciated it",
@@ -118,6 +119,8 @@ POSITIVE = (
     "never have found", "years off", "bang on", "dead right", "can't fault", "no complaints", "top marks",
     "made my day", "over the moon", "cracking", "smashing", "lush", "ace", "a godsend", "godsend", "spot-on",
     "correct", "been right", "had that right", "got that right", "act together", "exactly me",
+    # a firm doing more than it had to (added after the H65-H76 evaluation)
+    "didn't have to", "did not have to",
 )
 NEGATIVE = (
     "bad", "awful", "terrible", "horrible", "annoying", "annoyed", "irritating", "creepy", "weird",
@@ -157,6 +160,8 @@ NEGATIVE = (
     "daft", "naff", "grim", "cheesed off", "gutted", "doing my head in", "wind me up", "winds me up", "rankled",
     "grates", "took ages", "fed up", "put out", "put my back up", "after your purse", "after my money",
     "after your money", "sceptical", "sceptically", "skeptical", "a shock", "paywall",
+    # being overcharged, profiled or followed, and what an informant does about it (after H65-H76's evaluation)
+    "stung", "gets my goat", "sized up", "followed", "flinch", "bin them", "deleted it",
 )
 # Words that look like valence but are not the informant's verdict here: discourse markers ("to be honest")
 # and other senses ("we moved house"). A valence cue inside one of these does not count.
@@ -164,7 +169,8 @@ NEUTRAL = (
     "to be honest", "honest with you", "if i'm honest", "i'll be honest", "in all honesty", "i moved",
     "we moved", "moved house", "moved to", "moved out", "moved in", "moved away", "moved over", "lose weight",
     "save up", "cold foam", "cold brew", "good morning", "good afternoon", "good evening", "good night",
-    "thank you for", "happy birthday", "happy new year", "happy christmas",
+    "thank you for", "happy birthday", "happy new year", "happy christmas", "soft touch", "moved it", "moved the",
+    "exactly as before", "what i like", "what i liked", "what we like",
 )
 # Indifference: the informant shrugs the practice off (the codebook's exclusion notes: politeness dismissed as
 # routine is no attribution). Lowers every attribution row.
@@ -214,7 +220,8 @@ DIMENSION_CUES: dict[str, tuple[str, ...]] = {
         "cold", "warm", "genuine", "fake", "sincere", "knew who i", "remembered", "treated me", "treat me",
         "felt like they", "feel like they", "made me feel", "trust", "distrust", "suspicious", "uncomfortable",
         "skin crawl", "who else", "what else", "my business", "a file on", "over my shoulder", "behind my back",
-        "sly", "buttering", "what are you after", "how do you know", "how did they know",
+        "sly", "buttering", "what are you after", "how do you know", "how did they know", "didn't have to",
+        "did not have to",
     ),
     "value": (
         "time", "minutes", "hours", "evening", "evenings", "weekend", "weekends", "saturday", "ages",
@@ -252,12 +259,15 @@ THEME_FAMILIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "recommend", "recommendation", "suggest", "suggestion", "picks for", "picked for", "picked out for",
         "top picks", "their picks", "because you", "based on", "history",
         "over the years", "by now", "every week", "every month", "every friday", "each week", "keeps", "learned",
-        "learnt", "algorithm", "mix", "playlist", "you might like", "also bought", "what i bought",
+        "learnt", "algorithm", "a mix", "the mix", "daily mix", "playlist", "you might like", "also bought",
+        "what i bought",
         "what i watch", "what i listen", "what i read", "my taste", "before", "usually", "ever since",
         "noticed you", "we've noticed", "the year before", "the time before", "last time", "been looking at",
         "your usual", "the usual", "you enjoyed", "running low", "reorder", "on the system", "on file",
         "looked me up", "made a note", "kept a note", "every single week", "every few months", "every fortnight",
-        "since then", "to this day", "weekly", "the emails started")),
+        "since then", "to this day", "weekly", "the emails started", "every year", "each year", "years running",
+        "year running", "keep track", "kept track", "keeps track", "track of", "you've been viewing", "you sent",
+        "you ordered", "automatically", "run out", "my bookings")),
 }
 
 # Rule name -> stems that a value's keywords must contain for the rule to count for that value.
