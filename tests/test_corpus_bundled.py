@@ -75,7 +75,7 @@ def test_demo_coders_agree_on_80_to_90_percent_of_values():
 
 
 def test_no_codebook_example_was_taken_from_the_held_out_interviews():
-    """The held-out interviews (H65-H76) were written by two writers who saw neither the codebook's keywords and
+    """The held-out interviews (H77-H88) were written by two writers who saw neither the codebook's keywords and
     examples nor the other interviews. Nothing may flow the other way: no codebook example shares a run of six
     words within one clause with a held-out interview that no development interview has too. (Keywords are short
     everyday phrases that any interview may use.)"""
@@ -101,6 +101,10 @@ def test_no_codebook_example_was_taken_from_the_held_out_interviews():
     for p in interviews():
         if split[p.stem] == "dev":
             held_runs -= runs(p.read_text(encoding="utf-8"))
+    # Checked coincidences: H87 says "a separate e-mail address for shops", as the privacy example has said since
+    # the codebook's first commit (b0668c7); H87's writer saw the codebook's definitions only, not its examples.
+    held_runs -= {("a", "separate", "e", "mail", "address", "for"), ("separate", "e", "mail", "address", "for",
+                                                                     "shops")}
     codebook = load_codebook(CORPUS.parent.parent / "codebooks" / "tmp.yaml")
     examples = [(var.id, example) for var in codebook.variables
                 for example in (*var.examples, *(e for val in var.values for e in val.examples))]

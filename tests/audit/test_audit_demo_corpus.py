@@ -210,25 +210,25 @@ def test_demo_table_ii_shows_every_effect_and_at_least_one_not_found_cell(demo):
 
 
 # Read off the oracle for the consensus.csv with this hash; re-derive them when the corpus changes.
-# Interaction 130 cases (66 positive, 48 negative, 16 equilibrium), transaction outcome 113 (62/38/13), continuity
-# 176 (80/88/8: no majority, hence "leaning"); the one empty cell: transaction outcome x positive benevolence.
-# P1b is mixed: against it, C070, C115, C137, C147, C221, C231, C276, C284, C309, C311, C324, C351, C359, C362,
-# C397, C412 and C415 (interaction, privacy sensitivity high, positive benevolence). P2b is contradicted: the mean
-# value score of transaction-outcome cases is 0.256 with clear preferences (78 cases) against 0.281 with fuzzy
-# ones (32); it was supported (0.284 against 0.214) before H65-H76 joined. P3d is mixed (74 for, C241 and C357
-# against); P3e is contradicted (23 for, 26 against).
-PINNED_SHA256 = "09d92ad93d9cdfc0ddf833a019a08ab6106571c9d84d93c486780ff7860285fb"
+# Interaction 150 cases (74 positive, 57 negative, 19 equilibrium: no majority, hence "leaning"), transaction
+# outcome 129 (73/41/15), continuity 201 (91/100/10: no majority); the one empty cell: transaction outcome x
+# positive benevolence. P1b is mixed: against it, C070, C115, C137, C147, C221, C231, C276, C284, C309, C311, C324,
+# C351, C359, C362, C397, C412, C415 and C455 (interaction, privacy sensitivity high, positive benevolence). P2b is
+# contradicted: the mean value score of transaction-outcome cases is 0.281 with clear preferences (89 cases)
+# against 0.306 with fuzzy ones (36); it was supported (0.284 against 0.214) before H65-H76 joined. P3d is mixed
+# (86 for, C241 and C357 against); P3e is supported (30 for, 28 against: the verdict compares means).
+PINNED_SHA256 = "af74c0615dcb092f92fd5b8c89401fccc06d24f9d000e46424bf91de10baff7a"
 PINNED = {
-    "cases_audited": 419, "cells_found": 17, "cells_not_found": 1,
+    "cases_audited": 480, "cells_found": 17, "cells_not_found": 1,
     "effects_found": ["accuracy", "customization_cost", "customized_value", "illusionary_benevolence", "other",
                       "privacy_halo", "service_tendencies"],
     "verdicts": {"P1": "mixed", "P1a": "mixed", "P1b": "mixed", "P2": "mixed", "P2a": "supported",
                  "P2b": "contradicted", "P2c": "supported", "P3": "mixed", "P3a": "supported", "P3b": "supported",
-                 "P3c": "mixed", "P3d": "mixed", "P3e": "contradicted"},
+                 "P3c": "mixed", "P3d": "mixed", "P3e": "supported"},
 }
-PINNED_SYNTHESIS = {"interaction": "slight majority positive surplus (66 of 130)",
-                    "transaction_outcome": "slight majority positive surplus (62 of 113)",
-                    "continuity": "leaning negative increment (88 of 176)"}
+PINNED_SYNTHESIS = {"interaction": "leaning positive surplus (74 of 150)",
+                    "transaction_outcome": "slight majority positive surplus (73 of 129)",
+                    "continuity": "leaning negative increment (100 of 201)"}
 
 
 def test_demo_pinned_figures(demo):
