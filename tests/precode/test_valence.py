@@ -139,3 +139,10 @@ def test_working_something_out_is_not_praise_but_it_working_out_is(tmp_lexicon):
     assert f.positive == 0.0, f.valence_evidence
     g = features(tmp_lexicon, "I was doubtful about the fitting, but in the end it worked out.")
     assert g.positive >= 1.0
+
+
+def test_following_a_link_is_not_being_followed(tmp_lexicon):
+    f = features(tmp_lexicon, "I followed the link in the e-mail and it showed my last three orders.")
+    assert f.positive == 0.0 and f.negative == 0.0, f.valence_evidence
+    g = features(tmp_lexicon, "The app knew which aisle I was in. It was like being followed round the shop.")
+    assert g.negative >= 1.0

@@ -161,7 +161,8 @@ NEGATIVE = (
     "grates", "took ages", "fed up", "put out", "put my back up", "after your purse", "after my money",
     "after your money", "sceptical", "sceptically", "skeptical", "a shock", "paywall",
     # being overcharged, profiled or followed, and what an informant does about it (after H65-H76's evaluation)
-    "stung", "gets my goat", "sized up", "followed", "flinch", "bin them", "deleted it",
+    "stung", "gets my goat", "sized up", "being followed", "felt followed", "followed me around", "flinch",
+    "bin them", "deleted it",
 )
 # Words that look like valence but are not the informant's verdict here: discourse markers ("to be honest")
 # and other senses ("we moved house"). A valence cue inside one of these does not count.
