@@ -119,8 +119,8 @@ POSITIVE = (
     "never have found", "years off", "bang on", "dead right", "can't fault", "no complaints", "top marks",
     "made my day", "over the moon", "cracking", "smashing", "lush", "ace", "a godsend", "godsend", "spot-on",
     "correct", "been right", "had that right", "got that right", "act together", "exactly me",
-    # a firm doing more than it had to (added after the H65-H76 evaluation)
-    "didn't have to", "did not have to",
+    # a firm doing more than it had to (added after the H65-H76 evaluation; stems fold "did not have to" in)
+    "didn't have to",
 )
 NEGATIVE = (
     "bad", "awful", "terrible", "horrible", "annoying", "annoyed", "irritating", "creepy", "weird",
@@ -171,7 +171,7 @@ NEUTRAL = (
     "we moved", "moved house", "moved to", "moved out", "moved in", "moved away", "moved over", "lose weight",
     "save up", "cold foam", "cold brew", "good morning", "good afternoon", "good evening", "good night",
     "thank you for", "happy birthday", "happy new year", "happy christmas", "soft touch", "moved it", "moved the",
-    "exactly as before", "what i like", "what i liked", "what we like",
+    "exactly as before", "what i like", "what we like",
 )
 # Indifference: the informant shrugs the practice off (the codebook's exclusion notes: politeness dismissed as
 # routine is no attribution). Lowers every attribution row.
@@ -222,7 +222,6 @@ DIMENSION_CUES: dict[str, tuple[str, ...]] = {
         "felt like they", "feel like they", "made me feel", "trust", "distrust", "suspicious", "uncomfortable",
         "skin crawl", "who else", "what else", "my business", "a file on", "over my shoulder", "behind my back",
         "sly", "buttering", "what are you after", "how do you know", "how did they know", "didn't have to",
-        "did not have to",
     ),
     "value": (
         "time", "minutes", "hours", "evening", "evenings", "weekend", "weekends", "saturday", "ages",
@@ -267,8 +266,8 @@ THEME_FAMILIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         "your usual", "the usual", "you enjoyed", "running low", "reorder", "on the system", "on file",
         "looked me up", "made a note", "kept a note", "every single week", "every few months", "every fortnight",
         "since then", "to this day", "weekly", "the emails started", "every year", "each year", "years running",
-        "year running", "keep track", "kept track", "keeps track", "track of", "you've been viewing", "you sent",
-        "you ordered", "automatically", "run out", "my bookings")),
+        "keep track", "track of", "you've been viewing", "you sent", "you ordered", "automatically", "run out",
+        "my bookings")),
 }
 
 # Rule name -> stems that a value's keywords must contain for the rule to count for that value.
