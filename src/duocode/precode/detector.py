@@ -159,14 +159,31 @@ class TrainedDetector:
             return []
         return [float(p) for p in self.model.predict_proba(self._matrix(rows))[:, 1]]
 
+    def _word_names(self):
+        """The word vocabulary in column order, computed once (``get_feature_names_out`` rebuilds it per call)."""
+        names = getattr(self, "_names", None)
+        if names is None:
+            names = self._names = self.words.get_feature_names_out()
+        return names
+
     def top_words(self, row: SentenceRow, k: int = 4) -> list[str]:
         """The sentence's words and word pairs that pushed its probability up most (weight x TF-IDF)."""
-        vec = self.words.transform([row.text])
-        coef = self.model.coef_[0][len(NUMERIC_NAMES):len(NUMERIC_NAMES) + vec.shape[1]]
-        names = self.words.get_feature_names_out()
-        scored = sorted(((coef[j] * x, names[j]) for j, x in zip(vec.indices, vec.data) if coef[j] * x > 0),
-                        reverse=True)
-        return [f"'{w}'" for _s, w in scored[:k]]
+        return self.top_words_for([row], k)[0]
+
+    def top_words_for(self, rows: list[SentenceRow], k: int = 4) -> list[list[str]]:
+        """:meth:`top_words` for many sentences, with one TF-IDF transform for all of them."""
+        if not rows:
+            return []
+        mat = self.words.transform([r.text for r in rows]).tocsr()
+        coef = self.model.coef_[0][len(NUMERIC_NAMES):len(NUMERIC_NAMES) + mat.shape[1]]
+        names = self._word_names()
+        out = []
+        for i in range(mat.shape[0]):
+            lo, hi = mat.indptr[i], mat.indptr[i + 1]
+            scored = sorted(((coef[j] * x, names[j]) for j, x in zip(mat.indices[lo:hi], mat.data[lo:hi])
+                             if coef[j] * x > 0), reverse=True)
+            out.append([f"'{w}'" for _s, w in scored[:k]])
+        return out
 
     def describe(self, threshold: float = PROBABILITY_THRESHOLD) -> str:
         return (f"trained detector: logistic regression on {self.n_sentences:,} informant sentences of "
@@ -191,6 +208,8 @@ def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts
     by_turn: dict[tuple[str, int], list[int]] = {}
     for k, r in enumerate(rows):
         by_turn.setdefault((r.document, r.segment), []).append(k)
+    hit_rows = [k for k in range(len(rows)) if probs[k] >= threshold]
+    top = dict(zip(hit_rows, detector.top_words_for([rows[k] for k in hit_rows], 3)))
     out: list[Candidate] = []
     for ks in by_turn.values():
         hits = [k for k in ks if probs[k] >= threshold]
@@ -199,7 +218,7 @@ def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts
             members = [at[i] for i in range(cluster[0], cluster[-1] + 1)]
             best = max(members, key=lambda k: probs[k])
             first, last = rows[members[0]], rows[members[-1]]
-            words = _unique(w for k in members if probs[k] >= threshold for w in detector.top_words(rows[k], 3))
+            words = _unique(w for k in members if probs[k] >= threshold for w in top[k])
             cues = _unique(c for k in members for c in rows[k].cues)
             parts = [f"trained detector, sentence probability up to {probs[best]:.2f}"]
             if words:

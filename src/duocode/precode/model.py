@@ -342,6 +342,7 @@ class VariableModel:
     _data: Any = None        # (X, y): the explainer is fitted on first use
     _cold_calibrator: Any = None
     _blend_calibrator: Any = None
+    _names: Any = None       # the vectorizer's feature names, computed on first use
 
     def describe(self) -> str:
         if self.mode == "cold start":
@@ -384,10 +385,23 @@ def _temperature_calibrator(values: list[str], cold_probs: list[dict[str, float]
         z = sum(ex.values())
         return {v: x / z for v, x in ex.items()}
 
-    def nll(t):
-        return -sum(math.log(scaled(p, t).get(y, 0.0) + eps) for p, y in zip(cold_probs, labels))
+    import numpy as np
 
-    best = min((0.2 * 1.08 ** k for k in range(60)), key=nll)
+    # The negative log-likelihood of every grid temperature at once (n cases x V values x 60 temperatures);
+    # argmin keeps the first minimum, as min() over the grid did.
+    grid = [0.2 * 1.08 ** k for k in range(60)]
+    col = {v: j for j, v in enumerate(values)}
+    logp = np.log(np.array([[p.get(v, 0.0) for v in values] for p in cold_probs], dtype=float) + eps)
+    logits = logp[:, :, None] / np.array(grid)[None, None, :]
+    logits -= logits.max(axis=1, keepdims=True)
+    probs_t = np.exp(logits)
+    probs_t /= probs_t.sum(axis=1, keepdims=True)
+    rows = np.arange(n)
+    picked = np.array([col.get(y, -1) for y in labels])
+    known = picked >= 0
+    p_y = np.zeros((n, len(grid)))
+    p_y[known] = probs_t[rows[known], picked[known], :]
+    best = grid[int(np.argmin(-np.log(p_y + eps).sum(axis=0)))]
 
     def temperature(probs):
         return scaled(probs, best), f"rules temperature-calibrated on {n} labelled cases, T={best:.2f}"
@@ -535,7 +549,9 @@ def predict_trained(model: VariableModel, feats: list[CaseFeatures], cold: list[
             value = max(classes, key=lambda c: (probs[c], -classes.index(c)))
             out.append(Prediction(value, probs[value], probs, "", "trained"))
         return out
-    names = model._vectorizer.get_feature_names_out()
+    if model._names is None:   # get_feature_names_out rebuilds the list on every call: once per model
+        model._names = model._vectorizer.get_feature_names_out()
+    names = model._names
     coef = _explainer(model).coef_
     for row in range(X.shape[0]):
         probs = {c: float(p) for c, p in zip(classes, proba[row])}
