@@ -91,8 +91,8 @@ def _remove_demo_outputs(directory: Path) -> None:
             target.unlink(missing_ok=True)
 
 
-def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str], None] | None = None
-             ) -> DemoResult:
+def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str], None] | None = None,
+             learning_curve: bool = False) -> DemoResult:
     """Build ``directory`` from the bundled corpus and run every stage; returns what each step did.
 
     An existing demo project in ``directory`` (one made by this command) is rebuilt; any other project there is
@@ -121,13 +121,14 @@ def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str]
     try:
         with project.transaction():
             project.set_meta("demo", "1")
-        _run_stages(project, corpus, directory, result, say)
+        _run_stages(project, corpus, directory, result, say, learning_curve)
     finally:
         project.close()
     return result
 
 
-def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say) -> None:
+def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say, learning_curve: bool = False
+                ) -> None:
     from duocode.ingest import ingest
     from duocode.ingest.cases import import_cases
 
@@ -167,7 +168,7 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say)
     say("pre-coding: detecting candidate cases and suggesting codes")
     from duocode.precode.demo import precode_demo
 
-    pre = precode_demo(project)
+    pre = precode_demo(project, learning_curve=learning_curve)
     result.evaluation = pre.pop("evaluation", None)
     result.steps.append(("pre-coding", pre.get("summary", "")))
     result.figures["precode"] = {k: v for k, v in pre.items() if k != "summary"}

@@ -10,8 +10,10 @@ from duocode.cli._base import directory_or_project, emit, format_option, main
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--project", "project", default=None, type=click.Path(file_okay=False),
               help="The project folder to build (the same as DIRECTORY; default: demo-project).")
+@click.option("--learning-curve", is_flag=True,
+              help="Also compute the pre-coder's learning curve (several times slower).")
 @format_option(["table", "json"])
-def demo(directory, project, fmt):
+def demo(directory, project, learning_curve, fmt):
     """Build a project from the bundled demo corpus and run every stage, ending with the audit workbook.
 
     An earlier demo project in DIRECTORY is rebuilt from scratch, unless the folder holds other files or
@@ -23,4 +25,5 @@ def demo(directory, project, fmt):
     """
     from duocode.demo import run_demo
 
-    emit(run_demo(directory_or_project(directory, project, "demo-project"), progress=lambda msg: click.echo(f"… {msg}", err=True)), fmt)
+    emit(run_demo(directory_or_project(directory, project, "demo-project"),
+                  progress=lambda msg: click.echo(f"… {msg}", err=True), learning_curve=learning_curve), fmt)

@@ -9,10 +9,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
 
 
-def precode_demo(project: "Project", *, seed: int = 0) -> dict[str, Any]:
+def precode_demo(project: "Project", *, seed: int = 0, learning_curve: bool = False) -> dict[str, Any]:
     """Run detection, suggestion and evaluation on a demo project; returns figures, a one-line ``summary`` and
     the ``evaluation`` result (an :class:`~duocode.precode.evaluate.EvaluationResult`, or None when there are too
-    few coded cases to cross-validate)."""
+    few coded cases to cross-validate).
+
+    The evaluation is the full per-variable cross-validation and the detection evaluation; the learning curve
+    (the same cross-validation again at every smaller training size, most of the time evaluation takes) only
+    with ``learning_curve=True``."""
     from duocode.precode.detect import detect
     from duocode.precode.evaluate import evaluate
     from duocode.precode.labels import training_labels
@@ -27,7 +31,7 @@ def precode_demo(project: "Project", *, seed: int = 0) -> dict[str, Any]:
     note = ""
     if most >= 2:
         try:
-            evaluation = evaluate(project, folds=min(5, most), seed=seed)
+            evaluation = evaluate(project, folds=min(5, most), seed=seed, learning_curve=learning_curve)
         except InputError as exc:  # too few coded cases: report, do not stop the demo
             note = f"; evaluation skipped: {exc}"
     else:
@@ -50,5 +54,7 @@ def precode_demo(project: "Project", *, seed: int = 0) -> dict[str, Any]:
     summary = (f"{len(det.candidates)} new candidate cases ({det.skipped_existing} spans already cases), "
                f"{len(sug.suggestions)} suggestions ({len(trained)} variables trained on the consensus, or agreed, codes)"
                + (f", pooled cross-validated accuracy {figures['pooled_accuracy']:.2f}"
-                  if figures.get("pooled_accuracy") is not None else "") + note)
+                  if figures.get("pooled_accuracy") is not None else "")
+               + ("" if learning_curve or evaluation is None else
+                  "; learning curve left out (duocode demo --learning-curve, or precode evaluate)") + note)
     return {"summary": summary, **figures, "evaluation": evaluation}

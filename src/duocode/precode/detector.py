@@ -139,20 +139,24 @@ class TrainedDetector:
             raise ValueError("training sentences must include both sentences in cases and sentences outside them")
         self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
         self.context = TfidfVectorizer(min_df=2, sublinear_tf=True)
-        self.words.fit([r.text for r in rows])
-        self.context.fit([r.context for r in rows])
+        words = self.words.fit_transform([r.text for r in rows])
+        context = self.context.fit_transform([r.context for r in rows])
         self.model = LogisticRegression(C=1.0, max_iter=5000)
-        self.model.fit(self._matrix(rows), labels)
+        self.model.fit(self._stack(rows, words, context), labels)
         self.n_sentences, self.n_positive = len(rows), sum(labels)
         self.n_cases, self.n_documents = n_cases, len({r.document for r in rows})
         return self
 
     def _matrix(self, rows: list[SentenceRow]):
+        return self._stack(rows, self.words.transform([r.text for r in rows]),
+                           self.context.transform([r.context for r in rows]))
+
+    @staticmethod
+    def _stack(rows: list[SentenceRow], words, context):
         from scipy.sparse import csr_matrix, hstack
 
         numeric = csr_matrix([r.numeric for r in rows]) if rows else csr_matrix((0, len(NUMERIC_NAMES)))
-        return hstack([numeric, self.words.transform([r.text for r in rows]),
-                       CONTEXT_WEIGHT * self.context.transform([r.context for r in rows])]).tocsr()
+        return hstack([numeric, words, CONTEXT_WEIGHT * context]).tocsr()
 
     def predict(self, rows: list[SentenceRow]) -> list[float]:
         if not rows:
@@ -199,12 +203,15 @@ def training_set(rows_by_document: dict[str, list[SentenceRow]], spans: dict[str
 
 
 def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts: dict[str, str], *,
-                       threshold: float = PROBABILITY_THRESHOLD) -> list["Candidate"]:
+                       threshold: float = PROBABILITY_THRESHOLD, probs: list[float] | None = None
+                       ) -> list["Candidate"]:
     """Spans of hit sentences (probability >= ``threshold``), merged inside each turn like the rules' hits;
-    ``texts`` maps document id -> its text."""
+    ``texts`` maps document id -> its text; ``probs``: the detector's probabilities for ``rows``, when the
+    caller already has them."""
     from duocode.precode.detect import MERGE_GAP, Candidate, _clusters, _unique
 
-    probs = detector.predict(rows)
+    if probs is None:
+        probs = detector.predict(rows)
     by_turn: dict[tuple[str, int], list[int]] = {}
     for k, r in enumerate(rows):
         by_turn.setdefault((r.document, r.segment), []).append(k)

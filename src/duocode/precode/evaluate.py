@@ -90,11 +90,14 @@ def match_spans(candidates: list[tuple[str, int, int]], humans: list[tuple[str, 
     >>> match_spans([("D", 0, 10), ("D", 50, 60)], [("D", 5, 12), ("D", 58, 100)])
     [(0, 0)]
     """
+    by_document: dict[str, list[tuple[int, int, int]]] = {}
+    for j, (doc_h, c, d) in enumerate(humans):
+        by_document.setdefault(doc_h, []).append((j, c, d))
     edges: dict[int, list[int]] = {}
     for i, (doc_c, a, b) in enumerate(candidates):
-        for j, (doc_h, c, d) in enumerate(humans):
+        for j, c, d in by_document.get(doc_c, ()):
             overlap = min(b, d) - max(a, c)
-            if doc_c == doc_h and overlap > 0 and overlap >= 0.5 * min(b - a, d - c):
+            if overlap > 0 and overlap >= 0.5 * min(b - a, d - c):
                 edges.setdefault(i, []).append(j)
     owner: dict[int, int] = {}   # human index -> candidate index
 
@@ -390,6 +393,7 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     feats = features_for_cases(lexicon, project, [c for c in cases if c.id in labelled_ids])
     cold_start = ColdStart(lexicon)
     cold = {cid: cold_start.predict(f) for cid, f in feats.items()}
+    design = _Design(feats, cold)
     results: dict[str, VariableEvaluation] = {}
     pooled_conf: list[float] = []
     pooled_ok: list[bool] = []
@@ -403,7 +407,7 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
             continue
         splits, stratified = _folds(ids, [y_all[c] for c in ids], folds, seed,
                                     groups=[document_of[c] for c in ids])
-        out_val, out_conf, mode = _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels)
+        out_val, out_conf, mode = _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels, design)
         y = [y_all[c] for c in ids]
         pred = [out_val[c] for c in ids]
         conf = [out_conf[c] for c in ids]
@@ -420,7 +424,7 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
         if learning_curve:
             curve.setdefault(0, []).append((cs["accuracy"], cs["macro_f1"]))
         if learning_curve:
-            for size, point in _curve(var, ids, y_all, feats, cold, splits, seed, labels).items():
+            for size, point in _curve(var, ids, y_all, feats, cold, splits, seed, labels, design).items():
                 curve.setdefault(size, []).append(point)
             full_sizes.append(sum(len(tr) for tr, _ in splits) / len(splits))
             curve.setdefault("all", []).append((sc["accuracy"], sc["macro_f1"]))   # the full training folds
@@ -461,22 +465,43 @@ def _folds(ids: list[str], y: list[str], k: int, seed: int, groups: list[str] | 
     return [(list(a), list(b)) for a, b in splitter.split(ids, y)], stratified
 
 
-def _fit_predict(var, train, test, y_all, feats, cold, seed, labels):
+class _Design:
+    """The labelled cases' feature matrices, vectorized once for every variable and fold (see
+    :func:`~duocode.precode.model.design_matrices`)."""
+
+    def __init__(self, feats, cold):
+        from duocode.precode.model import design_matrices
+
+        ids = sorted(feats)
+        self.row = {c: i for i, c in enumerate(ids)}
+        self.matrices = design_matrices([feats[c] for c in ids], [cold[c] for c in ids])
+
+    def rows(self, ids, name=None):
+        index = [self.row[c] for c in ids]
+        if name is not None:
+            return self.matrices[name][1][index]
+        return {k: (vec, X[index]) for k, (vec, X) in self.matrices.items()}
+
+
+def _fit_predict(var, train, test, y_all, feats, cold, seed, labels, design=None):
     from duocode.precode.model import fit_variable, predict_trained
 
     model = fit_variable(var, [feats[c] for c in train], [cold[c] for c in train], [y_all[c] for c in train],
-                         seed=seed, label_source=labels.source_text(var.id, train))
+                         seed=seed, label_source=labels.source_text(var.id, train),
+                         design=design.rows(train) if design is not None else None)
     if model.mode == "cold start":
         return [model.adjust_cold(cold[c][var.id]) for c in test], model.mode
-    return predict_trained(model, [feats[c] for c in test], [cold[c] for c in test], explain=False), model.mode
+    X = design.rows(test, model.feature_set) if design is not None and model.mode == "trained" else None
+    return predict_trained(model, [feats[c] for c in test], [cold[c] for c in test], explain=False,
+                           X=X), model.mode
 
 
-def _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels):
+def _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels, design=None):
     out_val, out_conf, modes = {}, {}, []
     for train_idx, test_idx in splits:
         train = [ids[i] for i in train_idx]
         test = [ids[i] for i in test_idx]
-        preds, mode = _fit_predict(var, train, test, y_all, feats, cold, seed, labels)
+        preds, mode = _fit_predict(var, train, test, y_all, feats, cold, seed, labels, design)
         modes.append(mode)
         for c, p in zip(test, preds):
             out_val[c], out_conf[c] = p.value, p.confidence
@@ -484,7 +509,7 @@ def _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels):
     return out_val, out_conf, mode
 
 
-def _curve(var, ids, y_all, feats, cold, splits, seed, labels) -> dict[int, tuple[float, float]]:
+def _curve(var, ids, y_all, feats, cold, splits, seed, labels, design=None) -> dict[int, tuple[float, float]]:
     from duocode.precode.model import MIN_TRAIN
 
     largest = min(len(tr) for tr, _ in splits)
@@ -498,7 +523,7 @@ def _curve(var, ids, y_all, feats, cold, splits, seed, labels) -> dict[int, tupl
             if size < len(train):
                 train = sorted(rng.sample(train, size))
             test = [ids[i] for i in test_idx]
-            preds, _ = _fit_predict(var, train, test, y_all, feats, cold, seed, labels)
+            preds, _ = _fit_predict(var, train, test, y_all, feats, cold, seed, labels, design)
             y_true += [y_all[c] for c in test]
             y_pred += [p.value for p in preds]
         sc = _scores(y_true, y_pred, var.value_ids)
@@ -551,8 +576,9 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
                 continue
             model = trained.TrainedDetector().fit(train_rows, labels)
             test_rows = [r for d in sorted(held) for r in sentence_rows[d]]
+            probs = model.predict(test_rows)     # once per fold, for every threshold
             for thr in TRAINED_THRESHOLDS:
-                found[thr] += trained.trained_candidates(model, test_rows, texts, threshold=thr)
+                found[thr] += trained.trained_candidates(model, test_rows, texts, threshold=thr, probs=probs)
         rows += [detection_row("trained", thr, found[thr], human_spans) for thr in TRAINED_THRESHOLDS]
         method, default_thr = "trained", trained.PROBABILITY_THRESHOLD
     default = next(r for r in rows if r["method"] == method and r["threshold"] == default_thr)

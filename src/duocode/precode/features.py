@@ -124,7 +124,24 @@ def analyze_documents(lexicon: Lexicon, documents: Iterable["Document"]) -> Iter
         yield analyze_document(lexicon, document)
 
 
+ANALYSIS_CACHE_SIZE = 256   # documents per lexicon; a 220-interview project fits, memory stays bounded
+
+
 def analyze_document(lexicon: Lexicon, document: "Document") -> DocAnalysis:
+    """The document's informant/interviewer segments, sentences, cue hits and stems (read-only once made).
+
+    Detection, suggestion and evaluation all analyse the same documents: each is analysed once per lexicon
+    (keyed by its id, exact text and turns, so an edited document is analysed again)."""
+    key = (document.id, document.text, tuple((t.start, t.end, t.speaker) for t in document.turns))
+    found = lexicon.analyses.get(key)
+    if found is None:
+        if len(lexicon.analyses) >= ANALYSIS_CACHE_SIZE:
+            lexicon.analyses.pop(next(iter(lexicon.analyses)))
+        found = lexicon.analyses[key] = _analyze(lexicon, document)
+    return found
+
+
+def _analyze(lexicon: Lexicon, document: "Document") -> DocAnalysis:
     segments = segments_of(document)
     text = document.text
     pipeline, matcher = lexicon.pipeline, lexicon.matcher

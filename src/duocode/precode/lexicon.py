@@ -346,6 +346,8 @@ class Lexicon:
     warnings: list[str] = field(default_factory=list)
     fallback: dict[str, str | None] = field(default_factory=dict)
     structure: AuditStructure = field(default_factory=AuditStructure)
+    # document analyses made with this lexicon, by (document id, text): see features.analyze_document
+    analyses: dict = field(default_factory=dict, repr=False, compare=False)
 
     def stem_vector(self, stems: list[str]) -> dict[str, float]:
         """tf-idf vector (log tf) of content stems, unit length."""
@@ -374,8 +376,26 @@ def content_stems(doc_or_span, *, skip_names: bool = True) -> list[str]:
     return [t.lemma_ for t in doc_or_span if is_content(t, skip_names=skip_names)]
 
 
+_LEXICONS: dict[str, Lexicon] = {}   # by codebook YAML: detect, suggest and evaluate in one process share one
+_LEXICON_CACHE_SIZE = 4
+
+
 def build_lexicon(codebook: "Codebook", pipeline: TextPipeline | None = None) -> Lexicon:
-    """The cues, prototypes and matcher for ``codebook`` (uses the shared blank pipeline by default)."""
+    """The cues, prototypes and matcher for ``codebook`` (uses the shared blank pipeline by default).
+
+    With the default pipeline, a codebook loaded from YAML gets the same lexicon (and so the same cached
+    document analyses) every time it is asked for in this process."""
+    if pipeline is not None or not codebook.text:
+        return _build_lexicon(codebook, pipeline)
+    found = _LEXICONS.get(codebook.text)
+    if found is None:
+        if len(_LEXICONS) >= _LEXICON_CACHE_SIZE:
+            _LEXICONS.pop(next(iter(_LEXICONS)))
+        found = _LEXICONS[codebook.text] = _build_lexicon(codebook, None)
+    return found
+
+
+def _build_lexicon(codebook: "Codebook", pipeline: TextPipeline | None) -> Lexicon:
     pipeline = pipeline or TextPipeline()
     cues: dict[str, list[Cue]] = {}
     phrases: list[str] = []

@@ -426,9 +426,31 @@ def calibration_method(n_classes: int) -> str:
     return "temperature" if (major, minor) >= (1, 8) else "sigmoid"
 
 
+FEATURE_SET_ORDER = ("rules", "all")   # model selection's candidates; on ties the first (simpler) wins
+
+
+def design_matrices(feats: list[CaseFeatures], cold: list[dict[str, Prediction]]) -> dict[str, tuple[Any, Any]]:
+    """Each feature set's fitted vectorizer and sparse matrix (one row per case, in order), made once.
+
+    Cross-validation slices rows out of these instead of vectorizing every fold again. A column that only
+    the held-out cases have is all zeros in a fold's training rows, so the L2-regularised classifier gives it
+    weight 0: the fold's predictions are those of a vectorizer fitted on the fold alone."""
+    from sklearn.feature_extraction import DictVectorizer
+
+    out = {}
+    for name in FEATURE_SET_ORDER:
+        vec = DictVectorizer(sparse=True, sort=True)
+        out[name] = (vec, _int32(vec.fit_transform([feature_dict(f, c, name) for f, c in zip(feats, cold)])))
+    return out
+
+
 def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str, Prediction]], labels: list[str],
-                 *, seed: int = 0, label_source: str = "", min_train: int = MIN_TRAIN) -> VariableModel:
-    """Fit the calibrated classifier of one variable, or return a cold-start model saying why not."""
+                 *, seed: int = 0, label_source: str = "", min_train: int = MIN_TRAIN,
+                 design: dict[str, tuple[Any, Any]] | None = None) -> VariableModel:
+    """Fit the calibrated classifier of one variable, or return a cold-start model saying why not.
+
+    ``design``: :func:`design_matrices` of exactly these cases (rows in the order of ``feats``), when the caller
+    already has them."""
     n = len(labels)
     if n < min_train:
         return VariableModel(var.id, "cold start", n, reason=f"{n} labelled cases, training needs {min_train}")
@@ -464,9 +486,13 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
     # the codebook rules alone. The classifier is used only where it beats the rules; on ties the simpler
     # candidate (listed first) wins.
     candidates = {}
-    for name in ("rules", "all"):
-        vec = DictVectorizer(sparse=True, sort=True)
-        X = _int32(vec.fit_transform([feature_dict(f, c, name) for f, c in zip(feats, cold)]))
+    for name in FEATURE_SET_ORDER:
+        if design is not None:
+            vec, X = design[name]
+            X = _int32(X[keep])
+        else:
+            vec = DictVectorizer(sparse=True, sort=True)
+            X = _int32(vec.fit_transform([feature_dict(f, c, name) for f, c in zip(feats, cold)]))
         oof = cross_val_predict(_classifier(len(counts)), X, labels, cv=cv, method="predict_proba")
         blended = [_average(classes, row, rp) for row, rp in zip(oof, rules_p)]
         hits = sum(max(classes, key=lambda k: (p[k], -classes.index(k))) == y for p, y in zip(blended, labels))
@@ -528,14 +554,17 @@ def _explainer(model: VariableModel):
 
 
 def predict_trained(model: VariableModel, feats: list[CaseFeatures], cold: list[dict[str, Prediction]], *,
-                    explain: bool = True) -> list[Prediction]:
+                    explain: bool = True, X: Any = None) -> list[Prediction]:
     """Predictions of a trained model (also the one-class kind) for several cases; ``explain=False`` skips the
-    explanations (evaluation does not need them)."""
+    explanations (evaluation does not need them); ``X``: the cases' rows of the matrix the model was fitted
+    with (see ``design`` in :func:`fit_variable`), when the caller has it."""
     if model.mode == "trained (one class)":
         value = model.classes[0]
         conf = (model.n_train + 1) / (model.n_train + 2)   # Laplace's rule of succession
         return [Prediction(value, conf, {value: conf}, f"{model.describe()}", model.mode) for _ in feats]
-    X = _int32(model._vectorizer.transform([feature_dict(f, c, model.feature_set) for f, c in zip(feats, cold)]))
+    if X is None:
+        X = model._vectorizer.transform([feature_dict(f, c, model.feature_set) for f, c in zip(feats, cold)])
+    X = _int32(X)
     proba = model._calibrated.predict_proba(X)
     classes = model.classes
     for row, c in enumerate(cold):   # the average with the rules (see fit_variable)
