@@ -9,14 +9,9 @@ EFFECTS = {"illusionary_benevolence", "privacy_halo", "customized_value", "custo
            "service_tendencies"}
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    from click.testing import CliRunner
-
-    directory = tmp_path_factory.mktemp("demo") / "demo-project"
-    result = CliRunner().invoke(main, ["demo", str(directory), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    return directory, json.loads(result.stdout)
+@pytest.fixture
+def demo_run(built_demo):
+    return built_demo
 
 
 def test_demo_reports_every_stage_and_the_audit_path(demo_run):
@@ -25,6 +20,7 @@ def test_demo_reports_every_stage_and_the_audit_path(demo_run):
                                                   "consensus + audit", "pre-coding"]
     assert data["audit"] == str(directory / "audit.xlsx")
     assert (directory / "audit.xlsx").is_file()
+    # built over an earlier demo project: what that one left (workbooks/stale.xlsx) is gone
     assert {p.name for p in (directory / "workbooks").iterdir()} == {"ines.xlsx", "jonas.xlsx"}
 
 
@@ -59,24 +55,30 @@ def test_demo_rebuilds_its_own_project_but_refuses_another(demo_run, runner, tmp
     assert "not made by `duocode demo`" in result.output
 
 
-def test_demo_refuses_to_rebuild_a_folder_that_also_holds_other_files(runner, tmp_path):
-    directory = tmp_path / "d"
-    assert runner.invoke(main, ["demo", str(directory)]).exit_code == 0
+def test_demo_refuses_to_rebuild_a_folder_that_also_holds_other_files(runner, demo_copy, take_snapshot):
+    from duocode.store import Project
+
+    directory = demo_copy
     (directory / "my_notes.txt").write_text("mine")
+    with Project.open(directory) as project:
+        before = take_snapshot(project)
     result = runner.invoke(main, ["demo", str(directory)])
     assert result.exit_code == 1
     assert "other files (my_notes.txt)" in result.stderr
     assert (directory / "my_notes.txt").read_text() == "mine"
+    with Project.open(directory) as project:
+        assert take_snapshot(project) == before
 
 
-def test_demo_refuses_to_rebuild_a_demo_project_holding_other_coders_work(runner, tmp_path):
+def test_demo_refuses_to_rebuild_a_demo_project_holding_other_coders_work(runner, demo_copy):
     from duocode.store import Project
     from duocode.store.codes import CodeRow, set_codes
 
-    directory = tmp_path / "d"
-    assert runner.invoke(main, ["demo", str(directory)]).exit_code == 0
+    directory = demo_copy
     with Project.open(directory) as project, project.transaction():
         set_codes(project, [CodeRow("C001", "tmp_type", "zed", "interaction")])
     result = runner.invoke(main, ["demo", str(directory)])
     assert result.exit_code == 1
     assert "coders the demo did not create (zed)" in result.stderr
+    with Project.open(directory) as project:
+        assert "zed" in project.coders(kind="human")
