@@ -31,6 +31,10 @@ class DuocodeGroup(click.Group):
             for problem in exc.problems:
                 click.echo(f"Error: {problem}", err=True)
             ctx.exit(1)
+        except OSError as exc:   # a place that cannot be read or written: one line naming it, never a traceback
+            where = exc.filename if exc.filename is not None else "a file"
+            click.echo(f"Error: {where}: {exc.strerror or exc}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing was written by the unfinished step.", err=True)
             ctx.exit(130)
@@ -57,7 +61,16 @@ project_option = click.option(
     "--project", "project", default=".", show_default=True, type=click.Path(file_okay=False),
     help="The project folder (the one holding duocode.db).")
 
+def writable_output(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The ``-o`` callback of every writing command: a missing or read-only folder is refused while the
+    arguments are parsed, before any work is done (see :func:`check_writable`)."""
+    if value:
+        check_writable(value, param.opts[0])
+    return value
+
+
 output_option = click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+                             callback=writable_output,
                              help="Write to this file; its extension picks the format unless --format is given.")
 
 
@@ -122,10 +135,25 @@ def _check_output(result: Any, fmt: str, output: str | None) -> None:
     if p.name == DB_NAME or (p.is_file() and p.read_bytes()[:16] == b"SQLite format 3\x00"):
         raise InputError("refusing to write over a database (a duocode project?)", path=output,
                          expected="a new report file name")
+    check_writable(output)
+
+
+def check_writable(output: str | Path, flag: str = "-o") -> None:
+    """Refuse, before any work is written, an output path whose folder is missing, is not a folder, or cannot
+    be written to, or that names a folder (the error names the path)."""
+    from duocode.errors import InputError
+
+    p = Path(output)
     if p.is_dir():
-        raise InputError("is a folder", path=output, expected="a file name")
-    if not p.parent.exists():
-        raise InputError("the folder does not exist", path=str(p.parent), expected="an existing folder for -o")
+        raise InputError("is a folder", path=str(output), expected=f"a file name for {flag}")
+    parent = p.parent
+    if not parent.exists():
+        raise InputError("the folder does not exist", path=str(parent), expected=f"an existing folder for {flag}")
+    if not parent.is_dir():
+        raise InputError("is not a folder", path=str(parent), expected=f"an existing folder for {flag}")
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise InputError("cannot be written to (read-only)", path=str(p if p.exists() else parent),
+                         expected=f"a writable place for {flag}")
 
 
 def emit(result: Any, fmt: str | None, output: str | None = None, *, default: str = "table") -> None:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import click
 
-from duocode.cli._base import emit, format_option, group, main, open_project, project_option
+from duocode.cli._base import emit, format_option, group, main, open_project, project_option, writable_output
 
 consensus_group = group("consensus", "Consensus codes: settled values with who decided, when and why.")
 
 
 @main.command()
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "output", callback=writable_output, required=True, type=click.Path(dir_okay=False),
               help="The reconcile workbook to write (.xlsx).")
 @project_option
 @format_option(["table", "json"])
@@ -55,7 +55,7 @@ def consensus_import(csv_path, decided_by, project, fmt):
 
 
 @main.command()
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", "output", callback=writable_output, type=click.Path(dir_okay=False), default=None,
               help="Write to this file (.xlsx, .md or .json); its extension picks the format.")
 @format_option(["table", "xlsx", "md", "json"])
 @click.option("--allow-unresolved", is_flag=True,
