@@ -6,8 +6,6 @@ dataclasses offering some of ``to_dict()`` (json), ``tables()`` (rich renderable
 """
 from __future__ import annotations
 
-import io
-import json
 import os
 import sys
 from pathlib import Path
@@ -158,6 +156,9 @@ def check_writable(output: str | Path, flag: str = "-o") -> None:
 
 def emit(result: Any, fmt: str | None, output: str | None = None, *, default: str = "table") -> None:
     """Render ``result`` in ``fmt`` to stdout or to ``output``."""
+    import io
+    import json
+
     if output and not fmt and Path(output).suffix.lower() not in FORMAT_BY_SUFFIX:
         raise click.UsageError(f"cannot tell the format from the extension of {output!r}; name the file .json, "
                                ".csv, .md, .xlsx or .txt, or give --format")
