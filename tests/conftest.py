@@ -47,7 +47,8 @@ def snapshot(project) -> dict:
 @pytest.fixture(scope="session")
 def built_demo(tmp_path_factory):
     """``duocode demo`` run once per test session, through the CLI, over an earlier (empty) demo project, so the
-    one build also proves that the demo rebuilds its own folder. Returns (directory, the JSON it printed).
+    one build also proves that the demo rebuilds its own folder. Returns (directory, the JSON it printed, what
+    it wrote to stderr).
     Read-only: a test that changes the project takes :func:`demo_copy`."""
     import json
 
@@ -64,7 +65,7 @@ def built_demo(tmp_path_factory):
     (directory / "workbooks" / "stale.xlsx").write_bytes(b"from an earlier run")
     result = CliRunner().invoke(main, ["demo", str(directory), "--format", "json"])
     assert result.exit_code == 0, result.output
-    return directory, json.loads(result.stdout)
+    return directory, json.loads(result.stdout), result.stderr
 
 
 @pytest.fixture

@@ -11,7 +11,28 @@ EFFECTS = {"illusionary_benevolence", "privacy_halo", "customized_value", "custo
 
 @pytest.fixture
 def demo_run(built_demo):
-    return built_demo
+    return built_demo[:2]
+
+
+def test_demo_names_each_stage_as_it_starts(built_demo):
+    stages = [line.removeprefix("… ") for line in built_demo[2].splitlines() if line.startswith("… ")]
+    assert stages == ["ingesting the demo interviews", "writing, filling and importing the coders' workbooks",
+                      "computing agreement", "reconciling and writing the audit workbook",
+                      "pre-coding: detecting candidate cases", "pre-coding: suggesting codes",
+                      "pre-coding: cross-validating against the consensus"]
+
+
+def test_demo_progress_on_a_terminal_is_a_rich_bar_per_stage(monkeypatch, capsys):
+    import sys
+
+    from duocode.cli.demo import stage_progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    with stage_progress() as say:
+        say("first stage")
+        say("second stage")
+    err = capsys.readouterr().err
+    assert "first stage" in err and "second stage" in err and "✓" in err
 
 
 def test_demo_reports_every_stage_and_the_audit_path(demo_run):

@@ -165,10 +165,9 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
 
     # Pre-coding runs once the consensus exists, so that it learns from (and is measured against) the settled
     # codes rather than only the values both coders happened to agree on.
-    say("pre-coding: detecting candidate cases and suggesting codes")
     from duocode.precode.demo import precode_demo
 
-    pre = precode_demo(project, learning_curve=learning_curve)
+    pre = precode_demo(project, learning_curve=learning_curve, progress=say)
     result.evaluation = pre.pop("evaluation", None)
     result.steps.append(("pre-coding", pre.get("summary", "")))
     result.figures["precode"] = {k: v for k, v in pre.items() if k != "summary"}

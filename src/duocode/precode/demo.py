@@ -1,7 +1,7 @@
 """The pre-coding part of ``duocode demo``: detect, suggest, evaluate."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from duocode.errors import InputError
 
@@ -9,7 +9,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
 
 
-def precode_demo(project: "Project", *, seed: int = 0, learning_curve: bool = False) -> dict[str, Any]:
+def precode_demo(project: "Project", *, seed: int = 0, learning_curve: bool = False,
+                 progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run detection, suggestion and evaluation on a demo project; returns figures, a one-line ``summary`` and
     the ``evaluation`` result (an :class:`~duocode.precode.evaluate.EvaluationResult`, or None when there are too
     few coded cases to cross-validate).
@@ -22,7 +23,10 @@ def precode_demo(project: "Project", *, seed: int = 0, learning_curve: bool = Fa
     from duocode.precode.labels import training_labels
     from duocode.precode.suggest import suggest
 
+    say = progress or (lambda msg: None)
+    say("pre-coding: detecting candidate cases")
     det = detect(project)
+    say("pre-coding: suggesting codes")
     sug = suggest(project, seed=seed)
     categorical = [v.id for v in project.codebook.variables if v.is_categorical]
     labels = training_labels(project, categorical)
@@ -30,6 +34,8 @@ def precode_demo(project: "Project", *, seed: int = 0, learning_curve: bool = Fa
     evaluation = None
     note = ""
     if most >= 2:
+        say("pre-coding: cross-validating against the consensus" + (" (with the learning curve)"
+                                                                     if learning_curve else ""))
         try:
             evaluation = evaluate(project, folds=min(5, most), seed=seed, learning_curve=learning_curve)
         except InputError as exc:  # too few coded cases: report, do not stop the demo
