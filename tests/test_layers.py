@@ -11,7 +11,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "duocode"
 
-LAYER = {"errors": 0, "_util": 0, "files": 0, "csvio": 0, "xlsx": 0,
+LAYER = {"errors": 0, "_util": 0, "files": 0, "decode": 0, "csvio": 0, "xlsx": 0,
          "store": 1,
          "codebook": 2, "ingest": 2,
          "coding": 3, "agreement": 3,
@@ -26,7 +26,6 @@ KNOWN = {
     ("agreement/project", "duocode.store.precode"),
     ("codebook/view", "duocode.store"),
     ("coding/importsheet", "duocode.audit.reconcile"),
-    ("csvio", "duocode.ingest.decode"),
     ("precode/detect", "duocode.coding._common"),
     ("store/project", "duocode.codebook"),
 }

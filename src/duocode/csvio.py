@@ -51,7 +51,7 @@ def csv_text(data: bytes, path: str, *, expected: str, empty_location: str | Non
     InputError
         The bytes are a spreadsheet workbook, or the file is empty (``expected`` says what the header should be).
     """
-    from duocode.ingest.decode import decode_bytes
+    from duocode.decode import decode_bytes
 
     if data.startswith(WORKBOOK_SIGNATURES):
         raise InputError("this is a spreadsheet workbook, not a CSV file", path=path,

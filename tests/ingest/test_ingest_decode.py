@@ -6,7 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from duocode.errors import InputError
-from duocode.ingest.decode import decode_bytes, normalize_newlines, read_text
+from duocode.decode import decode_bytes, normalize_newlines, read_text
 
 DATA = Path(__file__).parent / "data"
 EXPECTED = ("Interviewer: Was the café's offer personalised?\n"

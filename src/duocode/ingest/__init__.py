@@ -5,7 +5,7 @@ input first and writes once. Heavy third-party readers (python-docx, webvtt-py, 
 reader that needs them.
 """
 from duocode.ingest.cases import CaseRow, import_cases, list_cases_result, parse_case_rows
-from duocode.ingest.decode import decode_bytes, read_text
+from duocode.decode import decode_bytes, read_text
 from duocode.ingest.documents import document_show, documents_list
 from duocode.ingest.ingest import SUPPORTED, IngestResult, ingest, parse_file
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from duocode.errors import InputError
 from duocode.files import check_zip
-from duocode.ingest.decode import normalize_newlines, read_bytes
+from duocode.decode import normalize_newlines, read_bytes
 from duocode.ingest.text import find_turns
 from duocode.store.documents import Document
 

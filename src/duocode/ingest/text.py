@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from duocode.ingest.decode import read_text
+from duocode.decode import read_text
 from duocode.store.documents import Document, Turn
 
 _COLON = re.compile(r"(?P<name>[^\s:*#>|\-][^:\n]{0,59}?)[ \t]*:(?=[ \t]|$)")
