@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from duocode.cli._base import emit, format_option, group, project_option
+from duocode.cli._base import emit, format_option, group, open_project, project_option
 
 codebook_group = group("codebook", "Show or check a codebook (YAML, validated on load).")
 
@@ -22,7 +22,7 @@ def codebook_show(path, project, fmt):
     """
     from duocode.codebook.view import show_codebook
 
-    emit(show_codebook(path, project), fmt)
+    emit(show_codebook(_codebook(path, project)), fmt)
 
 
 @codebook_group.command("validate")
@@ -38,4 +38,12 @@ def codebook_validate(path, project, fmt):
     """
     from duocode.codebook.view import validate_summary
 
-    emit(validate_summary(path, project), fmt)
+    emit(validate_summary(_codebook(path, project)), fmt)
+
+
+def _codebook(path, project):
+    """PATH (a YAML file or bundled name) as given, else the codebook stored in the project."""
+    if path:
+        return path
+    with open_project(project) as opened:
+        return opened.codebook

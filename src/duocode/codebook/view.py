@@ -6,13 +6,10 @@ from dataclasses import dataclass
 from duocode.codebook.model import Codebook, load_codebook
 
 
-def _resolve(path: str | None, project_dir: str) -> Codebook:
-    if path:
-        return load_codebook(path)
-    from duocode.store import Project
-
-    with Project.open(project_dir) as project:
-        return project.codebook
+def _resolve(codebook: "Codebook | str") -> Codebook:
+    """A codebook as given, or loaded from a YAML path or bundled name. (A project's stored codebook is
+    ``project.codebook``: the codebook layer never opens the store.)"""
+    return codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
 
 
 @dataclass
@@ -44,9 +41,9 @@ class CodebookView:
         return out
 
 
-def show_codebook(path: str | None = None, project_dir: str = ".") -> CodebookView:
-    """The codebook at ``path`` (file or bundled name), else the project's stored one."""
-    return CodebookView(_resolve(path, project_dir))
+def show_codebook(codebook: "Codebook | str") -> CodebookView:
+    """A codebook (or the one at a YAML path or bundled name), to show."""
+    return CodebookView(_resolve(codebook))
 
 
 @dataclass
@@ -65,6 +62,6 @@ class ValidationSummary:
                 f"{d['values']} values, {d['propositions']} propositions."]
 
 
-def validate_summary(path: str | None = None, project_dir: str = ".") -> ValidationSummary:
+def validate_summary(codebook: "Codebook | str") -> ValidationSummary:
     """Load (and so validate) a codebook; ``InputError`` lists every problem with its YAML line."""
-    return ValidationSummary(_resolve(path, project_dir))
+    return ValidationSummary(_resolve(codebook))
