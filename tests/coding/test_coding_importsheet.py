@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
-import types
 
 import openpyxl
 import pytest
@@ -382,14 +380,14 @@ def test_import_refuses_a_plain_workbook_not_written_by_duocode(project, runner,
     assert refused(project, runner, path)[0].startswith("Error: plain.xlsx: the workbook has no '_duocode'")
 
 
-def test_import_hands_a_reconcile_workbook_to_the_reconcile_importer(project, book, monkeypatch):
+def test_import_hands_a_workbook_of_another_kind_to_the_importer_the_caller_names(project, book):
     _rewrite_meta(book, project, kind="reconcile")
     calls = []
-    fake = types.ModuleType("duocode.audit.reconcile")
-    fake.import_reconcile_sheet = lambda project, path, workbook, meta: calls.append((path, meta["kind"])) or "ok"
-    monkeypatch.setitem(sys.modules, "duocode.audit.reconcile", fake)
-    assert import_sheet(project, book) == "ok"
+    importer = lambda project, path, workbook, meta: calls.append((path, meta["kind"])) or "ok"  # noqa: E731
+    assert import_sheet(project, book, other_kinds={"reconcile": importer}) == "ok"
     assert calls == [(book, "reconcile")]
+    with pytest.raises(InputError, match="of kind 'reconcile'"):   # without one, the coding importer refuses it
+        import_sheet(project, book)
 
 
 def test_import_refuses_a_workbook_of_an_unknown_kind(project, book):

@@ -40,10 +40,9 @@ def audit_demo(project: "Project", corpus_dir: str | Path, out_path: str | Path)
         verdicts, both paths, and a one-line ``summary``.
     """
     from duocode.audit.consensus import auto_consensus, import_consensus_csv, vote_table
-    from duocode.audit.reconcile import write_reconcile
+    from duocode.audit.reconcile import import_reconcile_sheet, write_reconcile
     from duocode.audit.report import VERDICT_WORDS, build_audit
     from duocode.coding.csvcodes import read_wide_csv
-    from duocode.coding.importsheet import import_sheet
 
     corpus_dir, out_path = Path(corpus_dir), Path(out_path)
     consensus_csv = corpus_dir / "consensus.csv"
@@ -54,7 +53,7 @@ def audit_demo(project: "Project", corpus_dir: str | Path, out_path: str | Path)
     reconcile_path = out_path.with_name("reconcile.xlsx")
     written = write_reconcile(project, reconcile_path, auto=False)
     filled = _fill_reconcile(reconcile_path, settled, str(consensus_csv))
-    import_sheet(project, reconcile_path)
+    import_reconcile_sheet(project, reconcile_path)
     revised = import_consensus_csv(project, consensus_csv)
     n_revised = revised.counts["added"] + revised.counts["changed"] + revised.counts["removed"]
 

@@ -105,10 +105,11 @@ def import_sheet_command(workbook, project, fmt):
     Example:
       duocode import-sheet ines.xlsx --project study
     """
+    from duocode.audit.reconcile import import_reconcile_sheet
     from duocode.coding.importsheet import import_sheet
 
     with open_project(project) as p:
-        emit(import_sheet(p, workbook), fmt)
+        emit(import_sheet(p, workbook, other_kinds={"reconcile": import_reconcile_sheet}), fmt)
 
 
 def _stdin_reader():

@@ -1,7 +1,7 @@
 """Reading filled workbooks back (``duocode import-sheet``): checked cell by cell, then written all at once.
 
 The hidden ``_duocode`` sheet says what the workbook is (``kind``): a coder's ``coding`` workbook is handled
-here; a ``reconcile`` workbook is handed to :func:`duocode.audit.reconcile.import_reconcile_sheet`.
+here; other kinds (a ``reconcile`` workbook) go to the importer the caller names in ``other_kinds``.
 
 Checks, all reported together as ``Sheet!Cell: found X, expected Y``: the workbook belongs to this project and
 its codebook version; the header row is unchanged; rows are matched by the case id in column A, so sorted or
@@ -62,8 +62,8 @@ def _shown(value: Any) -> str:
     return "a blank cell" if text is None else repr(text)
 
 
-def import_sheet(project: "Project", path: str | Path):
-    """Import a filled workbook written by ``duocode sheet`` (or ``duocode reconcile``).
+def import_sheet(project: "Project", path: str | Path, *, other_kinds: dict[str, Any] | None = None):
+    """Import a filled workbook written by ``duocode sheet`` (or another kind the caller knows how to read).
 
     Parameters
     ----------
@@ -71,6 +71,10 @@ def import_sheet(project: "Project", path: str | Path):
         The open project the workbook was written for.
     path
         The ``.xlsx`` file.
+    other_kinds
+        Importers of other duocode workbooks, by the kind in their metadata sheet: each is called as
+        ``importer(project, path, workbook, meta)``. The CLI's ``import-sheet`` hands ``reconcile`` workbooks to
+        :func:`duocode.audit.reconcile.import_reconcile_sheet` this way; the coding layer never imports audit.
 
     Returns
     -------
@@ -94,13 +98,12 @@ def import_sheet(project: "Project", path: str | Path):
     try:
         meta = read_meta_sheet(wb, source, key=project.workbook_key, project_id=project.project_id)
         kind = meta.get("kind")
-        if kind == "reconcile":
-            from duocode.audit.reconcile import import_reconcile_sheet
-
-            return import_reconcile_sheet(project, path, wb, meta)
+        if kind in (other_kinds or {}) and kind != layout.KIND:
+            return other_kinds[kind](project, path, wb, meta)
         if kind != layout.KIND:
+            others = "".join(f" or a `duocode {k}` workbook" for k in sorted(other_kinds or {}))
             raise InputError(f"the workbook is of kind '{kind}', which import-sheet does not read", path=source,
-                             expected="a coding workbook from `duocode sheet` or a `duocode reconcile` workbook")
+                             expected=f"a coding workbook from `duocode sheet`{others}")
         _check_identity(project, meta, source)
         plan = _read_coding_sheet(project, wb, meta, source)
     finally:
