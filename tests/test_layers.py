@@ -24,7 +24,6 @@ KNOWN = {
     ("agreement/project", "duocode.store"),
     ("agreement/project", "duocode.store.proposals"),
     ("agreement/project", "duocode.store.precode"),
-    ("precode/detect", "duocode.coding._common"),
     ("store/project", "duocode.codebook"),
 }
 

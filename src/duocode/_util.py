@@ -21,3 +21,8 @@ def split_ids(text: str | Iterable[str] | None) -> list[str] | None:
         if part and part not in out:
             out.append(part)
     return out
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 case``, ``2 cases``; ``many`` for an irregular plural."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from duocode._util import split_ids
+from duocode._util import plural, split_ids  # noqa: F401  (plural: the coding modules import it from here)
 from duocode.codebook import CASE_VARIABLE
 from duocode.codebook.conditions import variables_in
 from duocode.errors import InputError, ProblemCollector, RefusedError
@@ -154,5 +154,3 @@ def case_finding_not_coded(project: "Project") -> str | None:
     return None
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -417,7 +417,7 @@ class ReviewResult:
                 "skipped": [{"case_id": i, "reason": r} for i, r in self.skipped]}
 
     def tables(self) -> list:
-        from duocode.coding._common import plural
+        from duocode._util import plural
 
         verb = "accepted as cases" if self.action == "accept" else "rejected"
         out: list = [f"{plural(len(self.changed), 'candidate')} {verb}"
