@@ -152,5 +152,3 @@ def case_finding_not_coded(project: "Project") -> str | None:
     if CASE_VARIABLE in project.codebook.variables_by_id and not proposal_coders(project):
         return CASE_VARIABLE
     return None
-
-

@@ -143,6 +143,7 @@ class TrainedDetector:
         context = self.context.fit_transform([r.context for r in rows])
         self.model = LogisticRegression(C=1.0, max_iter=5000)
         self.model.fit(self._stack(rows, words, context), labels)
+        self._names = self.words.get_feature_names_out()   # the word columns' names, for the explanations
         self.n_sentences, self.n_positive = len(rows), sum(labels)
         self.n_cases, self.n_documents = n_cases, len({r.document for r in rows})
         return self
@@ -163,24 +164,14 @@ class TrainedDetector:
             return []
         return [float(p) for p in self.model.predict_proba(self._matrix(rows))[:, 1]]
 
-    def _word_names(self):
-        """The word vocabulary in column order, computed once (``get_feature_names_out`` rebuilds it per call)."""
-        names = getattr(self, "_names", None)
-        if names is None:
-            names = self._names = self.words.get_feature_names_out()
-        return names
-
-    def top_words(self, row: SentenceRow, k: int = 4) -> list[str]:
-        """The sentence's words and word pairs that pushed its probability up most (weight x TF-IDF)."""
-        return self.top_words_for([row], k)[0]
-
     def top_words_for(self, rows: list[SentenceRow], k: int = 4) -> list[list[str]]:
-        """:meth:`top_words` for many sentences, with one TF-IDF transform for all of them."""
+        """For each sentence, its words and word pairs that pushed its probability up most (weight x TF-IDF),
+        with one TF-IDF transform for all of them."""
         if not rows:
             return []
         mat = self.words.transform([r.text for r in rows]).tocsr()
         coef = self.model.coef_[0][len(NUMERIC_NAMES):len(NUMERIC_NAMES) + mat.shape[1]]
-        names = self._word_names()
+        names = self._names
         out = []
         for i in range(mat.shape[0]):
             lo, hi = mat.indptr[i], mat.indptr[i + 1]

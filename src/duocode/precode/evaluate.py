@@ -476,10 +476,9 @@ class _Design:
         self.row = {c: i for i, c in enumerate(ids)}
         self.matrices = design_matrices([feats[c] for c in ids], [cold[c] for c in ids])
 
-    def rows(self, ids, name=None):
+    def rows(self, ids):
+        """Every feature set's vectorizer and the rows of ``ids`` (the ``design`` of ``fit_variable``)."""
         index = [self.row[c] for c in ids]
-        if name is not None:
-            return self.matrices[name][1][index]
         return {k: (vec, X[index]) for k, (vec, X) in self.matrices.items()}
 
 
@@ -491,7 +490,7 @@ def _fit_predict(var, train, test, y_all, feats, cold, seed, labels, design=None
                          design=design.rows(train) if design is not None else None)
     if model.mode == "cold start":
         return [model.adjust_cold(cold[c][var.id]) for c in test], model.mode
-    X = design.rows(test, model.feature_set) if design is not None and model.mode == "trained" else None
+    X = design.rows(test)[model.feature_set][1] if design is not None else None
     return predict_trained(model, [feats[c] for c in test], [cold[c] for c in test], explain=False,
                            X=X), model.mode
 

@@ -469,7 +469,6 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
         return VariableModel(var.id, "trained (one class)", len(labels), [labels[0]], dropped=dropped,
                              label_source=label_source)
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.feature_extraction import DictVectorizer
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     folds = max(2, min(MAX_FOLDS, min(counts.values())))
@@ -485,14 +484,11 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
     # labelled cases: that average with the classifier on every feature or on the rules' answers only, against
     # the codebook rules alone. The classifier is used only where it beats the rules; on ties the simpler
     # candidate (listed first) wins.
+    matrices = (design_matrices(feats, cold) if design is None
+                else {name: (vec, _int32(X[keep])) for name, (vec, X) in design.items()})
     candidates = {}
     for name in FEATURE_SET_ORDER:
-        if design is not None:
-            vec, X = design[name]
-            X = _int32(X[keep])
-        else:
-            vec = DictVectorizer(sparse=True, sort=True)
-            X = _int32(vec.fit_transform([feature_dict(f, c, name) for f, c in zip(feats, cold)]))
+        vec, X = matrices[name]
         oof = cross_val_predict(_classifier(len(counts)), X, labels, cv=cv, method="predict_proba")
         blended = [_average(classes, row, rp) for row, rp in zip(oof, rules_p)]
         hits = sum(max(classes, key=lambda k: (p[k], -classes.index(k))) == y for p, y in zip(blended, labels))
