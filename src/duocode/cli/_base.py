@@ -67,9 +67,15 @@ def writable_output(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
-output_option = click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
-                             callback=writable_output,
-                             help="Write to this file; its extension picks the format unless --format is given.")
+def output_file_option(help_text: str, *, required: bool = False):
+    """The ``-o/--output FILE`` option of a writing command, checked by :func:`writable_output`."""
+    # no default at all when required: this click counts an explicit default=None as a given value
+    extra = {"required": True} if required else {"default": None}
+    return click.option("-o", "--output", "output", type=click.Path(dir_okay=False), callback=writable_output,
+                        help=help_text, **extra)
+
+
+output_option = output_file_option("Write to this file; its extension picks the format unless --format is given.")
 
 
 def format_option(choices: list[str] | tuple[str, ...] = ("table", "json")):
@@ -133,7 +139,6 @@ def _check_output(result: Any, fmt: str, output: str | None) -> None:
     if p.name == DB_NAME or (p.is_file() and p.read_bytes()[:16] == b"SQLite format 3\x00"):
         raise InputError("refusing to write over a database (a duocode project?)", path=output,
                          expected="a new report file name")
-    check_writable(output)
 
 
 def check_writable(output: str | Path, flag: str = "-o") -> None:

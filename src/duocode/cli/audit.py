@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import click
 
-from duocode.cli._base import emit, format_option, group, main, open_project, project_option, writable_output
+from duocode.cli._base import emit, format_option, group, main, open_project, output_file_option, project_option
 
 consensus_group = group("consensus", "Consensus codes: settled values with who decided, when and why.")
 
 
 @main.command()
-@click.option("-o", "--output", "output", callback=writable_output, required=True, type=click.Path(dir_okay=False),
-              help="The reconcile workbook to write (.xlsx).")
+@output_file_option("The reconcile workbook to write (.xlsx).", required=True)
 @project_option
 @format_option(["table", "json"])
 def reconcile(output, project, fmt):
@@ -55,8 +54,7 @@ def consensus_import(csv_path, decided_by, project, fmt):
 
 
 @main.command()
-@click.option("-o", "--output", "output", callback=writable_output, type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (.xlsx, .md or .json); its extension picks the format.")
+@output_file_option("Write to this file (.xlsx, .md or .json); its extension picks the format.")
 @format_option(["table", "xlsx", "md", "json"])
 @click.option("--allow-unresolved", is_flag=True,
               help="Audit even with unsettled disagreements: those cases are left out and the outputs say so.")

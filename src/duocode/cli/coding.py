@@ -5,8 +5,8 @@ import sys
 
 import click
 
-from duocode.cli._base import (emit, format_option, group, main, open_project,
-                              output_option, project_option, writable_output)
+from duocode.cli._base import (emit, format_option, group, main, open_project, output_file_option,
+                              output_option, project_option)
 
 codes_group = group("codes", "Import or export one coder's codes as CSV (wide: case_id plus one column per "
                              "variable).")
@@ -60,8 +60,7 @@ def codes_export(coder, consensus, project, fmt, output):
 
 @main.command("sheet")
 @click.option("--coder", required=True, help="The coder the workbook is for.")
-@click.option("-o", "--output", "output", callback=writable_output, required=True, type=click.Path(dir_okay=False),
-              help="The workbook to write (.xlsx).")
+@output_file_option("The workbook to write (.xlsx).", required=True)
 @click.option("--cases", default=None, metavar="IDS", help=CASES_HELP)
 @click.option("--variables", default=None, metavar="IDS", help=VARIABLES_HELP)
 @click.option("--seed", type=int, default=None, help="Seed of the random case order (combined with the coder's "
