@@ -99,10 +99,23 @@ def test_auto_keeps_the_rules_until_there_are_enough_cases(coupon_project):
     from duocode.store.cases import list_cases
 
     with coupon_project.transaction():
-        coupon_project.conn.execute("DELETE FROM cases WHERE document_id = 'D3'")
-    assert len(list_cases(coupon_project)) == 14
+        coupon_project.conn.execute("DELETE FROM cases WHERE document_id IN ('D2', 'D3')")
+    assert len(list_cases(coupon_project)) == 7       # one document's cases: below 8 cases in 2 documents
     res = detect(coupon_project, documents=["D4"], dry_run=True)
     assert res.method == "rules" and res.model.startswith("rules")
+
+
+def test_auto_learns_from_the_first_two_coded_interviews(coupon_project):
+    from duocode.precode.detect import detect
+    from duocode.store.documents import document_text
+    from duocode.store.cases import list_cases
+
+    with coupon_project.transaction():
+        coupon_project.conn.execute("DELETE FROM cases WHERE document_id = 'D3'")
+    assert len(list_cases(coupon_project)) == 14      # 14 cases in 2 documents: enough to learn from
+    res = detect(coupon_project, documents=["D4"], dry_run=True)
+    assert res.method == "trained"
+    assert _matched(res.candidates, coupon_project.quotes["D4"], document_text(coupon_project, "D4")) >= 4
 
 
 def test_trained_without_enough_cases_is_refused_saying_how_many_are_needed(coupon_project, tmp_path):
@@ -116,7 +129,7 @@ def test_trained_without_enough_cases_is_refused_saying_how_many_are_needed(coup
     res = CliRunner().invoke(main, ["precode", "detect", "--method", "trained", "--project",
                                     str(coupon_project.directory)])
     assert res.exit_code == 1, res.output
-    assert "7 in 1 documents" in res.output and "at least 20 cases" in res.output and "--method rules" in res.output
+    assert "7 in 1 documents" in res.output and "at least 8 cases" in res.output and "--method rules" in res.output
     assert "Traceback" not in res.output
     assert coupon_project.conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == before
 

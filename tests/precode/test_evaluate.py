@@ -2,7 +2,7 @@
 import pytest
 
 from duocode.errors import InputError
-from duocode.precode.evaluate import evaluate, expected_calibration_error, match_spans
+from duocode.precode.evaluate import evaluate, expected_calibration_error, span_scores
 
 from tests.conftest import snapshot
 from tests.precode.conftest import add_case
@@ -14,11 +14,20 @@ def test_ece_matches_a_hand_computed_example():
     assert expected_calibration_error([1.0, 1.0], [True, True]) == 0.0
 
 
-def test_span_matching_needs_half_of_the_shorter_span_and_is_one_to_one():
-    cands = [("D", 0, 100), ("D", 0, 40), ("E", 0, 10)]
+def test_a_case_is_found_by_half_of_it_and_a_candidate_is_right_when_half_of_it_is_on_cases():
+    # worked by hand: human (0, 50) is half-covered by (0, 40)? 40 >= 25 yes, and by (0, 100) too;
+    # human (60, 100) is covered 40 of 40 by (0, 100); human (300, 320) by nothing.
+    cands = [("D", 0, 100), ("D", 0, 40), ("E", 0, 10), ("D", 290, 330)]
     humans = [("D", 0, 50), ("D", 60, 100), ("D", 300, 320)]
-    assert match_spans(cands, humans) == [(0, 1), (1, 0)]
-    assert match_spans([("D", 0, 10)], [("D", 6, 30)]) == []
+    found, correct = span_scores(cands, humans)
+    assert found == [True, True, True]      # (290, 330) covers all 20 of (300, 320)
+    # (0, 100): 50 + 40 = 90 of 100 on cases; (0, 40): all; (E...): other document; (290, 330): 20 of 40 = half
+    assert correct == [True, True, False, True]
+    # a candidate a third on a case is wrong, and finds a case only if it covers half of that case
+    assert span_scores([("D", 0, 30)], [("D", 20, 30)]) == ([True], [False])
+    assert span_scores([("D", 0, 10)], [("D", 6, 30)]) == ([False], [False])
+    # overlapping human cases are counted once on a candidate
+    assert span_scores([("D", 0, 100)], [("D", 0, 30), ("D", 10, 40)]) == ([True, True], [False])   # 40 of 100
 
 
 def test_evaluate_with_too_few_coded_cases_says_how_many_are_needed(shop_project):
@@ -47,7 +56,7 @@ def test_evaluate_reports_accuracy_kappas_ece_and_learning_curve(coded_project):
 def test_evaluate_measures_detection_against_human_cases_with_the_stated_rule(coded_project):
     det = evaluate(coded_project, folds=3, learning_curve=False).detection
     assert det.n_human == 24 and det.recall >= 0.9
-    assert "half of the shorter" in det.rule
+    assert "covers at least half of it" in det.rule and "least half of it lies on human cases" in det.rule
 
 
 def test_evaluate_changes_nothing_in_the_project(coded_project):

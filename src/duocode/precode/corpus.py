@@ -52,10 +52,19 @@ def read_corpus(root: str | Path) -> CorpusData:
     data = CorpusData(root)
     for path in sorted((root / "interviews").glob("*.txt")):
         data.documents[path.stem] = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    if not (root / "cases.csv").is_file():  # interviews only: no tables to read
-        return data
     if (root / "informants.csv").is_file():
         data.informants = _read_csv(root / "informants.csv")
+    if not (root / "cases.csv").is_file() and (root / "gold.csv").is_file():
+        # one table of gold cases and their codes: document, quote[, case_id], then variable columns
+        rows = _read_csv(root / "gold.csv")
+        for n, row in enumerate(rows, start=1):
+            row["case_id"] = (row.get("case_id") or "").strip() or f"G{n:03d}"
+        data.cases = [{"case_id": r["case_id"], "document": r.get("document", ""), "quote": r.get("quote", "")}
+                      for r in rows]
+        data.consensus = rows
+        return data
+    if not (root / "cases.csv").is_file():  # interviews only: no tables to read
+        return data
     data.cases = _read_csv(root / "cases.csv")
     for path in sorted(root.glob("codes_*.csv")):
         data.codes[path.stem[len("codes_"):]] = _read_csv(path)

@@ -12,8 +12,10 @@ looks like in *this* study. The trained detector learns that and takes over from
   read yet).
 * **Features.** The rules' evidence for the sentence (practice, reaction and mass-mailing scores, the best
   practice score of its neighbours, whether it answers a question about the practice), its place in the turn
-  and its length, plus TF-IDF word uni- and bigrams of the sentence and TF-IDF words of the sentences either
-  side (at half weight).
+  and its length, TF-IDF word uni- and bigrams of the sentence and TF-IDF words of the sentences either
+  side (at half weight), and the *meaning* of the sentence and of its neighbours: their embeddings
+  (:mod:`duocode.precode.embed`; the neighbours at half weight), so that a passage worded unlike any coded case
+  but saying the same thing still scores.
 * **Model.** A logistic regression (scikit-learn, L2, ``C = 1``, no class weights, so that its probabilities
   estimate how often such a sentence lies in a case). Sentences at or above :data:`PROBABILITY_THRESHOLD` are
   hits; hits at most :data:`~duocode.precode.detect.MERGE_GAP` sentences apart merge into one span inside a
@@ -39,9 +41,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from duocode.precode.lexicon import Lexicon
     from duocode.store import Project
 
-MIN_CASES = 20
-MIN_DOCUMENTS = 3
+MIN_CASES = 8
+MIN_DOCUMENTS = 2
 PROBABILITY_THRESHOLD = 0.3
+GROW_FACTOR = 0.5     # a hit span takes in the neighbouring sentences of its turn down to this share of the threshold
 CONTEXT_WEIGHT = 0.5
 NUMERIC_NAMES = ("practice cues", "practice cues next to it", "reaction cues after it", "mass-mailing cues",
                  "answers a question about the practice", "turn length", "place in the turn", "sentence length")
@@ -144,6 +147,11 @@ class TrainedDetector:
         self.model = LogisticRegression(C=1.0, max_iter=5000)
         self.model.fit(self._stack(rows, words, context), labels)
         self._names = self.words.get_feature_names_out()   # the word columns' names, for the explanations
+        from duocode.precode.embed import embed
+
+        positive = [r for r, y in zip(rows, labels) if y]
+        self._pos_vectors = embed([r.text for r in positive])    # for "most like this coded passage"
+        self._pos_rows = [(r.document, r.text) for r in positive]
         self.n_sentences, self.n_positive = len(rows), sum(labels)
         self.n_cases, self.n_documents = n_cases, len({r.document for r in rows})
         return self
@@ -156,8 +164,12 @@ class TrainedDetector:
     def _stack(rows: list[SentenceRow], words, context):
         from scipy.sparse import csr_matrix, hstack
 
+        from duocode.precode.embed import embed
+
         numeric = csr_matrix([r.numeric for r in rows]) if rows else csr_matrix((0, len(NUMERIC_NAMES)))
-        return hstack([numeric, words, CONTEXT_WEIGHT * context]).tocsr()
+        meaning = csr_matrix(embed([r.text for r in rows]))
+        around = csr_matrix(embed([r.context for r in rows]))
+        return hstack([numeric, words, CONTEXT_WEIGHT * context, meaning, CONTEXT_WEIGHT * around]).tocsr()
 
     def predict(self, rows: list[SentenceRow]) -> list[float]:
         if not rows:
@@ -180,6 +192,21 @@ class TrainedDetector:
             out.append([f"'{w}'" for _s, w in scored[:k]])
         return out
 
+    def nearest(self, rows: list[SentenceRow]) -> list[tuple[str, str, float]]:
+        """For each sentence, the coded sentence (in a case) it is closest to in meaning: (document, a short
+        quote, cosine similarity)."""
+        from duocode.precode.embed import embed
+
+        if not rows or not self._pos_rows:
+            return [("", "", 0.0) for _ in rows]
+        sims = embed([r.text for r in rows]) @ self._pos_vectors.T
+        out = []
+        for i in range(len(rows)):
+            j = int(sims[i].argmax())
+            doc, text = self._pos_rows[j]
+            out.append((doc, short_quote(text), float(sims[i, j])))
+        return out
+
     def describe(self, threshold: float = PROBABILITY_THRESHOLD) -> str:
         return (f"trained detector: logistic regression on {self.n_sentences:,} informant sentences of "
                 f"{self.n_documents} coded documents ({self.n_positive:,} of them in {self.n_cases:,} cases); "
@@ -193,13 +220,43 @@ def training_set(rows_by_document: dict[str, list[SentenceRow]], spans: dict[str
     return rows, label_rows(rows, spans), sum(len(v) for v in spans.values())
 
 
+def short_quote(text: str, words: int = 10) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
+
+
+def passages(probs_at: dict[int, float], threshold: float, gap: int) -> list[tuple[int, int]]:
+    """Sentence ranges ``(first, last)`` of one turn (sentence index -> probability) that make candidates.
+
+    Hits (probability >= ``threshold``) at most ``gap`` sentences apart form one range; each range then takes in
+    the neighbouring sentences whose probability is at least :data:`GROW_FACTOR` x ``threshold``, since
+    researchers mark whole passages rather than single sentences (hysteresis thresholding, as in Canny's edge
+    linking: a strong seed, grown through weaker neighbours); ranges that then touch merge.
+    """
+    from duocode.precode.detect import _clusters
+
+    low = threshold * GROW_FACTOR
+    ranges: list[list[int]] = []
+    for cluster in _clusters(sorted(i for i, p in probs_at.items() if p >= threshold), gap):
+        lo, hi = cluster[0], cluster[-1]
+        while lo - 1 in probs_at and probs_at[lo - 1] >= low:
+            lo -= 1
+        while hi + 1 in probs_at and probs_at[hi + 1] >= low:
+            hi += 1
+        if ranges and lo <= ranges[-1][1] + 1:
+            ranges[-1][1] = max(ranges[-1][1], hi)
+        else:
+            ranges.append([lo, hi])
+    return [(lo, hi) for lo, hi in ranges]
+
+
 def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts: dict[str, str], *,
                        threshold: float = PROBABILITY_THRESHOLD, probs: list[float] | None = None
                        ) -> list["Candidate"]:
     """Spans of hit sentences (probability >= ``threshold``), merged inside each turn like the rules' hits;
     ``texts`` maps document id -> its text; ``probs``: the detector's probabilities for ``rows``, when the
     caller already has them."""
-    from duocode.precode.detect import MERGE_GAP, Candidate, _clusters, _unique
+    from duocode.precode.detect import MERGE_GAP, Candidate, _unique
 
     if probs is None:
         probs = detector.predict(rows)
@@ -208,12 +265,12 @@ def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts
         by_turn.setdefault((r.document, r.segment), []).append(k)
     hit_rows = [k for k in range(len(rows)) if probs[k] >= threshold]
     top = dict(zip(hit_rows, detector.top_words_for([rows[k] for k in hit_rows], 3)))
+    near = dict(zip(hit_rows, detector.nearest([rows[k] for k in hit_rows])))
     out: list[Candidate] = []
     for ks in by_turn.values():
-        hits = [k for k in ks if probs[k] >= threshold]
         at = {rows[k].index: k for k in ks}
-        for cluster in _clusters([rows[k].index for k in hits], MERGE_GAP):
-            members = [at[i] for i in range(cluster[0], cluster[-1] + 1)]
+        for lo, hi in passages({rows[k].index: probs[k] for k in ks}, threshold, MERGE_GAP):
+            members = [at[i] for i in range(lo, hi + 1)]
             best = max(members, key=lambda k: probs[k])
             first, last = rows[members[0]], rows[members[-1]]
             words = _unique(w for k in members if probs[k] >= threshold for w in top[k])
@@ -223,6 +280,9 @@ def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts
                 parts.append(f"words {', '.join(words[:5])}")
             if cues:
                 parts.append(f"practice cues {', '.join(cues[:4])}")
+            if best in near and near[best][0]:
+                doc, quote, sim = near[best]
+                parts.append(f"closest in meaning to a coded passage of {doc} ({sim:.2f}): \"{quote}\"")
             out.append(Candidate(first.document, first.start, last.end, round(probs[best], 3), round(probs[best], 3),
                                  "; ".join(parts), texts[first.document][first.start:last.end]))
     return out

@@ -46,8 +46,8 @@ from duocode.store import CONSENSUS
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
 
-OVERLAP_RULE = ("a candidate matches a human case when both lie in the same document and their overlap covers at "
-                "least half of the shorter of the two spans; matching is one-to-one, pairing as many as possible")
+OVERLAP_RULE = ("a human case is found when a candidate covers at least half of it; a candidate is correct when at "
+                "least half of it lies on human cases")
 ECE_BINS = 10
 CURVE_SIZES = (10, 20, 40, 80, 160, 320)
 DETECTION_THRESHOLDS = (1.0, 1.25, 1.5, 2.0)
@@ -82,38 +82,35 @@ def expected_calibration_error(confidences: list[float], correct: list[bool], bi
     return round(total, 6)
 
 
-def match_spans(candidates: list[tuple[str, int, int]], humans: list[tuple[str, int, int]]
-                ) -> list[tuple[int, int]]:
-    """One-to-one matches ``(candidate index, human index)`` under :data:`OVERLAP_RULE`, as many as possible
-    (a maximum bipartite matching by augmenting paths; ties go to the earlier spans).
+def span_scores(candidates: list[tuple[str, int, int]], humans: list[tuple[str, int, int]]
+                ) -> tuple[list[bool], list[bool]]:
+    """Which human cases are found and which candidates are correct, under :data:`OVERLAP_RULE`.
 
-    >>> match_spans([("D", 0, 10), ("D", 50, 60)], [("D", 5, 12), ("D", 58, 100)])
-    [(0, 0)]
+    A human case is *found* when one candidate covers at least half of it; a candidate is *correct* when at
+    least half of it lies on human cases (of its document, counted once where they overlap). Recall is the
+    share of human cases found, precision the share of candidates correct, so a candidate longer than the
+    passage it hits still counts when it is mostly that passage, and one candidate covering two adjacent
+    cases finds both.
+
+    >>> span_scores([("D", 0, 10), ("D", 50, 60)], [("D", 4, 12), ("D", 58, 100)])
+    ([True, False], [True, False])
     """
-    by_document: dict[str, list[tuple[int, int, int]]] = {}
-    for j, (doc_h, c, d) in enumerate(humans):
-        by_document.setdefault(doc_h, []).append((j, c, d))
-    edges: dict[int, list[int]] = {}
-    for i, (doc_c, a, b) in enumerate(candidates):
-        for j, c, d in by_document.get(doc_c, ()):
-            overlap = min(b, d) - max(a, c)
-            if overlap > 0 and overlap >= 0.5 * min(b - a, d - c):
-                edges.setdefault(i, []).append(j)
-    owner: dict[int, int] = {}   # human index -> candidate index
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in edges.get(i, ()):
-            if j in seen:
-                continue
-            seen.add(j)
-            if j not in owner or augment(owner[j], seen):
-                owner[j] = i
-                return True
-        return False
-
-    for i in sorted(edges):
-        augment(i, set())
-    return sorted((i, j) for j, i in owner.items())
+    by_document: dict[str, list[tuple[int, int]]] = {}
+    for doc, c, d in humans:
+        by_document.setdefault(doc, []).append((c, d))
+    found = []
+    for doc, c, d in humans:
+        found.append(any(doc_c == doc and min(b, d) - max(a, c) >= 0.5 * (d - c) for doc_c, a, b in candidates))
+    correct = []
+    for doc, a, b in candidates:
+        covered, reach = 0, a
+        for c, d in sorted(by_document.get(doc, ())):
+            lo, hi = max(c, reach), min(d, b)
+            if hi > lo:
+                covered += hi - lo
+                reach = hi
+        correct.append(b > a and covered >= 0.5 * (b - a))
+    return found, correct
 
 
 def _scores(y: list[str], pred: list[str], classes: list[str]) -> dict[str, Any]:
@@ -590,10 +587,10 @@ def detection_row(method: str, threshold: float, candidates: list, human_spans: 
                   ) -> dict[str, Any]:
     """Recall and precision of ``candidates`` against ``human_spans`` (document, start, end) under
     :data:`OVERLAP_RULE`."""
-    matched = match_spans([(c.document, c.start, c.end) for c in candidates], human_spans)
-    return {"method": method, "threshold": threshold, "n_candidates": len(candidates), "n_matched": len(matched),
-            "recall": round(len(matched) / len(human_spans), 4),
-            "precision": round(len(matched) / len(candidates), 4) if candidates else None}
+    found, correct = span_scores([(c.document, c.start, c.end) for c in candidates], human_spans)
+    return {"method": method, "threshold": threshold, "n_candidates": len(candidates), "n_matched": sum(found),
+            "n_correct": sum(correct), "recall": round(sum(found) / len(human_spans), 4),
+            "precision": round(sum(correct) / len(candidates), 4) if candidates else None}
 
 
 def _detection_method(method: str, folds: int | None) -> str:
