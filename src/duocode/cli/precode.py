@@ -132,10 +132,13 @@ def precode_suggest(seed, variables, include_candidates, dry_run, project, fmt, 
 @click.option("--variables", default=None, help="Comma-separated variable ids (default: every categorical one).")
 @click.option("--no-learning-curve", is_flag=True, help="Skip the learning curve (faster).")
 @click.option("--no-detection", is_flag=True, help="Skip measuring case detection.")
+@click.option("--external", "external", default=None, type=click.Path(file_okay=False),
+              help="Score instead on a folder the pre-coder never saw: interviews/*.txt plus gold.csv "
+                   "(document, quote, a column per variable), trained as detect and suggest would train.")
 @project_option
 @format_option(["table", "json", "xlsx"])
 @output_option
-def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, project, fmt, output):
+def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, external, project, fmt, output):
     """Measure the pre-coder against the human codes by cross-validation.
 
     Accuracy, macro-F1, Cohen's kappa (next to the human coders' kappa), per-class precision and recall,
@@ -146,9 +149,18 @@ def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, pr
     Example:
       duocode precode evaluate --project study
       duocode precode evaluate --folds 10 -o precoder.xlsx --project study
+      duocode precode evaluate --external heldout/ --project study
     """
     from duocode.precode.evaluate import evaluate
 
+    if external is not None:
+        from duocode.precode.external import evaluate_external
+
+        if fmt == "xlsx":
+            raise click.UsageError("--external reports as table or json")
+        with open_project(project) as proj:
+            emit(evaluate_external(proj, external, seed=seed), fmt, output)
+        return
     with open_project(project) as proj:
         emit(evaluate(proj, folds=folds, seed=seed, variables=split_ids(variables),
                       learning_curve=not no_learning_curve, detection=not no_detection), fmt, output)

@@ -122,5 +122,7 @@ CODEBOOK = {
         "scores": {"type": "object", "additionalProperties": SCORE, "propertyNames": _ID},
         "audit": AUDIT,
         "propositions": {"type": "array", "items": PROPOSITION},
+        "precode": {"type": "object", "additionalProperties": False,
+                    "properties": {"seed_corpus": {"type": "string", "pattern": r"^[A-Za-z0-9_./-]+$"}}},
     },
 }

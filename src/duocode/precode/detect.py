@@ -50,7 +50,7 @@ ACCEPT_ACTION = ADOPT_ACTION     # accepting a candidate case is logged like ado
 # `cases list` shows status-`case` cases only; --all adds candidates and rejected ones, with a status column.
 LIST_CANDIDATES = "duocode cases list --all --source precoder"
 REJECT_ACTION = "rejected-from-precoder"
-METHODS = ("auto", "rules", "trained")
+METHODS = ("auto", "rules", "trained", "seed")
 RULES_DESCRIPTION = "rules: the codebook's keywords and examples and the detector's cue rules"
 
 
@@ -264,11 +264,12 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         What a sentence needs to be a hit: the rules' window score (default :data:`DEFAULT_THRESHOLD`, see the
         module docstring), or the trained detector's probability (default
         :data:`~duocode.precode.detector.PROBABILITY_THRESHOLD`).
-    method : {"auto", "rules", "trained"}
+    method : {"auto", "rules", "trained", "seed"}
         ``rules``: the codebook's keywords and the detector's rules; ``trained``: a detector trained on the
-        project's cases (:mod:`duocode.precode.detector`); ``auto``: trained once the project has enough cases
+        project's cases (:mod:`duocode.precode.detector`); ``seed``: the same detector trained on the coded
+        seed corpus that the codebook's pack names; ``auto``: trained once the project has enough cases
         (:data:`~duocode.precode.detector.MIN_CASES` in :data:`~duocode.precode.detector.MIN_DOCUMENTS`
-        documents), rules before.
+        documents), before that the seed corpus where the codebook has one, else the rules.
     dry_run : bool
         Find and report, store nothing.
 
@@ -304,8 +305,14 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         problems.add(f"too few cases to train the detector: {n_cases} in {len(training)} documents",
                      expected=f"at least {trained.MIN_CASES} cases (status case) in {trained.MIN_DOCUMENTS} documents; "
                               "use --method rules until then")
+    seed_folder = trained.seed_folder(project.codebook)
+    if method == "seed" and seed_folder is None:
+        problems.add("the codebook names no seed corpus to learn from",
+                     expected="a codebook whose pack has a seed_corpus (see docs/CODEBOOK_FORMAT.md); "
+                              "use --method rules")
     use_trained = method == "trained" or (method == "auto" and enough)
-    if use_trained and threshold is not None and not 0.0 <= threshold <= 1.0:
+    use_seed = method == "seed" or (method == "auto" and not enough and seed_folder is not None)
+    if (use_trained or use_seed) and threshold is not None and not 0.0 <= threshold <= 1.0:
         problems.add(f"--threshold {threshold} is outside 0..1 (the trained detector's threshold is a probability)")
     problems.raise_if_any()
     lexicon = build_lexicon(project.codebook)
@@ -324,7 +331,14 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
             use_trained = False
         else:
             found, n_docs, n_words, model = scanned
-    if not use_trained:
+    if use_seed and not use_trained:
+        scanned = _detect_seeded(project, lexicon, wanted, seed_folder, threshold)
+        if scanned is None:
+            warnings.append(f"the seed corpus {seed_folder} holds too few cases to learn from; the rules were used")
+            use_seed = False
+        else:
+            found, n_docs, n_words, model = scanned
+    if not use_trained and not use_seed:
         found, n_docs, n_words = detect_in_documents(lexicon, (get_document(project, d) for d in wanted),
                                                      threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     spans = case_spans(project)
@@ -338,7 +352,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
             keep.append(c)
     keep = _with_ids(keep, {cid for lst in spans.values() for *_, cid, _s, _src in lst})
     result = DetectResult(keep, n_docs, n_words, 0.0, skipped, below, dry_run, warnings,
-                          "trained" if use_trained else "rules",
+                          "trained" if use_trained else "seed" if use_seed else "rules",
                           model if model is not None else RULES_DESCRIPTION)
     if not dry_run and keep:
         from duocode.store.cases import Case, insert_cases
@@ -385,6 +399,25 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
         if d not in training:
             rows.pop(d, None)       # keep memory flat over large projects
             texts.pop(d, None)
+    return found, len(wanted), n_words, model.describe(thr)
+
+
+def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], folder, threshold: float | None):
+    """Scan ``wanted`` with the detector trained on the codebook's seed corpus (None: nothing to learn)."""
+    from duocode.precode import detector as trained
+    from duocode.precode.features import analyze_document
+    from duocode.store.documents import get_document
+
+    model = trained.seed_detector(lexicon, folder)
+    if model is None:
+        return None
+    thr = trained.SEED_THRESHOLD if threshold is None else threshold
+    found, n_words = [], 0
+    for d in wanted:
+        analysis = analyze_document(lexicon, get_document(project, d))
+        n_words += analysis.n_words
+        found += trained.trained_candidates(model, trained.sentence_rows(lexicon, analysis), {d: analysis.text},
+                                            threshold=thr)
     return found, len(wanted), n_words, model.describe(thr)
 
 
