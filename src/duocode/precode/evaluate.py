@@ -528,7 +528,8 @@ def _curve(var, ids, y_all, feats, cold, splits, seed, labels, design=None) -> d
 
 
 def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str] | None = None,
-                       thresholds: tuple[float, ...] = DETECTION_THRESHOLDS) -> DetectionEvaluation | None:
+                       thresholds: tuple[float, ...] = DETECTION_THRESHOLDS, folds: int = DETECTION_FOLDS
+                       ) -> DetectionEvaluation | None:
     """Recall and precision of detection against the human cases (``None`` when there are none).
 
     Only documents holding at least one human case are scanned (others may simply not have been read yet).
@@ -556,11 +557,11 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
 
     rows = [detection_row("rules", thr, [c for a in analyses for c in find_candidates(lexicon, a, threshold=thr)],
                           human_spans) for thr in sorted(set(thresholds) | {DEFAULT_THRESHOLD})]
-    method, default_thr, folds = "rules", DEFAULT_THRESHOLD, None
+    max_folds, (method, default_thr, folds) = folds, ("rules", DEFAULT_THRESHOLD, None)
     training = {d: v for d, v in trained.case_spans_for_training(project).items() if d in set(docs)}
     if trained.enough_to_train(training):
         # Cross-validation leaving documents out: each fold's detector never saw the documents it scans.
-        folds = min(DETECTION_FOLDS, len(docs))
+        folds = min(max_folds, len(docs))
         sentence_rows = {a.document: trained.sentence_rows(lexicon, a) for a in analyses}
         texts = {a.document: a.text for a in analyses}
         found: dict[float, list] = {thr: [] for thr in TRAINED_THRESHOLDS}

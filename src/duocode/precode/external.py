@@ -195,8 +195,12 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
     labelled = {cid for v in categorical for cid in own_labels.cases(v.id)}
     own_feats = features_for_cases(lexicon, project, [c for c in list_cases(project, status="case")
                                                       if c.id in labelled]) if labelled else {}
-    feats = {**own_feats, **ext_feats}
-    suggestions, _models = compute_suggestions(lexicon, feats, own_labels, seed=seed,
+    from duocode.precode.model import MIN_TRAIN
+    from duocode.precode.seeds import SEED_PREFIX, with_seed
+
+    feats, train_labels = with_seed(lexicon, {**own_feats, **ext_feats}, own_labels, MIN_TRAIN)
+    seeded_suggestions = any(c.startswith(SEED_PREFIX) for c in feats)
+    suggestions, _models = compute_suggestions(lexicon, feats, train_labels, seed=seed,
                                                variables=[v.id for v in categorical])
     got = {(s.case_id, s.variable): s for s in suggestions if s.case_id.startswith(EXTERNAL_PREFIX)}
     cold_start = ColdStart(lexicon)
@@ -224,7 +228,10 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
             pairs += list(zip(truth, pred))
             cold_pairs += list(zip(truth, cold_pred))
     learned_from = (f"detection: {learned_from}; suggestions: "
-                    + (f"the project's {len(own_feats)} coded cases" if labelled else "the codebook alone"))
+                    + (f"the project's {len(own_feats)} coded cases" if labelled and not seeded_suggestions else
+                       f"the project's {len(own_feats)} coded cases and the seed corpus" if seeded_suggestions
+                       and labelled else "the seed corpus's coded cases" if seeded_suggestions
+                       else "the codebook alone"))
     f1 = yes_f1(pairs)
     f1["cold_f1"] = yes_f1(cold_pairs)["f1"]
     return ExternalEvaluation(

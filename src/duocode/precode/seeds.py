@@ -37,3 +37,63 @@ def seed_corpus(codebook: "Codebook") -> Path | None:
             return folder
     raise InputError(f"seed corpus '{name}' not found", path=where, location="precode.seed_corpus",
                      expected=f"a corpus bundled in {BUNDLED} or a folder next to the codebook")
+
+
+_PROJECTS: dict[tuple[str, str], object] = {}
+SEED_PREFIX = "seed:"
+
+
+def seed_training(lexicon, folder: Path):
+    """The seed corpus's coded cases as training data for the suggestions: ``(features, labels)`` with case ids
+    prefixed :data:`SEED_PREFIX`, built once per process and codebook (the corpus is loaded into a temporary
+    project, so its quotes and codes are checked as any import would check them)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from duocode.precode.corpus import load_corpus, read_corpus
+    from duocode.precode.features import features_for_cases
+    from duocode.precode.labels import Labels, training_labels
+    from duocode.store import Project
+    from duocode.store.cases import list_cases
+
+    codebook = lexicon.codebook
+    key = (str(folder), codebook.sha256)
+    if key not in _PROJECTS:
+        tmp = tempfile.mkdtemp(prefix="duocode-seed-")
+        atexit.register(shutil.rmtree, tmp, True)
+        project = Project.create(Path(tmp) / "seed", codebook)
+        try:
+            load_corpus(project, read_corpus(folder), coders=False)
+            variables = [v.id for v in codebook.variables if v.is_categorical]
+            labels = training_labels(project, variables)
+            feats = features_for_cases(lexicon, project, list_cases(project, status="case"))
+        finally:
+            project.close()
+        for f in feats.values():
+            f.case_id = SEED_PREFIX + f.case_id
+        _PROJECTS[key] = ({SEED_PREFIX + c: f for c, f in feats.items()},
+                          Labels({v: {SEED_PREFIX + c: x for c, x in per.items()} for v, per in labels.by_variable.items()},
+                                 {v: {SEED_PREFIX + c: "seed-corpus consensus" for c in per}
+                                  for v, per in labels.by_variable.items()}))
+    return _PROJECTS[key]
+
+
+def with_seed(lexicon, feats: dict, labels, min_train: int):
+    """``(feats, labels)`` to train the suggestions on: the project's own where every variable it labels has at
+    least ``min_train`` labelled cases, else the project's plus the codebook's seed corpus (the project's own
+    labels kept, so its coding starts counting at once). Unchanged when the codebook has no seed corpus."""
+    folder = seed_corpus(lexicon.codebook)
+    if folder is None:
+        return feats, labels
+    own = [len([c for c in per if c in feats]) for per in labels.by_variable.values()]
+    if own and min(own) >= min_train:
+        return feats, labels
+    seed_feats, seed_labels = seed_training(lexicon, folder)
+    from duocode.precode.labels import Labels
+
+    merged = Labels({v: {**seed_labels.cases(v), **labels.cases(v)} for v in set(labels.by_variable) |
+                     set(seed_labels.by_variable)},
+                    {v: {**seed_labels.source.get(v, {}), **labels.source.get(v, {})}
+                     for v in set(labels.source) | set(seed_labels.source)}, labels.humans)
+    return {**seed_feats, **feats}, merged

@@ -182,7 +182,12 @@ def suggest(project: "Project", *, seed: int = 0, variables: list[str] | None = 
     lexicon = build_lexicon(codebook)
     feats = features_for_cases(lexicon, project, cases)
     labels = training_labels(project, categorical)
-    suggestions, models = compute_suggestions(lexicon, feats, labels, seed=seed, variables=variables)
+    from duocode.precode.model import MIN_TRAIN
+    from duocode.precode.seeds import SEED_PREFIX, with_seed
+
+    train_feats, train_labels = with_seed(lexicon, feats, labels, MIN_TRAIN)
+    suggestions, models = compute_suggestions(lexicon, train_feats, train_labels, seed=seed, variables=variables)
+    suggestions = [s for s in suggestions if not s.case_id.startswith(SEED_PREFIX)]
     result = SuggestResult(suggestions, {v: _describe(mdl) for v, mdl in models.items()}, list(lexicon.warnings),
                            seed=seed, n_cases=len(feats),
                            hidden_from_coders=bool(project.settings.get("hide_suggestions", True)))
