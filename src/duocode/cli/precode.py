@@ -26,19 +26,22 @@ def _finite(ctx, param, value):
 @click.option("--threshold", type=click.FloatRange(min=0), default=None, callback=_finite,
               help="What a sentence needs to be a hit: the rules' score (default 1.25) or the trained detector's "
                    "probability (default 0.3). Lower finds more, less precisely.")
-@click.option("--method", type=click.Choice(["auto", "rules", "trained"]), default="auto", show_default=True,
+@click.option("--method", type=click.Choice(["auto", "rules", "trained", "seed"]), default="auto",
+              show_default=True,
               help="rules: the codebook's keywords and cue rules; trained: a detector trained on the project's "
-                   "cases; auto: trained once there are 20 cases in 3 documents.")
+                   "cases; seed: trained on the codebook's seed corpus; auto: trained once there are 8 cases in "
+                   "2 documents, the seed corpus before that where the codebook names one, else the rules.")
 @click.option("--dry-run", is_flag=True, help="Report what would be proposed; store nothing.")
 @project_option
 @format_option(["table", "json"])
 def precode_detect(documents, min_confidence, threshold, method, dry_run, project, fmt):
     """Find candidate cases in the transcripts and store them (source precoder, status candidate).
 
-    Until the project has cases, informant turns are scored for personalization cues (codebook keywords and
-    the detector's own rules), with negation and hypotheticals discounted; interviewer turns are context
-    only. Once coders have marked 20 cases in 3 documents, a detector trained on those documents' sentences
-    takes over (--method rules keeps the rules). Spans already covered by a case, candidate or rejected
+    Every informant sentence is scored by a logistic regression over its words, its meaning (embeddings of the
+    sentence and its neighbours) and the codebook's cue rules, and hit sentences grow into whole passages.
+    Once coders have marked 8 cases in 2 documents, the detector learns from those documents; before that
+    from the coded seed corpus the codebook names (TMP: the demo corpus), else the codebook's keywords and cue
+    rules alone (--method rules keeps the rules). Spans already covered by a case, candidate or rejected
     candidate are not proposed again.
 
     \b
