@@ -146,3 +146,32 @@ def test_evaluate_external_without_interviews_is_a_clear_error(shop_project, tmp
     res = CliRunner().invoke(main, ["precode", "evaluate", "--external", str(tmp_path), "--project",
                                     str(shop_project.directory)])
     assert res.exit_code == 1 and "no interviews/ folder" in res.output
+
+
+def test_a_second_codebook_runs_detect_suggest_and_evaluate_with_no_code_for_it(tmp_path):
+    """The telecare codebook and its corpus (remote GP consultations): nothing in the pre-coder names them."""
+    from pathlib import Path
+
+    from duocode.codebook import load_codebook
+    from duocode.precode.corpus import load_corpus, read_corpus
+    from duocode.precode.detect import detect
+    from duocode.precode.evaluate import evaluate
+    from duocode.precode.suggest import suggest
+    from duocode.store import Project
+
+    root = Path(__file__).resolve().parents[2]
+    project = Project.create(tmp_path / "tc", load_codebook(root / "codebooks" / "telecare.yaml"))
+    load_corpus(project, read_corpus(root / "corpora" / "telecare"), coders=False)
+    det = detect(project, dry_run=True)
+    assert det.method == "trained"            # 36 coded cases in 12 interviews
+    sug = suggest(project, dry_run=True)
+    assert {s.variable for s in sug.suggestions} >= {"mode", "felt_heard", "overall"}
+    assert all(0.0 <= s.confidence <= 1.0 and s.explanation for s in sug.suggestions)
+    res = evaluate(project, folds=4, learning_curve=False)
+    assert res.variables["mode"].n == 36 and res.detection.n_human == 36
+    assert res.detection.recall >= 0.75
+    project.close()
+    pre = (root / "src" / "duocode" / "precode")
+    for path in pre.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "telecare" not in text and "felt_heard" not in text, path.name
