@@ -64,7 +64,10 @@ def test_precode_demo_detects_suggests_and_evaluates_on_the_demo_corpus(demo_pro
 
     out = precode_demo(demo_project)
     assert out["suggestions"] > 0 and "suggestions" in out["summary"]
-    assert out["detection_recall"] >= 0.8   # candidates found where the coders marked cases
+    # candidates found where the coders marked cases: four interviews of 20 cases train with the seed corpus
+    # (the other 92 demo interviews) at the seed threshold, chosen for sparser real-style text (recall 0.6 at
+    # precision 0.92 here; 0.85 at 0.74 at the threshold of a project with 100 cases or more)
+    assert out["detection_recall"] >= 0.55
     evaluation = out["evaluation"]
     assert evaluation is not None and evaluation.tables()
     assert evaluation.variables["tmp_type"].human_kappa["coders"] == ["ines", "jonas"]

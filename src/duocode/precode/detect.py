@@ -388,11 +388,11 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
         return rows[doc_id]
 
     wanted_set = set(wanted)
-    train_rows, labels, n_cases = trained.training_set({d: rows_of(d) for d in training}, training)
-    if not trained.learnable(labels):
+    model, default = trained.fit_detector(lexicon, {d: rows_of(d) for d in training}, training,
+                                          texts=[get_document(project, d).text for d in set(wanted) | set(training)])
+    if model is None:
         return None
-    model = trained.TrainedDetector().fit(train_rows, labels, n_cases=n_cases)
-    thr = trained.PROBABILITY_THRESHOLD if threshold is None else threshold
+    thr = default if threshold is None else threshold
     found = []
     for d in wanted:
         found += trained.trained_candidates(model, rows_of(d), texts, threshold=thr)

@@ -564,20 +564,23 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
         folds = min(max_folds, len(docs))
         sentence_rows = {a.document: trained.sentence_rows(lexicon, a) for a in analyses}
         texts = {a.document: a.text for a in analyses}
-        found: dict[float, list] = {thr: [] for thr in TRAINED_THRESHOLDS}
+        grid = sorted(set(TRAINED_THRESHOLDS) | {trained.SEED_THRESHOLD})
+        found: dict[float, list] = {thr: [] for thr in grid}
+        default_thr = trained.PROBABILITY_THRESHOLD
         for k in range(folds):
             held = set(docs[k::folds])
             fit_on = {d: v for d, v in training.items() if d not in held}
-            train_rows, labels, _n = trained.training_set(sentence_rows, fit_on)
-            if not trained.learnable(labels):
+            model, default_thr = trained.fit_detector(lexicon, {d: sentence_rows[d] for d in fit_on}, fit_on,
+                                                      texts=texts.values())
+            if model is None:
                 continue
-            model = trained.TrainedDetector().fit(train_rows, labels)
             test_rows = [r for d in sorted(held) for r in sentence_rows[d]]
             probs = model.predict(test_rows)     # once per fold, for every threshold
-            for thr in TRAINED_THRESHOLDS:
+            for thr in grid:
                 found[thr] += trained.trained_candidates(model, test_rows, texts, threshold=thr, probs=probs)
-        rows += [detection_row("trained", thr, found[thr], human_spans) for thr in TRAINED_THRESHOLDS]
-        method, default_thr = "trained", trained.PROBABILITY_THRESHOLD
+        shown = [t for t in grid if t in TRAINED_THRESHOLDS or t == default_thr]
+        rows += [detection_row("trained", thr, found[thr], human_spans) for thr in shown]
+        method = "trained"
     default = next(r for r in rows if r["method"] == method and r["threshold"] == default_thr)
     return DetectionEvaluation(len(humans), default["n_candidates"], default["n_matched"], default["recall"],
                                default["precision"], default_thr, documents=docs, by_threshold=rows,

@@ -162,27 +162,29 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
     headline = ("rules", DEFAULT_THRESHOLD)
     learned_from = "the codebook alone"
     folder = trained.seed_folder(codebook)
-    seeded = trained.seed_detector(lexicon, folder) if folder is not None else None
-    if seeded is not None:
-        probs = seeded.predict(rows)
-        det_rows += [detection_row("seed corpus", thr, trained.trained_candidates(seeded, rows, texts, threshold=thr,
-                                                                                  probs=probs), humans)
-                     for thr in sorted(set(TRAINED_THRESHOLDS) | {trained.SEED_THRESHOLD})]
-        headline = ("seed corpus", trained.SEED_THRESHOLD)
-        learned_from = f"the codebook's seed corpus '{folder.name}'"
+    if folder is not None:
+        seeded, thr = trained.fit_detector(lexicon, {}, {}, texts=texts.values())
+        if seeded is not None:
+            probs = seeded.predict(rows)
+            det_rows += [detection_row("seed corpus", t, trained.trained_candidates(seeded, rows, texts, threshold=t,
+                                                                                    probs=probs), humans)
+                         for t in sorted(set(TRAINED_THRESHOLDS) | {thr})]
+            headline = ("seed corpus", thr)
+            learned_from = f"the codebook's seed corpus '{folder.name}'"
     spans = trained.case_spans_for_training(project)
     if trained.enough_to_train(spans):
-        own_rows, labels, n_cases = trained.training_set(
-            {d: trained.sentence_rows(lexicon, analyze_document(lexicon, get_document(project, d))) for d in spans},
-            spans)
-        if trained.learnable(labels):
-            own = trained.TrainedDetector().fit(own_rows, labels, n_cases=n_cases)
+        own_rows = {d: trained.sentence_rows(lexicon, analyze_document(lexicon, get_document(project, d)))
+                    for d in spans}
+        own, thr = trained.fit_detector(lexicon, own_rows, spans, texts=texts.values())
+        if own is not None:
             probs = own.predict(rows)
-            det_rows += [detection_row("project's cases", thr,
-                                       trained.trained_candidates(own, rows, texts, threshold=thr, probs=probs),
-                                       humans) for thr in TRAINED_THRESHOLDS]
-            headline = ("project's cases", trained.PROBABILITY_THRESHOLD)
-            learned_from = f"the project's {n_cases} cases in {len(spans)} interviews"
+            det_rows += [detection_row("project's cases", t,
+                                       trained.trained_candidates(own, rows, texts, threshold=t, probs=probs),
+                                       humans) for t in sorted(set(TRAINED_THRESHOLDS) | {thr})]
+            headline = ("project's cases", thr)
+            n_cases = sum(len(v) for v in spans.values())
+            learned_from = f"the project's {n_cases} cases in {len(spans)} interviews" + (
+                " and the seed corpus" if own.seed else "")
     detection = next(r for r in det_rows if (r["method"], r["threshold"]) == headline)
 
     # -- suggestions on the gold passages -------------------------------------------------------------------
@@ -201,7 +203,7 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
     feats, train_labels = with_seed(lexicon, {**own_feats, **ext_feats}, own_labels, MIN_TRAIN)
     seeded_suggestions = any(c.startswith(SEED_PREFIX) for c in feats)
     suggestions, _models = compute_suggestions(lexicon, feats, train_labels, seed=seed,
-                                               variables=[v.id for v in categorical])
+                                               variables=[v.id for v in categorical], targets=set(ext_feats))
     got = {(s.case_id, s.variable): s for s in suggestions if s.case_id.startswith(EXTERNAL_PREFIX)}
     cold_start = ColdStart(lexicon)
     cold = {cid: cold_start.predict(f) for cid, f in ext_feats.items()}

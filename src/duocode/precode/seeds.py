@@ -80,20 +80,23 @@ def seed_training(lexicon, folder: Path):
 
 
 def with_seed(lexicon, feats: dict, labels, min_train: int):
-    """``(feats, labels)`` to train the suggestions on: the project's own where every variable it labels has at
-    least ``min_train`` labelled cases, else the project's plus the codebook's seed corpus (the project's own
-    labels kept, so its coding starts counting at once). Unchanged when the codebook has no seed corpus."""
+    """``(feats, labels)`` to train the suggestions on. A variable with at least ``min_train`` labelled cases of
+    the project's own trains on those alone; one with fewer also on the codebook's seed corpus (the project's
+    own labels kept, so its coding counts at once). Unchanged when the codebook has no seed corpus or every
+    variable has enough."""
     folder = seed_corpus(lexicon.codebook)
     if folder is None:
         return feats, labels
-    own = [len([c for c in per if c in feats]) for per in labels.by_variable.values()]
-    if own and min(own) >= min_train:
+    short = [v.id for v in lexicon.codebook.variables if v.is_categorical
+             and len([c for c in labels.cases(v.id) if c in feats]) < min_train]
+    if not short:
         return feats, labels
     seed_feats, seed_labels = seed_training(lexicon, folder)
     from duocode.precode.labels import Labels
 
-    merged = Labels({v: {**seed_labels.cases(v), **labels.cases(v)} for v in set(labels.by_variable) |
-                     set(seed_labels.by_variable)},
-                    {v: {**seed_labels.source.get(v, {}), **labels.source.get(v, {})}
-                     for v in set(labels.source) | set(seed_labels.source)}, labels.humans)
-    return {**seed_feats, **feats}, merged
+    by_variable = dict(labels.by_variable)
+    source = dict(labels.source)
+    for v in short:
+        by_variable[v] = {**seed_labels.cases(v), **labels.cases(v)}
+        source[v] = {**seed_labels.source.get(v, {}), **labels.source.get(v, {})}
+    return {**seed_feats, **feats}, Labels(by_variable, source, labels.humans)

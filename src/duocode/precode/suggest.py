@@ -80,9 +80,10 @@ class SuggestResult:
 
 
 def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], labels: "Labels", *, seed: int = 0,
-                        variables: list[str] | None = None, min_train: int | None = None
-                        ) -> tuple[list[Suggestion], dict[str, "VariableModel"]]:
-    """Suggestions for the cases in ``feats`` (pure: reads and writes no project).
+                        variables: list[str] | None = None, min_train: int | None = None,
+                        targets: set[str] | None = None) -> tuple[list[Suggestion], dict[str, "VariableModel"]]:
+    """Suggestions for the cases in ``feats`` (pure: reads and writes no project); ``targets``: only these
+    case ids get suggestions (the others only train).
 
     Each categorical variable (or those in ``variables``) is trained on ``labels`` when it has enough of them,
     else cold-started from the codebook; variables that cannot be cold-started and have too few labels are
@@ -93,9 +94,9 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
     from duocode.precode import model as m
 
     codebook = lexicon.codebook
-    ids = sorted(feats)
     cold_start = m.ColdStart(lexicon)
-    cold = {cid: cold_start.predict(feats[cid]) for cid in ids}
+    cold = {cid: cold_start.predict(feats[cid]) for cid in sorted(feats)}
+    ids = sorted(feats) if targets is None else sorted(c for c in feats if c in targets)
     chosen = [v for v in cold_start.variables if variables is None or v.id in variables]
     preds: dict[str, dict[str, m.Prediction]] = {cid: {} for cid in ids}
     models: dict[str, m.VariableModel] = {}
@@ -183,11 +184,11 @@ def suggest(project: "Project", *, seed: int = 0, variables: list[str] | None = 
     feats = features_for_cases(lexicon, project, cases)
     labels = training_labels(project, categorical)
     from duocode.precode.model import MIN_TRAIN
-    from duocode.precode.seeds import SEED_PREFIX, with_seed
+    from duocode.precode.seeds import with_seed
 
     train_feats, train_labels = with_seed(lexicon, feats, labels, MIN_TRAIN)
-    suggestions, models = compute_suggestions(lexicon, train_feats, train_labels, seed=seed, variables=variables)
-    suggestions = [s for s in suggestions if not s.case_id.startswith(SEED_PREFIX)]
+    suggestions, models = compute_suggestions(lexicon, train_feats, train_labels, seed=seed, variables=variables,
+                                              targets=set(feats))
     result = SuggestResult(suggestions, {v: _describe(mdl) for v, mdl in models.items()}, list(lexicon.warnings),
                            seed=seed, n_cases=len(feats),
                            hidden_from_coders=bool(project.settings.get("hide_suggestions", True)))
