@@ -108,6 +108,15 @@ PROPOSITION = {
     },
 }
 
+PRECODE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        # cue packs (duocode/data/packs/NAME.yaml) whose cues the pre-coder adds to the codebook's own
+        "packs": {"type": "array", "items": _ID, "uniqueItems": True},
+    },
+}
+
 CODEBOOK = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
@@ -122,5 +131,6 @@ CODEBOOK = {
         "scores": {"type": "object", "additionalProperties": SCORE, "propertyNames": _ID},
         "audit": AUDIT,
         "propositions": {"type": "array", "items": PROPOSITION},
+        "precode": PRECODE,
     },
 }
