@@ -1,16 +1,15 @@
 """Cue packs: the pre-coder's general cues are data (duocode/data/packs/), and a codebook gets them only by
 opting in with ``precode: {packs: [...]}``."""
 import hashlib
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
 import pytest
 
-from duocode.codebook import codebook_from_text, load_codebook
+from duocode.codebook import load_codebook
 from duocode.errors import InputError
 from duocode.precode.lexicon import Cue, build_lexicon
 from duocode.precode.packs import PHRASE_FAMILIES, load_pack, load_pack_file
 
-from precode_helpers import TMP
 
 GARDEN = """\
 id: garden
@@ -84,11 +83,9 @@ def _detection_cues(lexicon) -> set[tuple[str, Cue]]:
 
 
 def test_the_tmp_codebook_gets_exactly_the_packs_cues(tmp_lexicon):
-    text = TMP.read_text(encoding="utf-8")
-    opt_in = "precode:\n  packs: [personalization]\n"
-    assert text.count(opt_in) == 1
-    bare = build_lexicon(codebook_from_text(text.replace(opt_in, ""), "tmp-without-packs.yaml"))
     full = tmp_lexicon
+    # the same codebook opting into no pack (no text: so build_lexicon builds it afresh)
+    bare = build_lexicon(replace(full.codebook, packs=(), text=""))
     assert full.packs == ("personalization",) and bare.packs == ()
 
     key = full.pipeline.stems
