@@ -91,7 +91,9 @@ def test_a_seed_corpus_that_does_not_exist_is_a_clear_error(tmp_path):
     from duocode.errors import InputError
     from duocode.precode.seeds import seed_corpus
 
-    text = SHOP.read_text(encoding="utf-8") + "\nprecode:\n  seed_corpus: nowhere\n"
+    text = SHOP.read_text(encoding="utf-8").replace("  packs: [personalization]\n",
+                                                     "  packs: [personalization]\n  seed_corpus: nowhere\n")
+    assert "seed_corpus: nowhere" in text
     codebook = codebook_from_text(text, str(tmp_path / "shop.yaml"))
     with pytest.raises(InputError) as info:
         seed_corpus(codebook)

@@ -134,6 +134,7 @@ class Codebook:
     propositions: list[dict] = field(default_factory=list)
     text: str = ""
     source: str = ""
+    packs: tuple[str, ...] = ()   # the pre-coder's cue packs this codebook opts into (``precode.packs``)
 
     def __post_init__(self) -> None:
         self.variables_by_id = {v.id: v for v in self.variables}
@@ -173,9 +174,12 @@ class Codebook:
             if v.integer:
                 d["integer"] = True
             return d
-        return {"id": self.id, "version": self.version, "title": self.title, "description": self.description,
-                "variables": [var(v) for v in self.variables], "scores": self.scores, "audit": self.audit,
-                "propositions": self.propositions}
+        out = {"id": self.id, "version": self.version, "title": self.title, "description": self.description,
+               "variables": [var(v) for v in self.variables], "scores": self.scores, "audit": self.audit,
+               "propositions": self.propositions}
+        if self.packs:
+            out["precode"] = {"packs": list(self.packs)}
+        return out
 
 
 def bundled_codebooks_dir() -> Path:
@@ -184,6 +188,17 @@ def bundled_codebooks_dir() -> Path:
 
 def bundled_codebook_names() -> list[str]:
     d = bundled_codebooks_dir()
+    return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
+
+
+def bundled_packs_dir() -> Path:
+    """Where the pre-coder's cue packs live (``duocode/data/packs/NAME.yaml``)."""
+    return Path(__file__).resolve().parent.parent / "data" / "packs"
+
+
+def bundled_pack_names() -> list[str]:
+    """The cue packs a codebook may name under ``precode.packs``."""
+    d = bundled_packs_dir()
     return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
 
 
@@ -325,7 +340,7 @@ def _build(data: dict, text: str, source: str) -> Codebook:
     return Codebook(id=data["id"], version=str(data.get("version", "1")), title=data["title"],
                     description=data.get("description", ""), variables=variables, scores=data.get("scores") or {},
                     audit=data.get("audit"), propositions=data.get("propositions") or [], text=text,
-                    source=source)
+                    source=source, packs=_tuple((data.get("precode") or {}).get("packs")))
 
 
 def _reference_problems(cb: Codebook, data: dict, lines, source) -> list[Problem]:
@@ -344,6 +359,12 @@ def _reference_problems(cb: Codebook, data: dict, lines, source) -> list[Problem
         if v.applies_to is not None:
             for p, msg, exp in conditions.check_condition(v.applies_to, cb, ("variables", i, "applies_to")):
                 add(p, msg, exp)
+
+    known_packs = bundled_pack_names()
+    for k, name in enumerate(cb.packs):
+        if name not in known_packs:
+            add(("precode", "packs", k), f"precode.packs[{k}]: unknown cue pack '{name}'",
+                "one of " + ", ".join(known_packs) if known_packs else "no pack (none is bundled)")
 
     audit = cb.audit
     type_var = None

@@ -108,6 +108,18 @@ PROPOSITION = {
     },
 }
 
+PRECODE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        # cue packs (duocode/data/packs/NAME.yaml) whose cues the pre-coder adds to the codebook's own
+        "packs": {"type": "array", "items": _ID, "uniqueItems": True},
+        # a coded corpus the pre-coder learns from before the project has cases (duocode/data/corpora/NAME
+        # or a folder relative to the codebook file)
+        "seed_corpus": {"type": "string", "pattern": r"^[A-Za-z0-9_./-]+$"},
+    },
+}
+
 CODEBOOK = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
@@ -122,7 +134,6 @@ CODEBOOK = {
         "scores": {"type": "object", "additionalProperties": SCORE, "propertyNames": _ID},
         "audit": AUDIT,
         "propositions": {"type": "array", "items": PROPOSITION},
-        "precode": {"type": "object", "additionalProperties": False,
-                    "properties": {"seed_corpus": {"type": "string", "pattern": r"^[A-Za-z0-9_./-]+$"}}},
+        "precode": PRECODE,
     },
 }

@@ -23,7 +23,8 @@ class CodebookView:
         from rich.table import Table
 
         cb = self.codebook
-        head = f"[bold]{cb.title}[/bold]  (id {cb.id}, version {cb.version}, {len(cb.variables)} variables)"
+        packs = f", pre-coder cue packs: {', '.join(cb.packs)}" if cb.packs else ""
+        head = f"[bold]{cb.title}[/bold]  (id {cb.id}, version {cb.version}, {len(cb.variables)} variables{packs})"
         table = Table(show_lines=True)
         for col in ("variable", "level", "values", "definition"):
             table.add_column(col, overflow="fold")

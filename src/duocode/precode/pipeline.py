@@ -276,7 +276,9 @@ class CueMatcher:
     def __call__(self, doc: "Doc") -> list[Hit]:
         """Every hit in ``doc``, with negation and hypothetical marks, ordered by position."""
         sent_starts = [s.start for s in doc.sents]
-        matches = list(self.phrase_matcher(doc)) + list(self.rule_matcher(doc))
+        matches = list(self.phrase_matcher(doc)) if len(self.phrase_matcher) else []
+        if len(self.rule_matcher):          # a codebook without cue packs has no token rules
+            matches += list(self.rule_matcher(doc))
         hits = []
         seen = set()
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
