@@ -8,8 +8,8 @@ personalization); see each folder's NOTES.md. ``tmp-b`` arrived first and the on
 
 For each set, three situations a team meets:
 
-* **before any coding, codebook alone**: a project whose codebook names no seed corpus (the rules and the
-  codebook's keywords and examples);
+* **before any coding, codebook alone**: a project whose codebook names no seed corpus (the rules: the
+  codebook's keywords and examples and its cue pack);
 * **before any coding**: a new TMP project: detection and suggestions learn from the codebook's seed corpus
   (the bundled demo corpus) — ``precode evaluate --external``;
 * **after coding the other interviews**: the set's own interviews coded, each scored by a pre-coder that
@@ -50,9 +50,8 @@ def _project(codebook_text: str | None = None):
 
 def _without_seed() -> str:
     text = (ROOT / "codebooks" / "tmp.yaml").read_text(encoding="utf-8")
-    start = text.index("precode:\n")
-    end = text.index("\n\n", start)
-    return text[:start] + text[end + 2:]
+    assert "  seed_corpus: demo\n" in text
+    return text.replace("  seed_corpus: demo\n", "")     # the cue pack stays: it is part of the codebook
 
 
 def external(folder: Path, seeded: bool) -> dict:

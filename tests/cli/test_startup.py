@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-HEAVY = ("pandas", "numpy", "spacy", "sklearn", "openpyxl", "docx", "scipy", "rich")
+HEAVY = ("pandas", "numpy", "spacy", "sklearn", "openpyxl", "docx", "scipy", "rich", "wordllama", "tokenizers")
 
 
 def test_loading_every_command_imports_no_heavy_library():
