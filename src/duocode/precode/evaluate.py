@@ -388,9 +388,11 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     labelled_ids = {cid for v in ready for cid in labels.cases(v.id)}
     document_of = {c.id: c.document for c in cases}
     feats = features_for_cases(lexicon, project, [c for c in cases if c.id in labelled_ids])
+    seed_feats, seed_labels = _seed_for_folds(lexicon, project, labels, ready, feats, folds)
     cold_start = ColdStart(lexicon)
-    cold = {cid: cold_start.predict(f) for cid, f in feats.items()}
-    design = _Design(feats, cold)
+    cold = {cid: cold_start.predict(f) for cid, f in {**feats, **seed_feats}.items()}
+    design = _Design({**feats, **seed_feats}, cold)
+    train_labels = labels if seed_labels is None else _merged(labels, seed_labels)
     results: dict[str, VariableEvaluation] = {}
     pooled_conf: list[float] = []
     pooled_ok: list[bool] = []
@@ -404,7 +406,9 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
             continue
         splits, stratified = _folds(ids, [y_all[c] for c in ids], folds, seed,
                                     groups=[document_of[c] for c in ids])
-        out_val, out_conf, mode = _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels, design)
+        extra = seed_labels.cases(var.id) if seed_labels is not None else {}
+        out_val, out_conf, mode = _cross_validate(var, ids, y_all, {**feats, **seed_feats}, cold, splits, seed,
+                                                  train_labels, design, extra=extra)
         y = [y_all[c] for c in ids]
         pred = [out_val[c] for c in ids]
         conf = [out_conf[c] for c in ids]
@@ -492,17 +496,60 @@ def _fit_predict(var, train, test, y_all, feats, cold, seed, labels, design=None
                            X=X), model.mode
 
 
-def _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels, design=None):
+def _cross_validate(var, ids, y_all, feats, cold, splits, seed, labels, design=None, extra=None):
+    """Out-of-fold predictions; ``extra`` (seed-corpus case id -> label) joins a fold's training cases when the
+    fold has fewer than :data:`~duocode.precode.detector.SEED_UNTIL` of the project's own, as ``precode
+    suggest`` would train."""
+    from duocode.precode.detector import SEED_UNTIL
+
     out_val, out_conf, modes = {}, {}, []
+    y_train = {**(extra or {}), **y_all}
     for train_idx, test_idx in splits:
         train = [ids[i] for i in train_idx]
         test = [ids[i] for i in test_idx]
-        preds, mode = _fit_predict(var, train, test, y_all, feats, cold, seed, labels, design)
+        if extra and len(train) < SEED_UNTIL:
+            train = sorted(extra) + train
+        preds, mode = _fit_predict(var, train, test, y_train, feats, cold, seed, labels, design)
         modes.append(mode)
         for c, p in zip(test, preds):
             out_val[c], out_conf[c] = p.value, p.confidence
     mode = modes[0] if len(set(modes)) == 1 else "mixed: " + ", ".join(sorted(set(modes)))
     return out_val, out_conf, mode
+
+
+def _seed_for_folds(lexicon, project, labels, ready, feats, folds):
+    """The codebook's seed corpus as extra training cases for folds with too few labels of their own (as
+    ``precode suggest`` trains): ``(features, labels)``, or ``({}, None)`` when the codebook has no seed or
+    every fold has enough. Seed interviews whose text is one of the project's are left out, so that a project
+    made from the seed corpus is never scored on cases it trained on."""
+    from duocode.precode.detector import SEED_UNTIL, _digest, seed_spans
+    from duocode.precode.seeds import seed_corpus, seed_training
+    from duocode.store.documents import document_ids, get_document
+
+    folder = seed_corpus(lexicon.codebook)
+    if folder is None:
+        return {}, None
+    smallest = min(len([c for c in labels.cases(v.id) if c in feats]) for v in ready)
+    if smallest - -(-smallest // folds) >= SEED_UNTIL:     # the largest test fold leaves enough to train on
+        return {}, None
+    own = {_digest(get_document(project, d).text) for d in document_ids(project)}
+    documents, _spans = seed_spans(folder)
+    same = {doc.id for doc in documents if _digest(doc.text) in own}
+    seed_feats, seed_labels = seed_training(lexicon, folder)
+    keep = {c for c, f in seed_feats.items() if f.document not in same}
+    from duocode.precode.labels import Labels
+
+    return ({c: seed_feats[c] for c in keep},
+            Labels({v: {c: x for c, x in per.items() if c in keep} for v, per in seed_labels.by_variable.items()},
+                   {v: {c: x for c, x in per.items() if c in keep} for v, per in seed_labels.source.items()}))
+
+
+def _merged(labels, extra):
+    from duocode.precode.labels import Labels
+
+    keys = set(labels.by_variable) | set(extra.by_variable)
+    return Labels({v: {**extra.cases(v), **labels.cases(v)} for v in keys},
+                  {v: {**extra.source.get(v, {}), **labels.source.get(v, {})} for v in keys}, labels.humans)
 
 
 def _curve(var, ids, y_all, feats, cold, splits, seed, labels, design=None) -> dict[int, tuple[float, float]]:

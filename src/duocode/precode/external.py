@@ -197,10 +197,10 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
     labelled = {cid for v in categorical for cid in own_labels.cases(v.id)}
     own_feats = features_for_cases(lexicon, project, [c for c in list_cases(project, status="case")
                                                       if c.id in labelled]) if labelled else {}
-    from duocode.precode.model import MIN_TRAIN
+    from duocode.precode.detector import SEED_UNTIL
     from duocode.precode.seeds import SEED_PREFIX, with_seed
 
-    feats, train_labels = with_seed(lexicon, {**own_feats, **ext_feats}, own_labels, MIN_TRAIN)
+    feats, train_labels = with_seed(lexicon, {**own_feats, **ext_feats}, own_labels, SEED_UNTIL)
     seeded_suggestions = any(c.startswith(SEED_PREFIX) for c in feats)
     suggestions, _models = compute_suggestions(lexicon, feats, train_labels, seed=seed,
                                                variables=[v.id for v in categorical], targets=set(ext_feats))

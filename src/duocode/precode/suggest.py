@@ -183,10 +183,10 @@ def suggest(project: "Project", *, seed: int = 0, variables: list[str] | None = 
     lexicon = build_lexicon(codebook)
     feats = features_for_cases(lexicon, project, cases)
     labels = training_labels(project, categorical)
-    from duocode.precode.model import MIN_TRAIN
+    from duocode.precode.detector import SEED_UNTIL
     from duocode.precode.seeds import with_seed
 
-    train_feats, train_labels = with_seed(lexicon, feats, labels, MIN_TRAIN)
+    train_feats, train_labels = with_seed(lexicon, feats, labels, SEED_UNTIL)
     suggestions, models = compute_suggestions(lexicon, train_feats, train_labels, seed=seed, variables=variables,
                                               targets=set(feats))
     result = SuggestResult(suggestions, {v: _describe(mdl) for v, mdl in models.items()}, list(lexicon.warnings),
