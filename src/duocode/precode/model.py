@@ -578,13 +578,15 @@ def predict_trained(model: VariableModel, feats: list[CaseFeatures], cold: list[
         model._names = model._vectorizer.get_feature_names_out()
     names = model._names
     coef = _explainer(model).coef_
+    X = X.tocsr()
     for row in range(X.shape[0]):
         probs = {c: float(p) for c, p in zip(classes, proba[row])}
         value = max(classes, key=lambda c: (probs[c], -classes.index(c)))
         ci = classes.index(value)
         w = coef[0] * (1 if ci == 1 else -1) if coef.shape[0] == 1 else coef[ci]
-        xrow = X.getrow(row)
-        contrib = sorted(((float(w[j] * v), names[j]) for j, v in zip(xrow.indices, xrow.data)), reverse=True)
+        lo, hi = X.indptr[row], X.indptr[row + 1]      # the row's entries, without building a row matrix
+        contrib = sorted(((float(w[j] * v), names[j]) for j, v in zip(X.indices[lo:hi], X.data[lo:hi])),
+                         reverse=True)
         top = [f"{_readable(name, feats[row])} ({c:+.2f})" for c, name in contrib[:4] if c > 0]
         text = f"{model.describe()}; drivers: " + (", ".join(top) if top else "none strong, the class prior")
         out.append(Prediction(value, probs[value], probs, text, "trained"))
