@@ -380,3 +380,26 @@ def test_agree_summary_sheet_shows_pairable_units_beside_all_units(coded_project
     assert run("agree", "--project", coded_project, "--variables", "kind", "-o", out).exit_code == 0
     header, row = list(load_workbook(out)["Summary"].iter_rows(values_only=True))[:2]
     assert (row[header.index("Units")], row[header.index("Pairable units")]) == (6, 5)
+
+
+def test_the_pandas_free_reader_gives_the_same_data_and_coefficients_as_the_dataframe(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from duocode.agreement import agreement, read_long_csv
+    from duocode.agreement.data import ReliabilityData, _factorize, read_long_table
+
+    f = tmp_path / "codes.csv"
+    f.write_text("unit,coder,code\nu2,b,x\nu1,a,x\nu1,b,y\nu2,a,x\nu3,c,y\nu3,a,y\nu4,b,z\nu4,c,z\n",
+                 encoding="utf-8")
+    frame, table = read_long_csv(f), read_long_table(f)
+    assert isinstance(frame, pd.DataFrame) and frame["line"].tolist() == table["line"].tolist() == list(range(2, 10))
+    a, b = ReliabilityData.from_long(frame), ReliabilityData.from_long(table)
+    assert a.units == b.units and a.coders == b.coders and a.categories == b.categories
+    assert np.array_equal(a.codes, b.codes)
+    assert agreement(frame).to_dict() == agreement(table).to_dict()
+    for values in (["b", "a", "b", "c"], [3, 1, 3, 2], []):
+        for sort in (False, True):
+            codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=sort)
+            mine_codes, mine_uniques = _factorize(values, sort=sort)
+            assert list(mine_codes) == list(codes) and mine_uniques == list(uniques)

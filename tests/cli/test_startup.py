@@ -43,3 +43,19 @@ def test_every_command_is_in_the_readme():
         else:
             names.append(f"duocode {name}")
     assert [n for n in names if n not in readme] == []
+
+
+def test_agreement_on_a_csv_file_never_imports_pandas(tmp_path):
+    """Reading the CSV and computing the coefficients needs numpy only (issue 20: <= 3x csv + krippendorff)."""
+    import subprocess
+    import sys
+
+    f = tmp_path / "codes.csv"
+    f.write_text("unit,coder,code\n1,a,x\n1,b,x\n2,a,y\n2,b,x\n3,a,y\n3,b,y\n", encoding="utf-8")
+    code = ("import sys; from duocode.cli import main\n"
+            "try:\n    main(['agreement', sys.argv[1], '--format', 'json'])\n"
+            "except SystemExit:\n    pass\n"
+            "print('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS', file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True)
+    assert '"krippendorff_alpha"' in out.stdout
+    assert out.stderr.strip().endswith("NO-PANDAS"), out.stderr

@@ -31,9 +31,10 @@ def agreement_command(csv_path, level, categories, bootstrap, seed, project, fmt
       duocode agreement codes.csv --level ordinal --categories negative,equilibrium,positive
       duocode agreement codes.csv --bootstrap 1000 --seed 1 --format json
     """
-    from duocode.agreement import agreement, read_long_csv
+    from duocode.agreement import agreement
+    from duocode.agreement.data import read_long_table
 
-    data = read_long_csv(csv_path, level=level)
+    data = read_long_table(csv_path, level=level)   # no pandas on this path: it is a third of the start-up
     order = [c.strip() for c in categories.split(",")] if categories else None
     result = agreement(data, level=level, categories=order, bootstrap=bootstrap, seed=seed,
                        title=click.format_filename(csv_path, shorten=True))
