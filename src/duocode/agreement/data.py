@@ -475,7 +475,7 @@ def read_long_csv(path: str | Path, *, level: str = "nominal") -> "pd.DataFrame"
     return read_long_table(path, level=level).to_frame()
 
 
-def read_long_table(path: str | Path, *, level: str = "nominal") -> _Table:  # noqa: F821
+def read_long_table(path: str | Path, *, level: str = "nominal") -> _Table:
     """Read a long-format ``unit,coder,code`` CSV file into a DataFrame, checking it on the way.
 
     Parameters

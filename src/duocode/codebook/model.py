@@ -135,6 +135,7 @@ class Codebook:
     text: str = ""
     source: str = ""
     packs: tuple[str, ...] = ()   # the pre-coder's cue packs this codebook opts into (``precode.packs``)
+    seed_corpus: str = ""         # the coded corpus the pre-coder learns from first (``precode.seed_corpus``)
 
     def __post_init__(self) -> None:
         self.variables_by_id = {v.id: v for v in self.variables}
@@ -177,8 +178,9 @@ class Codebook:
         out = {"id": self.id, "version": self.version, "title": self.title, "description": self.description,
                "variables": [var(v) for v in self.variables], "scores": self.scores, "audit": self.audit,
                "propositions": self.propositions}
-        if self.packs:
-            out["precode"] = {"packs": list(self.packs)}
+        precode = {k: v for k, v in (("packs", list(self.packs)), ("seed_corpus", self.seed_corpus)) if v}
+        if precode:
+            out["precode"] = precode
         return out
 
 
@@ -340,7 +342,8 @@ def _build(data: dict, text: str, source: str) -> Codebook:
     return Codebook(id=data["id"], version=str(data.get("version", "1")), title=data["title"],
                     description=data.get("description", ""), variables=variables, scores=data.get("scores") or {},
                     audit=data.get("audit"), propositions=data.get("propositions") or [], text=text,
-                    source=source, packs=_tuple((data.get("precode") or {}).get("packs")))
+                    source=source, packs=_tuple((data.get("precode") or {}).get("packs")),
+                    seed_corpus=(data.get("precode") or {}).get("seed_corpus") or "")
 
 
 def _reference_problems(cb: Codebook, data: dict, lines, source) -> list[Problem]:

@@ -267,7 +267,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
     method : {"auto", "rules", "trained", "seed"}
         ``rules``: the codebook's keywords and the detector's rules; ``trained``: a detector trained on the
         project's cases (:mod:`duocode.precode.detector`); ``seed``: the same detector trained on the coded
-        seed corpus that the codebook's pack names; ``auto``: trained once the project has enough cases
+        seed corpus that the codebook names (``precode.seed_corpus``); ``auto``: trained once the project has enough cases
         (:data:`~duocode.precode.detector.MIN_CASES` in :data:`~duocode.precode.detector.MIN_DOCUMENTS`
         documents), before that the seed corpus where the codebook has one, else the rules.
     dry_run : bool
@@ -305,10 +305,12 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         problems.add(f"too few cases to train the detector: {n_cases} in {len(training)} documents",
                      expected=f"at least {trained.MIN_CASES} cases (status case) in {trained.MIN_DOCUMENTS} documents; "
                               "use --method rules until then")
-    seed_folder = trained.seed_folder(project.codebook)
+    from duocode.precode.seeds import seed_corpus
+
+    seed_folder = seed_corpus(project.codebook)
     if method == "seed" and seed_folder is None:
         problems.add("the codebook names no seed corpus to learn from",
-                     expected="a codebook whose pack has a seed_corpus (see docs/CODEBOOK_FORMAT.md); "
+                     expected="a codebook with precode.seed_corpus (see docs/CODEBOOK_FORMAT.md); "
                               "use --method rules")
     use_trained = method == "trained" or (method == "auto" and enough)
     use_seed = method == "seed" or (method == "auto" and not enough and seed_folder is not None)
@@ -332,7 +334,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         else:
             found, n_docs, n_words, model = scanned
     if use_seed and not use_trained:
-        scanned = _detect_seeded(project, lexicon, wanted, seed_folder, threshold)
+        scanned = _detect_seeded(project, lexicon, wanted, threshold)
         if scanned is None:
             warnings.append(f"the seed corpus {seed_folder} holds too few cases to learn from; the rules were used")
             use_seed = False
@@ -389,7 +391,7 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
 
     wanted_set = set(wanted)
     model, default = trained.fit_detector(lexicon, {d: rows_of(d) for d in training}, training,
-                                          texts=[get_document(project, d).text for d in set(wanted) | set(training)])
+                                          texts=(get_document(project, d).text for d in set(wanted) | set(training)))
     if model is None:
         return None
     thr = default if threshold is None else threshold
@@ -402,16 +404,16 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
     return found, len(wanted), n_words, model.describe(thr)
 
 
-def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], folder, threshold: float | None):
+def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], threshold: float | None):
     """Scan ``wanted`` with the detector trained on the codebook's seed corpus (None: nothing to learn)."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
     from duocode.store.documents import get_document
 
-    model = trained.seed_detector(lexicon, folder)
+    model, default = trained.fit_detector(lexicon, {}, {})
     if model is None:
         return None
-    thr = trained.SEED_THRESHOLD if threshold is None else threshold
+    thr = default if threshold is None else threshold
     found, n_words = [], 0
     for d in wanted:
         analysis = analyze_document(lexicon, get_document(project, d))

@@ -134,7 +134,8 @@ class TrainedDetector:
     """Logistic regression over the rules' evidence and TF-IDF words of a sentence and its neighbours."""
 
     def __init__(self) -> None:
-        self.seed = ""         # the seed corpus it was trained on, when not the project's own cases
+        self.seed = ""              # the seed corpus it was trained on, if any
+        self.n_own: int | None = None  # how many of the project's own cases it was trained on beside the seed
         self.n_sentences = 0
         self.n_positive = 0
         self.n_cases = 0
@@ -215,9 +216,11 @@ class TrainedDetector:
         return out
 
     def describe(self, threshold: float = PROBABILITY_THRESHOLD) -> str:
-        where = (f"interviews of the codebook's seed corpus '{Path(self.seed.split(' + ')[0]).name}'"
-                 + (f" and the project's coded documents ({self.seed.split(' + ')[1].split()[0]} cases)"
-                    if " + " in self.seed else "") if self.seed else "coded documents")
+        where = "coded documents"
+        if self.seed:
+            where = f"interviews of the codebook's seed corpus '{self.seed}'"
+            if self.n_own:
+                where += f" and the project's coded documents ({self.n_own} cases)"
         return (f"trained detector: logistic regression on {self.n_sentences:,} informant sentences of "
                 f"{self.n_documents} {where} ({self.n_positive:,} of them in {self.n_cases:,} cases); "
                 f"sentences with probability >= {threshold:g} are hits")
@@ -299,107 +302,64 @@ def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts
 
 
 # -- a seed corpus: learning before the project has cases of its own --------------------------------------------
-_SEEDS: dict[tuple[str, str], TrainedDetector] = {}
-
-
-def seed_spans(folder) -> tuple[list, dict[str, list[tuple[int, int]]]]:
-    """The documents of a coded corpus folder (``interviews/*.txt`` plus ``cases.csv`` or ``gold.csv``, see
-    :func:`duocode.precode.corpus.read_corpus`) and document -> its case spans, less the passages the
-    consensus coded as not a case."""
-    from duocode.codebook import CASE_VARIABLE
-    from duocode.precode.corpus import parse_turns, read_corpus
-    from duocode.store.documents import Document
-
-    data = read_corpus(folder)
-    not_cases = {r.get("case_id") for r in data.consensus if (r.get(CASE_VARIABLE) or "").strip() == "no"}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for row in data.cases:
-        text = data.documents.get(row.get("document", ""))
-        quote = row.get("quote", "")
-        start = text.find(quote) if text and quote else -1
-        if start >= 0 and row.get("case_id") not in not_cases:
-            spans.setdefault(row["document"], []).append((start, start + len(quote)))
-    documents = [Document(d, data.documents[d], "txt", source_path=f"{d}.txt", turns=parse_turns(data.documents[d]))
-                 for d in sorted(spans)]
-    return documents, spans
-
-
+SEED_UNTIL = 100     # the project's own cases from which on the seed corpus is left out of training
 _SEED_ROWS: dict[tuple[str, str], tuple[dict, dict]] = {}
+_SEED_FITS: dict[tuple[str, str, tuple[str, ...]], TrainedDetector | None] = {}
 
 
 def seed_rows(lexicon: "Lexicon", folder) -> tuple[dict[str, list[SentenceRow]], dict[str, list[tuple[int, int]]]]:
-    """The seed corpus's sentence rows per document and its case spans (made once per process and codebook)."""
+    """The seed corpus's sentence rows per document and its case spans, document ids prefixed
+    :data:`~duocode.precode.seeds.SEED_PREFIX` (made once per process and codebook)."""
     from duocode.precode.features import analyze_document
+    from duocode.precode.seeds import SEED_PREFIX, seed_documents
 
     key = (str(folder), lexicon.codebook.sha256)
     if key not in _SEED_ROWS:
-        documents, spans = seed_spans(folder)
-        rows = {SEED_DOC + doc.id: sentence_rows(lexicon, analyze_document(lexicon, doc)) for doc in documents}
-        _SEED_DIGEST.update({SEED_DOC + doc.id: _digest(doc.text) for doc in documents})
+        documents, spans = seed_documents(folder)
+        rows = {SEED_PREFIX + doc.id: sentence_rows(lexicon, analyze_document(lexicon, doc)) for doc in documents}
         for doc_rows in rows.values():
             for r in doc_rows:
-                r.document = SEED_DOC + r.document
-        _SEED_ROWS[key] = rows, {SEED_DOC + d: v for d, v in spans.items()}
+                r.document = SEED_PREFIX + r.document
+        _SEED_ROWS[key] = rows, {SEED_PREFIX + d: v for d, v in spans.items()}
     return _SEED_ROWS[key]
-
-
-SEED_DOC = "seed:"
-_SEED_DIGEST: dict[str, str] = {}
-
-
-def _digest(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
-SEED_UNTIL = 100     # the project's own cases from which on the seed corpus is left out of training
 
 
 def fit_detector(lexicon: "Lexicon", rows: dict[str, list[SentenceRow]], spans: dict[str, list[tuple[int, int]]],
                  *, texts: Iterable[str] = ()) -> tuple[TrainedDetector | None, float]:
-    """The detector ``detect`` uses once a project has enough cases, and its default threshold.
+    """The detector ``detect`` uses, and its default threshold.
 
-    Trained on the project's cases (``spans``, whose documents' rows are in ``rows``); while they are fewer
-    than :data:`SEED_UNTIL` and the codebook names a seed corpus, on the seed's cases too, with the seed's
-    threshold (on the held-out sets, learning from 10 cases alone found fewer cases than the seed corpus did:
-    the two together keep the seed's recall and add the project's own kind of case). A seed interview whose
-    text is one of ``texts`` (the project's, or the ones to be scanned) is left out, so that a project built
-    from the seed corpus itself is never scored on what it trained on. None when there is nothing to learn
-    (every sentence inside a case, or none)."""
+    Trained on the project's cases (``spans``, whose documents' rows are in ``rows``; none before the project
+    has cases); while they are fewer than :data:`SEED_UNTIL` and the codebook names a seed corpus, on the seed's
+    cases too, with the seed's threshold (on the held-out sets, learning from 10 cases alone found fewer cases
+    than the seed corpus did: the two together keep the seed's recall and add the project's own kind of case).
+    A seed interview whose text is one of ``texts`` (the project's, or the ones to be scanned; only read when
+    the seed is used) is left out, so that a project built from the seed corpus itself is never scored on what
+    it trained on. A fit on the seed alone is kept for the process. None when there is nothing to learn (every
+    sentence inside a case, or none, or no cases at all)."""
+    from duocode.precode.seeds import SEED_PREFIX, repeated_in, seed_corpus
+
     n_own = sum(len(v) for v in spans.values())
-    folder = seed_folder(lexicon.codebook) if n_own < SEED_UNTIL else None
-    threshold = PROBABILITY_THRESHOLD
-    if folder is not None:
-        s_rows, s_spans = seed_rows(lexicon, folder)
-        same = {_digest(t) for t in texts}
-        keep = [d for d in s_spans if _SEED_DIGEST.get(d) not in same]
-        rows = {**{d: s_rows[d] for d in keep}, **rows}
-        spans, threshold = {**{d: s_spans[d] for d in keep}, **spans}, SEED_THRESHOLD
+    folder = seed_corpus(lexicon.codebook) if n_own < SEED_UNTIL else None
+    if folder is None:
+        return _fit(rows, spans, None, n_own), PROBABILITY_THRESHOLD
+    s_rows, s_spans = seed_rows(lexicon, folder)
+    left_out = {SEED_PREFIX + d for d in repeated_in(folder, texts)}
+    keep = [d for d in s_spans if d not in left_out]
+    rows = {**{d: s_rows[d] for d in keep}, **rows}
+    if n_own:
+        return _fit(rows, {**{d: s_spans[d] for d in keep}, **spans}, folder, n_own), SEED_THRESHOLD
+    key = (str(folder), lexicon.codebook.sha256, tuple(keep))
+    if key not in _SEED_FITS:
+        seed_spans = {d: s_spans[d] for d in keep}
+        _SEED_FITS[key] = _fit(rows, seed_spans, folder, None) if enough_to_train(seed_spans) else None
+    return _SEED_FITS[key], SEED_THRESHOLD
+
+
+def _fit(rows, spans, folder, n_own: int | None) -> TrainedDetector | None:
     train_rows, labels, n_cases = training_set(rows, spans)
-    if not learnable(labels):
-        return None, threshold
+    if not spans or not learnable(labels):
+        return None
     detector = TrainedDetector().fit(train_rows, labels, n_cases=n_cases)
     if folder is not None:
-        detector.seed = f"{folder} + {n_own} of the project's"
-    return detector, threshold
-
-
-def seed_detector(lexicon: "Lexicon", folder) -> TrainedDetector | None:
-    """The detector trained on a seed corpus that the codebook's pack names (fitted once per process and
-    codebook); None when the folder holds nothing to learn from."""
-    key = (str(folder), lexicon.codebook.sha256)
-    if key not in _SEEDS:
-        rows, spans = seed_rows(lexicon, folder)
-        train_rows, labels, n_cases = training_set(rows, spans)
-        if not enough_to_train(spans) or not learnable(labels):
-            return None
-        detector = TrainedDetector().fit(train_rows, labels, n_cases=n_cases)
-        detector.seed = str(folder)
-        _SEEDS[key] = detector
-    return _SEEDS[key]
-
-
-def seed_folder(codebook) -> "Path | None":
-    """The coded seed corpus the codebook's pre-coding packs name (``seed_corpus`` in a pack), if any."""
-    from duocode.precode.seeds import seed_corpus
-
-    return seed_corpus(codebook)
+        detector.seed, detector.n_own = Path(folder).name, n_own
+    return detector

@@ -98,9 +98,11 @@ def span_scores(candidates: list[tuple[str, int, int]], humans: list[tuple[str, 
     by_document: dict[str, list[tuple[int, int]]] = {}
     for doc, c, d in humans:
         by_document.setdefault(doc, []).append((c, d))
-    found = []
-    for doc, c, d in humans:
-        found.append(any(doc_c == doc and min(b, d) - max(a, c) >= 0.5 * (d - c) for doc_c, a, b in candidates))
+    candidates_in: dict[str, list[tuple[int, int]]] = {}
+    for doc, a, b in candidates:
+        candidates_in.setdefault(doc, []).append((a, b))
+    found = [any(min(b, d) - max(a, c) >= 0.5 * (d - c) for a, b in candidates_in.get(doc, ()))
+             for doc, c, d in humans]
     correct = []
     for doc, a, b in candidates:
         covered, reach = 0, a
@@ -392,7 +394,9 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     cold_start = ColdStart(lexicon)
     cold = {cid: cold_start.predict(f) for cid, f in {**feats, **seed_feats}.items()}
     design = _Design({**feats, **seed_feats}, cold)
-    train_labels = labels if seed_labels is None else _merged(labels, seed_labels)
+    from duocode.precode.seeds import merge_labels
+
+    train_labels = labels if seed_labels is None else merge_labels(labels, seed_labels)
     results: dict[str, VariableEvaluation] = {}
     pooled_conf: list[float] = []
     pooled_ok: list[bool] = []
@@ -522,8 +526,8 @@ def _seed_for_folds(lexicon, project, labels, ready, feats, folds):
     ``precode suggest`` trains): ``(features, labels)``, or ``({}, None)`` when the codebook has no seed or
     every fold has enough. Seed interviews whose text is one of the project's are left out, so that a project
     made from the seed corpus is never scored on cases it trained on."""
-    from duocode.precode.detector import SEED_UNTIL, _digest, seed_spans
-    from duocode.precode.seeds import seed_corpus, seed_training
+    from duocode.precode.detector import SEED_UNTIL
+    from duocode.precode.seeds import repeated_in, seed_corpus, seed_training
     from duocode.store.documents import document_ids, get_document
 
     folder = seed_corpus(lexicon.codebook)
@@ -532,9 +536,7 @@ def _seed_for_folds(lexicon, project, labels, ready, feats, folds):
     smallest = min(len([c for c in labels.cases(v.id) if c in feats]) for v in ready)
     if smallest - -(-smallest // folds) >= SEED_UNTIL:     # the largest test fold leaves enough to train on
         return {}, None
-    own = {_digest(get_document(project, d).text) for d in document_ids(project)}
-    documents, _spans = seed_spans(folder)
-    same = {doc.id for doc in documents if _digest(doc.text) in own}
+    same = repeated_in(folder, (get_document(project, d).text for d in document_ids(project)))
     seed_feats, seed_labels = seed_training(lexicon, folder)
     keep = {c for c, f in seed_feats.items() if f.document not in same}
     from duocode.precode.labels import Labels
@@ -542,14 +544,6 @@ def _seed_for_folds(lexicon, project, labels, ready, feats, folds):
     return ({c: seed_feats[c] for c in keep},
             Labels({v: {c: x for c, x in per.items() if c in keep} for v, per in seed_labels.by_variable.items()},
                    {v: {c: x for c, x in per.items() if c in keep} for v, per in seed_labels.source.items()}))
-
-
-def _merged(labels, extra):
-    from duocode.precode.labels import Labels
-
-    keys = set(labels.by_variable) | set(extra.by_variable)
-    return Labels({v: {**extra.cases(v), **labels.cases(v)} for v in keys},
-                  {v: {**extra.source.get(v, {}), **labels.source.get(v, {})} for v in keys}, labels.humans)
 
 
 def _curve(var, ids, y_all, feats, cold, splits, seed, labels, design=None) -> dict[int, tuple[float, float]]:

@@ -140,9 +140,10 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
     from duocode.precode.evaluate import (DETECTION_THRESHOLDS, TRAINED_THRESHOLDS, detection_row,
                                           expected_calibration_error, _scores)
     from duocode.precode.features import analyze_document, features_for_cases
-    from duocode.precode.labels import Labels, training_labels
+    from duocode.precode.labels import training_labels
     from duocode.precode.lexicon import build_lexicon
     from duocode.precode.model import ColdStart
+    from duocode.precode.seeds import seed_corpus
     from duocode.precode.suggest import compute_suggestions
     from duocode.store.cases import list_cases
     from duocode.store.documents import document_ids, get_document
@@ -161,14 +162,18 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
                               humans) for thr in sorted(set(DETECTION_THRESHOLDS) | {DEFAULT_THRESHOLD})]
     headline = ("rules", DEFAULT_THRESHOLD)
     learned_from = "the codebook alone"
-    folder = trained.seed_folder(codebook)
+
+    def learned(method: str, detector, default: float) -> None:
+        probs = detector.predict(rows)
+        det_rows.extend(detection_row(method, t, trained.trained_candidates(detector, rows, texts, threshold=t,
+                                                                           probs=probs), humans)
+                        for t in sorted(set(TRAINED_THRESHOLDS) | {default}))
+
+    folder = seed_corpus(codebook)
     if folder is not None:
         seeded, thr = trained.fit_detector(lexicon, {}, {}, texts=texts.values())
         if seeded is not None:
-            probs = seeded.predict(rows)
-            det_rows += [detection_row("seed corpus", t, trained.trained_candidates(seeded, rows, texts, threshold=t,
-                                                                                    probs=probs), humans)
-                         for t in sorted(set(TRAINED_THRESHOLDS) | {thr})]
+            learned("seed corpus", seeded, thr)
             headline = ("seed corpus", thr)
             learned_from = f"the codebook's seed corpus '{folder.name}'"
     spans = trained.case_spans_for_training(project)
@@ -177,10 +182,7 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
                     for d in spans}
         own, thr = trained.fit_detector(lexicon, own_rows, spans, texts=texts.values())
         if own is not None:
-            probs = own.predict(rows)
-            det_rows += [detection_row("project's cases", t,
-                                       trained.trained_candidates(own, rows, texts, threshold=t, probs=probs),
-                                       humans) for t in sorted(set(TRAINED_THRESHOLDS) | {thr})]
+            learned("project's cases", own, thr)
             headline = ("project's cases", thr)
             n_cases = sum(len(v) for v in spans.values())
             learned_from = f"the project's {n_cases} cases in {len(spans)} interviews" + (
