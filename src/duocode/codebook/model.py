@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from duocode.codebook import conditions
-from duocode.codebook.yamlload import line_of, load_yaml_with_lines
+from duocode.codebook.yamlload import key_name, line_of, load_yaml_with_lines
 from duocode.errors import InputError, Problem
 from duocode.files import read_bytes
 
@@ -253,16 +253,6 @@ def _where(lines, p) -> str | None:
     return f"line {ln}" if ln else None
 
 
-def _key_name(p) -> str:
-    parts = []
-    for item in p:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        else:
-            parts.append(("." if parts else "") + str(item))
-    return "".join(parts) or "(top level)"
-
-
 def _schema_problems(data, lines, source) -> list[Problem]:
     import jsonschema
 
@@ -276,19 +266,19 @@ def _schema_problems(data, lines, source) -> list[Problem]:
             allowed = set(err.schema.get("properties", {}))
             for key in err.instance:
                 if key not in allowed:
-                    problems.append(Problem(f"unknown key '{key}' in {_key_name(p)}", path=source,
+                    problems.append(Problem(f"unknown key '{key}' in {key_name(p)}", path=source,
                                             location=_where(lines, p + (key,)),
                                             expected="one of " + ", ".join(sorted(allowed))))
             continue
         if err.validator == "required":
-            problems.append(Problem(f"{_key_name(p)}: {err.message}", path=source, location=_where(lines, p)))
+            problems.append(Problem(f"{key_name(p)}: {err.message}", path=source, location=_where(lines, p)))
             continue
         if err.validator == "enum":
-            problems.append(Problem(f"{_key_name(p)}: {err.instance!r} is not allowed", path=source,
+            problems.append(Problem(f"{key_name(p)}: {err.instance!r} is not allowed", path=source,
                                     location=_where(lines, p),
                                     expected="one of " + ", ".join(map(str, err.validator_value))))
             continue
-        problems.append(Problem(f"{_key_name(p)}: {err.message}", path=source, location=_where(lines, p)))
+        problems.append(Problem(f"{key_name(p)}: {err.message}", path=source, location=_where(lines, p)))
     return problems
 
 

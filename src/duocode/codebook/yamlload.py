@@ -102,3 +102,11 @@ def line_of(lines: dict[Path_, int], p: Path_) -> int | None:
             return lines[p]
         p = p[:-1]
     return lines.get(())
+
+
+def key_name(p: Path_) -> str:
+    """A path into a YAML document as a reader writes it: ``variables[2].values[0].id``."""
+    parts = []
+    for item in p:
+        parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
+    return "".join(parts) or "(top level)"

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from duocode.codebook import bundled_pack_names, bundled_packs_dir
+from duocode.codebook.yamlload import key_name
 from duocode.errors import InputError, Problem
 from duocode.precode.pipeline import RULES
 
@@ -136,13 +137,6 @@ def _read_pack(path: Path) -> CuePack:
         rule_themes={k: tuple(v) for k, v in data["rule_themes"].items()})
 
 
-def _key_name(p) -> str:
-    parts = []
-    for item in p:
-        parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + str(item))
-    return "".join(parts) or "(top level)"
-
-
 def _schema_problems(data: dict, source: str) -> list[Problem]:
     import jsonschema
 
@@ -155,13 +149,13 @@ def _schema_problems(data: dict, source: str) -> list[Problem]:
             allowed = set(err.schema["properties"])
             for key in err.instance:
                 if key not in allowed:
-                    problems.append(Problem(f"unknown key '{key}' in {_key_name(p)}", path=source,
+                    problems.append(Problem(f"unknown key '{key}' in {key_name(p)}", path=source,
                                             expected="one of " + ", ".join(sorted(allowed))))
             continue
         message = err.message
         if isinstance(err.instance, bool):   # YAML 1.1 reads a bare yes/no/on/off as a boolean
             message += " (quote it: a bare yes, no, on or off is read as a boolean)"
-        problems.append(Problem(f"{_key_name(p)}: {message}", path=source))
+        problems.append(Problem(f"{key_name(p)}: {message}", path=source))
     return problems
 
 
