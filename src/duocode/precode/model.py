@@ -469,7 +469,7 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
         return VariableModel(var.id, "trained (one class)", len(labels), [labels[0]], dropped=dropped,
                              label_source=label_source)
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.model_selection import StratifiedKFold
 
     folds = max(2, min(MAX_FOLDS, min(counts.values())))
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
@@ -486,15 +486,20 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
     # candidate (listed first) wins.
     matrices = (design_matrices(feats, cold) if design is None
                 else {name: (vec, _int32(X[keep])) for name, (vec, X) in design.items()})
+    method = calibration_method(len(counts))
     candidates = {}
     for name in FEATURE_SET_ORDER:
         vec, X = matrices[name]
-        oof = cross_val_predict(_classifier(len(counts)), X, labels, cv=cv, method="predict_proba")
+        # The calibrated ensemble (one classifier per fold, each calibrated on its held-out fold) is fitted for
+        # every candidate, and the same fold classifiers give the out-of-fold probabilities that choose between
+        # them: the folds are fitted once, not once for the choice and again for the calibration.
+        cal = CalibratedClassifierCV(_classifier(len(counts)), method=method, cv=cv).fit(X, labels)
+        oof = _out_of_fold(cal, cv, X, labels)
         blended = [_average(classes, row, rp) for row, rp in zip(oof, rules_p)]
         hits = sum(max(classes, key=lambda k: (p[k], -classes.index(k))) == y for p, y in zip(blended, labels))
-        candidates[name] = (hits / len(labels), vec, X, blended)
+        candidates[name] = (hits / len(labels), vec, X, blended, cal)
     choice = max(candidates, key=lambda k: candidates[k][0])   # dict order: the first of equals is kept
-    trained_acc, vec, X, blended = candidates[choice]
+    trained_acc, vec, X, blended, cal = candidates[choice]
     cold_acc = sum(c[var.id].value == y for c, y in zip(cold, labels) if var.id in c) / len(labels)
     if cold_acc >= trained_acc:
         return VariableModel(var.id, "cold start", len(labels), label_source=label_source,
@@ -502,9 +507,6 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
                                     f"scored {cold_acc:.2f}, the classifier averaged with them {trained_acc:.2f} "
                                     f"({folds}-fold cross-validation)",
                              _cold_calibrator=cold_cal)
-    method = calibration_method(len(counts))
-    cal = CalibratedClassifierCV(_classifier(len(counts)), method=method, cv=cv)
-    cal.fit(X, labels)
     return VariableModel(var.id, "trained", len(labels), [str(c) for c in cal.classes_],
                          calibration=f"{method} calibration over {folds}-fold cross-validation", dropped=dropped,
                          label_source=label_source, feature_set=choice,
@@ -512,6 +514,18 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
                          # the average of two calibrated members is less sure than either where they differ:
                          # one temperature, fitted on the out-of-fold averages, restores its calibration
                          _blend_calibrator=_temperature_calibrator(classes, blended, labels))
+
+
+def _out_of_fold(cal, cv, X, labels: list[str]):
+    """The uncalibrated out-of-fold probabilities (columns in sorted class order) of a fitted
+    ``CalibratedClassifierCV``: fold k's classifier on fold k's held-out rows, as ``cross_val_predict`` would
+    give with the same (seeded) splits."""
+    import numpy as np
+
+    oof = np.zeros((len(labels), len(cal.classes_)))
+    for member, (_train, test) in zip(cal.calibrated_classifiers_, cv.split(X, labels)):
+        oof[test] = member.estimator.predict_proba(X[test])
+    return oof
 
 
 def _average(classes: list[str], classifier_row, rules: dict[str, float]) -> dict[str, float]:
