@@ -92,6 +92,7 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
     """
     from duocode.codebook.conditions import matches
     from duocode.precode import model as m
+    from duocode.precode.workers import parallel_map
 
     codebook = lexicon.codebook
     cold_start = m.ColdStart(lexicon)
@@ -100,22 +101,26 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
     chosen = [v for v in cold_start.variables if variables is None or v.id in variables]
     preds: dict[str, dict[str, m.Prediction]] = {cid: {} for cid in ids}
     models: dict[str, m.VariableModel] = {}
-    for var in chosen:
+    kw = {"min_train": min_train} if min_train is not None else {}
+
+    def fit_and_predict(var):
+        """One variable's model and its predictions for ``ids`` (None: skipped). Variables are independent
+        and seeded, so they run side by side (see :mod:`duocode.precode.workers`)."""
         y = labels.cases(var.id)
         train = [cid for cid in sorted(y) if cid in feats]
-        kw = {"min_train": min_train} if min_train is not None else {}
         model = m.fit_variable(var, [feats[c] for c in train], [cold[c] for c in train], [y[c] for c in train],
                                seed=seed, label_source=labels.source_text(var.id, train), **kw)
-        models[var.id] = model
         if model.mode == "cold start":
             if var.id not in lexicon.cold_variables:
                 model.mode = "skipped"
-                continue
-            for cid in ids:
-                preds[cid][var.id] = model.adjust_cold(cold[cid][var.id])
-        else:
-            for cid, p in zip(ids, m.predict_trained(model, [feats[c] for c in ids], [cold[c] for c in ids])):
-                preds[cid][var.id] = p
+                return model, None
+            return model, [model.adjust_cold(cold[cid][var.id]) for cid in ids]
+        return model, m.predict_trained(model, [feats[c] for c in ids], [cold[c] for c in ids])
+
+    for var, (model, predicted) in zip(chosen, parallel_map(fit_and_predict, chosen)):
+        models[var.id] = model
+        for cid, p in zip(ids, predicted or ()):
+            preds[cid][var.id] = p
     out: list[Suggestion] = []
     for cid in ids:
         codes = {v: p.value for v, p in preds[cid].items()}
