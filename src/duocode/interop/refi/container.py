@@ -16,6 +16,7 @@ project zipped inside a folder, ``plainTextPath`` without the ``internal://`` sc
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -224,6 +225,14 @@ def parse_xml(data: bytes, label: str, entry: str | None = None):
 
     if not data.strip():
         raise InputError("the XML is empty", path=label, location=entry, expected="a REFI-QDA XML document")
+    doctype = data.find(b"<!DOCTYPE")
+    if doctype >= 0:
+        first_element = re.search(rb"<[A-Za-z_]", data)
+        if first_element is None or doctype < first_element.start():
+            raise InputError("the XML declares a DOCTYPE (the way entity expansion and external entities "
+                             "arrive; no REFI-QDA tool writes one); refusing it", path=label,
+                             location=where(data.count(b"\n", 0, doctype) + 1),
+                             expected="a REFI-QDA XML document without DOCTYPE or entities")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
