@@ -101,7 +101,6 @@ def read_refi_file(path: str | Path) -> tuple[RefiFile, "Container | None"]:
         except BaseException:
             container.close()
             raise
-        file.warnings[:0] = container.warnings
         if file.kind != "project":
             container.close()
             raise InputError(f"{container.qde_name} holds a <CodeBook>, not a <Project>", path=label,
@@ -785,6 +784,8 @@ def import_refi(path: str | Path, directory: str | Path) -> RefiImportResult:
         imp = _Importer(file, container, label)
         plan = _plan(imp)
         _losses(imp)
+        if container is not None:
+            imp.warnings[:0] = container.warnings     # the archive's own, some found while reading sources
     finally:
         if container is not None:
             container.close()
