@@ -207,6 +207,7 @@ def test_a_failure_while_writing_removes_the_new_project_folder(tmp_path, monkey
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(codes, "set_codes", boom)
+    monkeypatch.setattr(codes, "insert_codes", boom)
     path = write_qdpx(tmp_path / "x.qdpx", {"project.qde": GOOD_QDE, f"sources/{SOURCE}.txt": GOOD_TXT})
     with pytest.raises(RuntimeError):
         import_refi(path, tmp_path / "a" / "b")

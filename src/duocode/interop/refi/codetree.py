@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from duocode.interop.refi.model import RefiCode, stable_guid
@@ -33,10 +34,12 @@ if TYPE_CHECKING:  # pragma: no cover
 CASE_FINDING_LABEL = "Case (from the coders' selections)"
 
 
+@lru_cache(maxsize=4096)
 def variable_guid(codebook_id: str, variable_id: str) -> str:
     return stable_guid("codebook", codebook_id, "variable", variable_id)
 
 
+@lru_cache(maxsize=65536)
 def value_guid(codebook_id: str, variable_id: str, value_id: str) -> str:
     return stable_guid("codebook", codebook_id, "variable", variable_id, "value", value_id)
 

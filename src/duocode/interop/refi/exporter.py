@@ -92,31 +92,37 @@ class RefiExportResult:
 
 
 class _Builder:
-    """Element helpers around lxml for one namespace."""
+    """Element helpers around lxml for one namespace. Free text (``name`` attributes, element text) is passed
+    through :func:`xml_text`; the other attributes are GUIDs, numbers and paths made here."""
 
     def __init__(self, ns: str):
         from lxml import etree
 
         self.etree = etree
         self.ns = ns
+        self._tags: dict[str, str] = {}
+
+    def _tag(self, tag: str) -> str:
+        q = self._tags.get(tag)
+        if q is None:
+            q = self._tags[tag] = f"{{{self.ns}}}{tag}"
+        return q
 
     def root(self, tag: str, **attrs):
-        el = self.etree.Element(f"{{{self.ns}}}{tag}", nsmap={None: self.ns})
-        self._attrs(el, attrs)
-        return el
+        return self.etree.Element(self._tag(tag), self._attrs(attrs), nsmap={None: self.ns})
 
     def sub(self, parent, tag: str, text: str | None = None, **attrs):
-        el = self.etree.SubElement(parent, f"{{{self.ns}}}{tag}")
-        self._attrs(el, attrs)
+        el = self.etree.SubElement(parent, self._tag(tag), self._attrs(attrs))
         if text is not None:
             el.text = xml_text(text)
         return el
 
     @staticmethod
-    def _attrs(el, attrs: dict) -> None:
-        for key, value in attrs.items():
-            if value is not None:
-                el.set(key, xml_text(str(value)))
+    def _attrs(attrs: dict) -> dict:
+        out = {k: v for k, v in attrs.items() if v is not None}
+        if "name" in out:
+            out["name"] = xml_text(out["name"])
+        return out
 
     def tostring(self, root) -> bytes:
         return self.etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -128,7 +128,7 @@ class _Unit:
     start: int
     end: int
     coder: str
-    codes: list[str]                  # code GUIDs, in file order
+    codes: list[tuple[str, str]]      # (code GUID, coding GUID), in file order
     memo: str | None
     selection: RefiSelection
 
@@ -455,9 +455,9 @@ def _plan(imp: _Importer) -> _Plan:
 
     units: list[_Unit] = []
     for source, sel, a, b in spans:
-        by_coder: dict[str, list[str]] = {}
+        by_coder: dict[str, list[tuple[str, str]]] = {}
         for c in sel.codings:
-            by_coder.setdefault(imp.coder(c.user or sel.user or default_user, record), []).append(c.code)
+            by_coder.setdefault(imp.coder(c.user or sel.user or default_user, record), []).append((c.code, c.guid))
         if not by_coder:
             # In a duocode export, a case nobody has coded yet is a selection without a user.
             anyone = sel.user or default_user
@@ -477,7 +477,7 @@ def _plan(imp: _Importer) -> _Plan:
         applied: dict[tuple, dict[str, set[str]]] = {}
         for u in units:
             key = (clusters.get(id(u)) or (u.document, u.start, u.end), u.coder)
-            for g in u.codes:
+            for g, _coding in u.codes:
                 if parent.get(g) is not None:
                     applied.setdefault(key, {}).setdefault(parent[g], set()).add(g)
         return {folder for groups in applied.values() for folder, codes in groups.items() if len(codes) > 1}
@@ -536,14 +536,18 @@ def _plan(imp: _Importer) -> _Plan:
     def case_key(u: _Unit):
         return case_of_unit.get(id(u)) or clusters[id(u)]
 
-    chosen: dict[tuple, tuple[str, _Unit]] = {}      # (case key, variable, coder) -> (value, unit)
+    chosen: dict[tuple, tuple[str, str | None]] = {}   # (case key, variable, coder) -> (value, coding GUID)
     conflicts, unknown = [], 0
     participants: dict[object, set[str]] = {}
     for u in sorted(units, key=lambda u: (u.document, u.start, u.end)):
         key = case_key(u)
         if u.coder:
             participants.setdefault(key, set()).add(u.coder)
-        for g in dict.fromkeys(u.codes):
+        seen: set[str] = set()
+        for g, coding in u.codes:
+            if g in seen:
+                continue
+            seen.add(g)
             target = mapping.get(g)
             if target is None:
                 unknown += 1
@@ -555,7 +559,7 @@ def _plan(imp: _Importer) -> _Plan:
                 conflicts.append(f"{u.coder} on {key if isinstance(key, str) else 'a passage of ' + key[0]}: "
                                  f"{variable} = {chosen[slot][0]!r} and {value!r}")
                 continue
-            chosen.setdefault(slot, (value, u))
+            chosen.setdefault(slot, (value, coding))
         if u.memo:
             plan.memos.append((key, u.coder, u.memo))
     if unknown:
@@ -565,23 +569,16 @@ def _plan(imp: _Importer) -> _Plan:
         imp.warn(f"{imp.label}: {len(conflicts)} time(s) a coder applied two values of one variable to one case; "
                  "the first (in document order) was kept, e.g. " + "; ".join(conflicts[:3]))
     # A coder who coded a case but did not apply a yes/no code that another coder applied there said "no".
-    for (key, variable, coder), (value, _u) in list(chosen.items()):
+    for (key, variable, coder), (value, _coding) in list(chosen.items()):
         if variable in flags and value == "yes":
             for other in participants.get(key, ()):
-                chosen.setdefault((key, variable, other), ("no", _u))
+                chosen.setdefault((key, variable, other), ("no", None))
     consensus_info = (record or {}).get("consensus", {})
-    coding_guid = {}
-    if record is not None:
-        for u in units:
-            for c in u.selection.codings:
-                target = mapping.get(c.code)
-                if target is not None:
-                    coding_guid[(case_key(u), target[0], u.coder)] = c.guid
     adopted = {tuple(x) for x in (record or {}).get("adopted", [])}
-    for (key, variable, coder), (value, _u) in chosen.items():
+    for (key, variable, coder), (value, coding) in chosen.items():
         reason = decided_by = None
         if coder == CONSENSUS and record is not None:
-            reason, decided_by = consensus_info.get(coding_guid.get((key, variable, coder), ""), [None, None])
+            reason, decided_by = consensus_info.get(coding or "", [None, None])
         row = CodeRow(key, variable, coder, value, reason=reason, decided_by=decided_by)
         (plan.adopted if (key, variable, coder) in adopted else plan.codes).append(row)
     for cid, variable, reason, decided_by in (record or {}).get("not_coded", []):
@@ -697,7 +694,7 @@ def _check_empty_project(project: "Project", codebook: "Codebook") -> None:
 def _write(project: "Project", plan: _Plan, imp: _Importer, source_file: str) -> int:
     from duocode.coding.proposals import merge_cases
     from duocode.store.cases import insert_cases
-    from duocode.store.codes import set_codes, set_memo
+    from duocode.store.codes import insert_codes, set_codes, set_memo
     from duocode.store.documents import count_words, insert_document, write_informants
     from duocode.store.precode import ADOPT_ACTION
     from duocode.store.proposals import insert_proposals, link_proposals, list_proposals
@@ -738,12 +735,16 @@ def _write(project: "Project", plan: _Plan, imp: _Importer, source_file: str) ->
         else:
             def resolve(key):
                 return key
-        rows = [replace(r, case_id=resolve(r.case_id)) for r in plan.codes]
+        if plan.merge:        # cases merge wrote is_case codes: write around them
+            rows = [replace(r, case_id=resolve(r.case_id)) for r in plan.codes]
+            adopted = [replace(r, case_id=resolve(r.case_id)) for r in plan.adopted]
+            write_codes = set_codes
+        else:
+            rows, adopted, write_codes = plan.codes, plan.adopted, insert_codes
         if rows:
-            set_codes(project, rows, source_file=source_file, action="import")
-        adopted = [replace(r, case_id=resolve(r.case_id)) for r in plan.adopted]
+            write_codes(project, rows, source_file=source_file, action="import")
         if adopted:
-            set_codes(project, adopted, source_file=source_file, action=ADOPT_ACTION)
+            write_codes(project, adopted, source_file=source_file, action=ADOPT_ACTION)
         for key, coder, text in plan.memos:
             set_memo(project, resolve(key), coder, text, source_file=source_file)
         project.log_event("import", "project", source_file, detail={

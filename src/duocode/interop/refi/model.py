@@ -6,6 +6,7 @@ links, picture/audio/video sources) is counted so that the import can say what i
 """
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 
@@ -23,13 +24,22 @@ RECORD_FORMAT = "duocode-refi"
 RECORD_VERSION = 1
 
 
-def stable_guid(*parts: str) -> str:
-    """A GUID that depends only on ``parts`` (joined with ``/`` under duocode's namespace).
+_NS_BYTES = DUOCODE_NS.bytes
 
-    >>> stable_guid("codebook", "tmp") == stable_guid("codebook", "tmp")
+
+def stable_guid(*parts: str) -> str:
+    """A GUID that depends only on ``parts`` (joined with ``/``): the version-5 UUID of that name under duocode's
+    namespace, computed directly from SHA-1 (RFC 9562 §5.5), as ``uuid.uuid5`` does, at a fraction of its cost
+    (an export makes one per coding).
+
+    >>> stable_guid("codebook", "tmp") == str(uuid.uuid5(DUOCODE_NS, "codebook/tmp"))
     True
     """
-    return str(uuid.uuid5(DUOCODE_NS, "/".join(parts)))
+    digest = bytearray(hashlib.sha1(_NS_BYTES + "/".join(parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50      # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80      # the RFC variant
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 @dataclass

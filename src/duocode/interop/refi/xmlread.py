@@ -29,13 +29,14 @@ def local(el) -> str:
 
 
 def children(el, name: str | None = None):
-    for child in el:
-        if isinstance(child.tag, str) and (name is None or local(child) == name):
-            yield child
+    """Child elements (of any namespace) named ``name``, or all child elements."""
+    if name is None:
+        return (c for c in el if isinstance(c.tag, str))
+    return el.iterchildren(f"{{*}}{name}")
 
 
 def child(el, name: str):
-    return next(children(el, name), None)
+    return el.find(f"{{*}}{name}")
 
 
 def normal_guid(value: str | None) -> str | None:
@@ -148,13 +149,21 @@ class _Reader:
                 getattr(el, "sourceline", None)))
 
     def coding(self, el, owner: str) -> RefiCoding | None:
-        ref = child(el, "CodeRef")
-        target = normal_guid(ref.get("targetGUID")) if ref is not None else None
+        target, notes = None, []
+        for sub in el:                     # one pass: a project holds a coding for every code applied
+            tag = sub.tag
+            if not isinstance(tag, str):
+                continue
+            if tag.endswith("CodeRef") and target is None and local(sub) == "CodeRef":
+                target = normal_guid(sub.get("targetGUID"))
+            elif tag.endswith("NoteRef") and local(sub) == "NoteRef":
+                g = normal_guid(sub.get("targetGUID"))
+                if g:
+                    notes.append(g)
         if target is None:
             self.note("coding_without_code", f"{owner} at {self.where(el)}")
             return None
-        return RefiCoding(self.guid(el), target, normal_guid(el.get("creatingUser")), self.note_refs(el),
-                          getattr(el, "sourceline", None))
+        return RefiCoding(self.guid(el), target, normal_guid(el.get("creatingUser")), notes, el.sourceline)
 
     def note_refs(self, el) -> list[str]:
         return [g for g in (normal_guid(r.get("targetGUID")) for r in children(el, "NoteRef")) if g]
