@@ -136,7 +136,7 @@ class _Unit:
 @dataclass
 class _Plan:
     codebook: "Codebook"
-    codebook_note: str
+    codebook_how: str                 # embedded | bundled:NAME | derived
     documents: list["Document"] = field(default_factory=list)
     informants: list["Informant"] = field(default_factory=list)
     cases: list["Case"] = field(default_factory=list)
@@ -199,7 +199,7 @@ class _Importer:
         """``(raw text, how it was read, encoding)``; ``None`` with a warning when there is no text to read."""
         from duocode.decode import decode_bytes
 
-        name = source.name or source.guid
+        name = _shown(source)
         if source.inline_text is not None and source.plain_path is None:
             return (source.inline_text if source.inline_text.strip() else None), "PlainTextContent", None
         if source.plain_path and self.container is not None:
@@ -299,7 +299,7 @@ class _Importer:
             if raw is None:
                 if source.selections:
                     self.warn(f"{self.label}: {len(source.selections)} selection(s) on source "
-                              f"{source.name or source.guid!r} left out with it")
+                              f"{_shown(source)!r} left out with it")
                 continue
             index = TextIndex(raw)
             rec = rec_docs.get(source.guid)
@@ -407,6 +407,15 @@ class _Importer:
                   + (", and is_case for the coders' case finding" if several else ""))
         self.warnings += [f"{self.label}: {w}" for w in derived.warnings]
         return codebook, derived.values, derived.flags, "derived"
+
+
+def _shown(source: RefiSource) -> str:
+    """A source as a person would name it: its name, else its file name, else its GUID."""
+    if source.name:
+        return source.name
+    if source.plain_path:
+        return source.plain_path.split("://")[-1]
+    return source.guid
 
 
 def _clusters(units: list[_Unit]) -> dict[int, tuple[str, int]]:
