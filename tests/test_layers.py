@@ -1,4 +1,4 @@
-"""The layers run one way: files -> store -> codebook -> coding/agreement -> audit/precode -> demo -> cli.
+"""The layers run one way: files -> store -> codebook -> coding/agreement -> audit/precode -> interop -> demo -> cli.
 
 Read from the source with :mod:`ast`, so a lazy import inside a function counts as much as one at the top.
 Three rules: no stage imports a stage of a higher layer; the agreement engine and the codebook never import the
@@ -16,8 +16,9 @@ LAYER = {"errors": 0, "_util": 0, "files": 0, "decode": 0, "csvio": 0, "xlsx": 0
          "codebook": 2, "ingest": 2,
          "coding": 3, "agreement": 3,
          "audit": 4, "precode": 4,
-         "project": 5, "demo": 5,
-         "cli": 6, "__main__": 6}
+         "interop": 5,
+         "project": 6, "demo": 6,
+         "cli": 7, "__main__": 7}
 NEVER_THE_STORE = {"agreement", "codebook"}
 
 KNOWN = {

@@ -87,6 +87,35 @@ def set_codes(project: "Project", rows: Iterable[CodeRow], *, source_file: str |
     return counts
 
 
+def insert_codes(project: "Project", rows: Iterable[CodeRow], *, source_file: str | None = None,
+                 action: str = "code") -> int:
+    """Store codes in (case, variable, coder) slots that hold none yet, in one batch (inside a transaction),
+    logging one event per code as :func:`set_codes` does. For filling a new project (``refi import``), where
+    :func:`set_codes`' look-up of each old value is wasted; a slot already taken raises ``sqlite3.IntegrityError``
+    (and the transaction rolls back). Returns how many codes were stored."""
+    project._require_tx()
+    rows = [r for r in rows if r.value is not None]
+    kinds = {r[0] for r in project.conn.execute("SELECT name FROM coders")}
+    for coder in sorted({r.coder for r in rows} - kinds):
+        project.ensure_coder(coder, coder if coder in RESERVED_CODERS else "human")
+    now = utcnow()
+    project.conn.executemany(
+        "INSERT INTO codes(case_id, variable, coder, value, confidence, explanation, reason, decided_by, "
+        "source_file, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(r.case_id, r.variable, r.coder, r.value, r.confidence, r.explanation, r.reason, r.decided_by,
+          source_file, now) for r in rows])
+
+    def detail(r: CodeRow) -> dict | None:
+        d = {"reason": r.reason, "decided_by": r.decided_by} if r.reason is not None or r.decided_by is not None \
+            else None
+        return dict(d or {}, confidence=r.confidence) if r.confidence is not None else d
+
+    project.log_events({"action": action, "entity": "code", "entity_id": r.case_id, "coder": r.coder,
+                        "variable": r.variable, "old": None, "new": r.value, "source_file": source_file,
+                        "detail": detail(r), "at": now} for r in rows)
+    return len(rows)
+
+
 def codes_by_case(project: "Project", coder: str, *, variables: Iterable[str] | None = None
                   ) -> dict[str, dict[str, str]]:
     """case id -> {variable: value} for one coder (cases of every status)."""
