@@ -129,8 +129,7 @@ def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str]
 
 def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say, learning_curve: bool = False
                 ) -> None:
-    from duocode.ingest import ingest
-    from duocode.ingest.cases import import_cases
+    from duocode.ingest import import_cases, ingest
 
     say("ingesting the demo interviews")
     ing = ingest(project, [corpus / "interviews"], informants=corpus / "informants.csv")
@@ -142,20 +141,20 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
     result.figures["cases"] = len(cases.cases)
 
     say("writing, filling and importing the coders' workbooks")
-    from duocode.coding.demo import code_demo
+    from duocode.coding import code_demo
 
     coding = code_demo(project, corpus, directory / "workbooks")
     result.steps.append(("dual coding", coding.get("summary", "")))
     result.figures["coding"] = coding
 
     say("computing agreement")
-    from duocode.agreement.project import agree
+    from duocode.audit import agree
 
     result.agreement = agree(project)
     result.steps.append(("agreement", "per variable for the demo coders (table below)"))
 
     say("reconciling and writing the audit workbook")
-    from duocode.audit.demo import audit_demo
+    from duocode.audit import audit_demo
 
     audit_path = directory / "audit.xlsx"
     aud = audit_demo(project, corpus, audit_path)
@@ -165,7 +164,7 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
 
     # Pre-coding runs once the consensus exists, so that it learns from (and is measured against) the settled
     # codes rather than only the values both coders happened to agree on.
-    from duocode.precode.demo import precode_demo
+    from duocode.precode import precode_demo
 
     pre = precode_demo(project, learning_curve=learning_curve, progress=say)
     result.evaluation = pre.pop("evaluation", None)

@@ -245,7 +245,7 @@ def _rendered(result_stdout: str) -> str:
 def _agree_table(directory, **kw) -> str:
     from rich.console import Console
 
-    from duocode.agreement.project import agree
+    from duocode.audit import agree
     from duocode.store import Project
 
     console = Console(record=True, width=220)

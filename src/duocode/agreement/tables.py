@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 from duocode.codebook import CASE_VARIABLE
 
 if TYPE_CHECKING:  # pragma: no cover
-    from duocode.agreement.project import ProjectAgreement
     from duocode.agreement.result import AgreementResult
 
 MAX_CONFUSION_TABLES = 3  # beyond three coder pairs, the matrices go to JSON / xlsx only
@@ -103,7 +102,7 @@ def result_tables(result: "AgreementResult") -> list:
     return out
 
 
-def project_tables(pa: "ProjectAgreement") -> list:
+def project_tables(pa) -> list:
     """One row per variable: sizes, the main coefficients with CIs, the number of disagreeing cases.
 
     "Cases" counts the pairable cases (coded by at least two coders), the ones the coefficients rest on; cases

@@ -91,8 +91,7 @@ def _write_reconcile(project: "Project", path: str | Path, *, auto: bool) -> Rec
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from duocode.audit.consensus import auto_consensus
-    from duocode.store import utcnow
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases, utcnow
     from duocode.xlsx import save_workbook, set_text, write_meta_sheet
 
     path = Path(path)
@@ -276,9 +275,7 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
         value that no longer matches the project, the same disagreement settled twice, or a workbook written for
         another project or codebook. Nothing is written.
     """
-    from duocode.store.cases import case_ids
-    from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.consensus import consensus_codes
+    from duocode.store import CodeRow, case_ids, consensus_codes, set_codes
     from duocode.xlsx import cell_text, load_workbook_safely, read_meta_sheet
 
     source = str(path)

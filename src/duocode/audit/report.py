@@ -19,8 +19,7 @@ from duocode.errors import DuocodeError, Problem, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Codebook
-    from duocode.store import Project
-    from duocode.store.consensus import ConsensusEvent
+    from duocode.store import ConsensusEvent, Project
 
 VERDICT_WORDS = {"supported": "supported", "contradicted": "contradicted", "mixed": "mixed",
                  "no_evidence": "no evidence"}
@@ -339,9 +338,8 @@ def build_audit(project: "Project", *, allow_unresolved: bool = False, auto: boo
     InputError
         The codebook's propositions cannot be judged.
     """
-    from duocode.store.cases import list_cases
-    from duocode.store.consensus import count_consensus_events, consensus_events, informant_of_documents
-    from duocode.store.documents import informant_attributes
+    from duocode.store import (consensus_events, count_consensus_events, informant_attributes, informant_of_documents,
+                               list_cases)
 
     codebook = project.codebook
     table = vote_table(project)
@@ -378,7 +376,7 @@ def build_audit(project: "Project", *, allow_unresolved: bool = False, auto: boo
     propositions = evaluate_propositions(codebook, cases)
 
     def load_agreement():
-        from duocode.agreement.project import agree
+        from duocode.audit.agreement import agree
 
         return agree(project, bootstrap=bootstrap, seed=seed).to_dict()
 

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from duocode.coding._common import check_coder, plural
 from duocode.csvio import CsvSyntaxError, csv_records, csv_text
 from duocode.files import csv_safe, csv_unsafe, read_bytes
-from duocode.store import CONSENSUS
-from duocode.store.codes import AGREED
+from duocode.store import AGREED, CONSENSUS
 from duocode.errors import InputError, ProblemCollector
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,7 +78,7 @@ def read_wide_csv(project: "Project", csv_path: str | Path, *, extra_columns: It
         duplicated columns, a missing ``case_id`` column, blank, unknown or duplicated case ids, values the
         codebook does not allow.
     """
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases
 
     path = str(csv_path)
     records = read_csv_records(csv_path)
@@ -219,7 +218,7 @@ def import_codes(project: "Project", csv_path: str | Path, coder: str) -> CodesI
     RefusedError
         ``coder`` is a reserved name.
     """
-    from duocode.store.codes import CodeRow, set_codes
+    from duocode.store import CodeRow, set_codes
 
     coder = check_coder(coder)
     rows = read_wide_csv(project, csv_path, extra_columns=())
@@ -272,8 +271,7 @@ def export_codes(project: "Project", coder: str | None = None, consensus: bool =
     A coder with no codes yet gives the header only. The consensus export adds a ``reason`` column (the
     reasons recorded for that case's consensus codes, joined by ``; ``).
     """
-    from duocode.store.cases import list_cases
-    from duocode.store.codes import code_rows
+    from duocode.store import code_rows, list_cases
 
     if consensus == (coder is not None):
         raise InputError("give exactly one of --coder NAME or --consensus")

@@ -26,8 +26,7 @@ from duocode.coding._common import check_coder, plural
 from duocode.errors import InputError, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from duocode.store import Project
-    from duocode.store.proposals import Proposal
+    from duocode.store import Project, Proposal
 
 
 
@@ -59,8 +58,8 @@ def import_proposals(project: "Project", csv_path: str | Path, coder: str) -> Pr
     RefusedError
         A reserved coder name.
     """
-    from duocode.ingest.cases import parse_case_rows
-    from duocode.store.proposals import insert_proposals
+    from duocode.ingest import parse_case_rows
+    from duocode.store import insert_proposals
 
     coder = check_coder(coder)
     rows = parse_case_rows(project, csv_path, need_case_id=False)
@@ -154,9 +153,7 @@ def merge_cases(project: "Project") -> MergeResult:
     RefusedError
         No coder has proposed any case yet.
     """
-    from duocode.store.cases import Case, insert_cases, list_cases
-    from duocode.store.codes import set_codes
-    from duocode.store.proposals import link_proposals, list_proposals, proposal_coders
+    from duocode.store import Case, insert_cases, link_proposals, list_cases, list_proposals, proposal_coders, set_codes
 
     proposals = list_proposals(project)
     if not proposals:
@@ -261,7 +258,7 @@ def _chain_warning(case_id: str, props: list["Proposal"]) -> str | None:
 
 def _derived_codes(project: "Project", proposals: list["Proposal"], by_doc: dict[str, list],
                    result: MergeResult) -> list:
-    from duocode.store.codes import CodeRow
+    from duocode.store import CodeRow
 
     if CASE_VARIABLE not in project.codebook.variables_by_id:
         result.warnings.append(f"the codebook has no variable '{CASE_VARIABLE}', so no case-finding codes were "

@@ -206,7 +206,7 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
     """
     import openpyxl
 
-    from duocode.store.codes import codes_by_case, memos
+    from duocode.store import codes_by_case, memos
 
     coder = check_coder(coder)
     out = Path(path)
@@ -325,7 +325,7 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
 def fixed_texts(project: "Project", case) -> list[str]:
     """The texts of a case's read-only columns (``FIXED_COLUMNS``, case id first), as the workbook gets them
     (before the cell-length limit)."""
-    from duocode.store.cases import case_context, case_informant, case_speaker
+    from duocode.store import case_context, case_informant, case_speaker
 
     before, after = case_context(project, case, CONTEXT_CHARS)
     return [case.id, case.document, case_informant(project, case) or "", case_speaker(project, case) or "",

@@ -74,7 +74,7 @@ def _complete(project: "Project", coder: str, accepted: set[str], skip: frozense
     leaving out the variables in ``skip``. A case the coder coded ``is_case`` = ``no`` is complete: no other
     variable applies to it (see :func:`duocode.coding._common.applies`)."""
     from duocode.coding._common import applies
-    from duocode.store.codes import codes_by_case
+    from duocode.store import codes_by_case
 
     codebook = project.codebook
     n = 0
@@ -90,10 +90,9 @@ def status(project: "Project") -> StatusResult:
 
     Returns counts only: no value of any code appears in the result.
     """
-    from duocode.store.cases import case_ids
-    from duocode.store.coding import coded_counts, coder_kinds, memo_counts
+    from duocode.store import case_ids, coded_counts, coder_kinds, memo_counts
     from duocode.coding._common import AGREED_LIST_NOTE, case_finding_not_coded
-    from duocode.store.proposals import list_proposals
+    from duocode.store import list_proposals
 
     codebook = project.codebook
     var_ids = codebook.variable_ids

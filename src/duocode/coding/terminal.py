@@ -26,7 +26,7 @@ from duocode.coding._common import (AGREED_LIST_NOTE, applies, case_finding_not_
                                     log_suggestions_shown, not_a_case, plural, precoder_suggestions, select_cases,
                                     select_variables, suggestion_text)
 from duocode.errors import InputError
-from duocode.store.precode import ADOPT_ACTION
+from duocode.store import ADOPT_ACTION
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
@@ -73,7 +73,7 @@ class _Session:
     def __init__(self, project: "Project", coder: str, variables: list["Variable"], cases: list, *,
                  input_fn: Callable[[str], str], output_fn: Callable[[str], None], color: bool, width: int,
                  context_chars: int, suggestions: dict | None = None):
-        from duocode.store.codes import codes_by_case, memos
+        from duocode.store import codes_by_case, memos
 
         self.project, self.coder, self.variables, self.cases = project, coder, variables, cases
         self.input_fn, self.output_fn = input_fn, output_fn
@@ -120,7 +120,7 @@ class _Session:
         from rich.rule import Rule
         from rich.text import Text
 
-        from duocode.store.cases import case_context, case_informant, case_speaker
+        from duocode.store import case_context, case_informant, case_speaker
 
         case = self.cases[index]
         before, after = case_context(self.project, case, self.context_chars)
@@ -173,7 +173,7 @@ class _Session:
 
     # -- saving ----------------------------------------------------------------------------------------------
     def save(self, case_id: str, var: "Variable", value: str) -> None:
-        from duocode.store.codes import CodeRow, set_codes
+        from duocode.store import CodeRow, set_codes
 
         # As in a returned workbook that showed suggestions: a value equal to the one shown is logged as taken
         # from the pre-coder, so that an audit can see where a judgement may have been anchored.
@@ -192,7 +192,7 @@ class _Session:
         return sum(1 for (cid, vid), old in self.before.items() if self.codes.get(cid, {}).get(vid) != old)
 
     def save_memo(self, case_id: str, text: str | None) -> None:
-        from duocode.store.codes import set_memo
+        from duocode.store import set_memo
 
         with self.project.transaction():
             self.project.ensure_coder(self.coder, "human")

@@ -27,8 +27,7 @@ from duocode.files import csv_safe
 from duocode.csvio import read_csv
 
 if TYPE_CHECKING:  # pragma: no cover
-    from duocode.store.cases import Case
-    from duocode.store.project import Project
+    from duocode.store import Case, Project
 
 LIST_COLUMNS = ("case_id", "document", "start", "end", "text", "source")
 
@@ -164,8 +163,7 @@ def parse_case_rows(project: "Project", csv_path: str | Path, *, need_case_id: b
         unknown documents, quotes not found or found more than once, bad or out-of-range offsets, start not
         before end, duplicate case ids.
     """
-    from duocode.store.cases import list_cases
-    from duocode.store.documents import document_text
+    from duocode.store import document_text, list_cases
 
     table = read_csv(csv_path, what="cases CSV")
     problems = ProblemCollector(InputError)
@@ -306,7 +304,7 @@ def import_cases(project: "Project", csv_path: str | Path) -> CasesResult:
     InputError
         Every problem of :func:`parse_case_rows`, or a file without case rows.
     """
-    from duocode.store.cases import Case, insert_cases, list_cases
+    from duocode.store import Case, insert_cases, list_cases
 
     rows = parse_case_rows(project, csv_path)
     if not rows:
@@ -367,7 +365,7 @@ class CaseListResult:
 def list_cases_result(project: "Project", *, source: str | None = None, all_statuses: bool = False
                       ) -> CaseListResult:
     """Cases ordered by document and position: status ``case`` only unless ``all_statuses``."""
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases
 
     return CaseListResult(list_cases(project, status=None if all_statuses else "case", source=source),
                           with_status=all_statuses)

@@ -10,8 +10,7 @@ from duocode.errors import InputError
 from duocode.files import csv_safe
 
 if TYPE_CHECKING:  # pragma: no cover
-    from duocode.store.documents import Document, DocumentSummary
-    from duocode.store.project import Project
+    from duocode.store import Document, DocumentSummary, Project
 
 _LIST_COLUMNS = ("id", "format", "n_words", "n_turns", "speakers", "informant", "encoding", "source_path")
 
@@ -93,7 +92,7 @@ def _clock(seconds: float | None) -> str:
 
 def documents_list(project: "Project") -> DocumentListResult:
     """Every stored document, ordered by id."""
-    from duocode.store.documents import list_documents
+    from duocode.store import list_documents
 
     return DocumentListResult(list_documents(project))
 
@@ -106,7 +105,7 @@ def document_show(project: "Project", document_id: str) -> DocumentShowResult:
     InputError
         No document has that id.
     """
-    from duocode.store.documents import document_ids, get_document
+    from duocode.store import document_ids, get_document
 
     doc = get_document(project, document_id)
     if doc is None:

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duocode.errors import DuocodeError, InputError, Problem, ProblemCollector, RefusedError
-from duocode.store.documents import Document, count_words, text_sha256
+from duocode.store import Document, count_words, text_sha256
 
 if TYPE_CHECKING:  # pragma: no cover
-    from duocode.store.project import Project
+    from duocode.store import Project
 
 SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
 EXPECTED_EXTENSIONS = "one of " + ", ".join(SUPPORTED)
@@ -212,8 +212,7 @@ def ingest(project: "Project", paths: Iterable[str | Path], *, informants: str |
     RefusedError
         Changed documents without ``replace``, or with cases (nothing is written).
     """
-    from duocode.store.cases import document_case_counts
-    from duocode.store.documents import document_hashes, insert_document, write_informants
+    from duocode.store import document_case_counts, document_hashes, insert_document, write_informants
 
     if isinstance(paths, (str, Path)):
         paths = [paths]

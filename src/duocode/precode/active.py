@@ -54,8 +54,7 @@ def next_cases(project: "Project", n: int = 10, coder: str | None = None, *, see
     from duocode.precode.labels import training_labels
     from duocode.precode.lexicon import build_lexicon
     from duocode.precode.suggest import compute_suggestions
-    from duocode.store.cases import list_cases
-    from duocode.store.precode import coded_pairs
+    from duocode.store import coded_pairs, list_cases
 
     if n < 1:
         raise InputError(f"-n {n}: ask for at least one case")

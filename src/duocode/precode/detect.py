@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from duocode.errors import InputError, ProblemCollector, RefusedError
 from duocode.precode.lexicon import RULE_LABELS
-from duocode.store.precode import ADOPT_ACTION
+from duocode.store import ADOPT_ACTION
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.precode.features import DocAnalysis, Segment
@@ -281,8 +281,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
     """
     from duocode.precode import detector as trained
     from duocode.precode.lexicon import build_lexicon
-    from duocode.store.documents import document_ids, get_document
-    from duocode.store.precode import case_spans
+    from duocode.store import case_spans, document_ids, get_document
 
     t0 = time.perf_counter()
     known = document_ids(project)
@@ -357,7 +356,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
                           "trained" if use_trained else "seed" if use_seed else "rules",
                           model if model is not None else RULES_DESCRIPTION)
     if not dry_run and keep:
-        from duocode.store.cases import Case, insert_cases
+        from duocode.store import Case, insert_cases
 
         with project.transaction():
             insert_cases(project, [Case(c.id, c.document, c.start, c.end, c.text, source="precoder",
@@ -373,7 +372,7 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
     the training sentences are all of one kind (all inside cases, or none), so there is nothing to learn."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
-    from duocode.store.documents import get_document
+    from duocode.store import get_document
 
     rows: dict[str, list] = {}
     texts: dict[str, str] = {}
@@ -408,7 +407,7 @@ def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], th
     """Scan ``wanted`` with the detector trained on the codebook's seed corpus (None: nothing to learn)."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
-    from duocode.store.documents import get_document
+    from duocode.store import get_document
 
     model, default = trained.fit_detector(lexicon, {}, {})
     if model is None:
@@ -463,7 +462,7 @@ class ReviewResult:
 
 def _select(project: "Project", ids: list[str] | None, all_: bool, low: float | None, high: float | None,
             verb: str):
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases
 
     pending = {c.id: c for c in list_cases(project, status="candidate", source="precoder")}
     if not ids and not all_ and low is None and high is None:
@@ -503,7 +502,7 @@ def accept(project: "Project", ids: list[str] | None = None, *, all_: bool = Fal
     bound, such candidates are skipped and listed. A rejected candidate is accepted only when named explicitly
     (``--all`` and confidence bounds pick pending candidates only); its event records ``old`` = ``rejected``.
     """
-    from duocode.store.precode import case_spans, set_case_status
+    from duocode.store import case_spans, set_case_status
 
     chosen = _select(project, ids, all_, min_confidence, None, "accept")
     spans = case_spans(project)
@@ -536,7 +535,7 @@ def accept(project: "Project", ids: list[str] | None = None, *, all_: bool = Fal
 def reject(project: "Project", ids: list[str] | None = None, *, all_: bool = False,
            max_confidence: float | None = None) -> ReviewResult:
     """Discard pending candidates (status ``rejected``; kept so that ``detect`` does not propose them again)."""
-    from duocode.store.precode import set_case_status
+    from duocode.store import set_case_status
 
     chosen = _select(project, ids, all_, None, max_confidence, "reject")
     if chosen:

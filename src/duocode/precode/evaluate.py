@@ -361,7 +361,7 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     from duocode.precode.labels import training_labels
     from duocode.precode.lexicon import build_lexicon
     from duocode.precode.model import ColdStart
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases
 
     if folds < 2:
         raise InputError(f"--folds {folds} is too small", expected="at least 2")
@@ -528,7 +528,7 @@ def _seed_for_folds(lexicon, project, labels, ready, feats, folds):
     made from the seed corpus is never scored on cases it trained on."""
     from duocode.precode.detector import SEED_UNTIL
     from duocode.precode.seeds import repeated_in, seed_corpus, seed_training
-    from duocode.store.documents import document_ids, get_document
+    from duocode.store import document_ids, get_document
 
     folder = seed_corpus(lexicon.codebook)
     if folder is None:
@@ -578,9 +578,7 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
     from duocode.precode.detect import DEFAULT_THRESHOLD, find_candidates
     from duocode.precode.features import analyze_document
     from duocode.precode.lexicon import build_lexicon
-    from duocode.store.cases import list_cases
-    from duocode.store.codes import codes_by_case
-    from duocode.store.documents import get_document
+    from duocode.store import codes_by_case, get_document, list_cases
 
     # Passages the consensus settled as "not a case" (e.g. marked by one coder only) are not targets.
     not_cases = {cid for cid, codes in codes_by_case(project, CONSENSUS, variables=[CASE_VARIABLE]).items()

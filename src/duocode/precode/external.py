@@ -145,8 +145,7 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
     from duocode.precode.model import ColdStart
     from duocode.precode.seeds import seed_corpus
     from duocode.precode.suggest import compute_suggestions
-    from duocode.store.cases import list_cases
-    from duocode.store.documents import document_ids, get_document
+    from duocode.store import document_ids, get_document, list_cases
 
     codebook = project.codebook
     lexicon = build_lexicon(codebook)

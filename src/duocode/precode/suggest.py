@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from duocode.errors import InputError, ProblemCollector, RefusedError
-from duocode.store import PRECODER
-from duocode.store.precode import ADOPT_ACTION, ADOPT_SOURCE  # logged as, written by
+from duocode.store import ADOPT_ACTION, ADOPT_SOURCE, PRECODER
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.precode.features import CaseFeatures
@@ -90,7 +89,7 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
     skipped. A variable whose codebook ``applies_to`` condition does not hold for a case's other suggestions
     gets no suggestion there.
     """
-    from duocode.codebook.conditions import matches
+    from duocode.codebook import matches
     from duocode.precode import model as m
 
     codebook = lexicon.codebook
@@ -158,9 +157,7 @@ def suggest(project: "Project", *, seed: int = 0, variables: list[str] | None = 
     from duocode.precode.features import features_for_cases
     from duocode.precode.labels import training_labels
     from duocode.precode.lexicon import build_lexicon
-    from duocode.store.cases import list_cases
-    from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.precode import suggestion_rows
+    from duocode.store import CodeRow, list_cases, set_codes, suggestion_rows
 
     t0 = time.perf_counter()
     codebook = project.codebook
@@ -239,10 +236,8 @@ def adopt(project: "Project", coder: str, *, variables: list[str] | None = None,
     InputError
         Unknown variables or case ids.
     """
-    from duocode.store import RESERVED_CODERS
-    from duocode.store.cases import case_ids as all_case_ids
-    from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.precode import coded_pairs, coders_with_own_codes, suggestion_rows
+    from duocode.store import (RESERVED_CODERS, CodeRow, case_ids as all_case_ids, coded_pairs, coders_with_own_codes,
+                               set_codes, suggestion_rows)
 
     if coder in RESERVED_CODERS or not coder.strip():
         raise RefusedError(f"'{coder}' cannot adopt suggestions", expected="a human coder's name (not "

@@ -1,4 +1,4 @@
-"""``duocode.agreement.project.agree`` against a tiny fake project (``codes_long`` + ``codebook``)."""
+"""``duocode.audit.agree`` against a tiny fake project (``codes_long`` + ``codebook``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from duocode.agreement import agreement
-from duocode.agreement.project import agree
+from duocode.audit import agree
 from duocode.errors import InputError
 
 
