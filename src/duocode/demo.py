@@ -32,42 +32,6 @@ class DemoResult:
         return {"project": self.directory, "steps": [{"step": s, "result": r} for s, r in self.steps],
                 "figures": self.figures, "audit": self.audit_path}
 
-    def tables(self) -> list:
-        from rich.table import Table
-
-        table = Table(title=f"duocode demo: {self.directory}")
-        table.add_column("step")
-        table.add_column("result", overflow="fold")
-        for step, res in self.steps:
-            table.add_row(step, res)
-        out: list = [table]
-        if self.agreement is not None:
-            out.append(_agreement_summary(self.agreement))
-        if self.evaluation is not None and hasattr(self.evaluation, "tables"):
-            out.extend(self.evaluation.tables())
-        if self.audit_path:
-            out.append(f"[bold]Audit workbook:[/bold] {self.audit_path}")
-        return out
-
-
-def _agreement_summary(agreement) -> Any:
-    from rich.table import Table
-
-    data = agreement.to_dict()["variables"]
-    table = Table(title="Agreement between the demo coders (per variable)")
-    for col in ("variable", "% agreement", "Cohen's kappa", "Krippendorff's alpha", "units"):
-        table.add_column(col, justify="right" if col != "variable" else "left")
-
-    def fmt(coef):
-        v = coef.get("value") if coef else None
-        return "—" if v is None else f"{v:.3f}"
-
-    for var, res in data.items():
-        c = res["coefficients"]
-        table.add_row(var, fmt(c.get("percent_agreement")), fmt(c.get("cohen_kappa")),
-                      fmt(c.get("krippendorff_alpha")), str(res.get("n_units", "")))
-    return table
-
 
 DEMO_CODERS = ("ines", "jonas")
 

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from duocode.cli import main
+from duocode.render import tables
 
 DATA = Path(__file__).resolve().parent / "data"
 K2011_C = """unit,coder,code
@@ -250,7 +251,7 @@ def _agree_table(directory, **kw) -> str:
 
     console = Console(record=True, width=220)
     with Project.open(directory) as project:
-        for item in agree(project, **kw).tables():
+        for item in tables(agree(project, **kw)):
             console.print(item)
     return console.export_text()
 

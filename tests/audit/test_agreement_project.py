@@ -8,6 +8,7 @@ import pytest
 from duocode.agreement import agreement
 from duocode.audit import agree
 from duocode.errors import InputError
+from duocode.render import tables
 
 
 @dataclass
@@ -157,7 +158,7 @@ def test_project_agreement_tables_render_one_row_per_variable(project):
     from rich.console import Console
 
     console = Console(record=True, width=160)
-    for t in agree(project).tables():
+    for t in tables(agree(project)):
         console.print(t)
     text = console.export_text()
     for var in ("is_case", "tmp_type", "summary", "past_accurate_recs", "channel"):

@@ -28,19 +28,20 @@ from duocode.agreement._arrays import Estimate
 from duocode.agreement.api import agreement, analyse
 from duocode.agreement.bootstrap import krippendorff_alpha_bootstrap
 from duocode.agreement.brennan_prediger import brennan_prediger
+from duocode.agreement.diagnostics import krippendorff_benchmark
 from duocode.agreement.data import LEVELS, ReliabilityData, read_long_csv, read_long_table
 from duocode.agreement.gwet import gwet_ac1, gwet_ac2
 from duocode.agreement.kappa import cohen_kappa, fleiss_kappa, scott_pi
 from duocode.agreement.krippendorff import coincidence_matrix, krippendorff_alpha
 from duocode.agreement.percent import percent_agreement
 from duocode.agreement.report import write_agreement_xlsx
-from duocode.agreement.result import COEFFICIENTS, AgreementResult, Coefficient
-from duocode.agreement.tables import project_tables
+from duocode.agreement.result import COEFFICIENTS, AgreementResult, Coefficient, benchmark_text, label, level_note
 
 __all__ = [
     "COEFFICIENTS", "LEVELS", "AgreementResult", "Coefficient", "Estimate", "ReliabilityData", "agreement", "analyse",
+    "benchmark_text", "krippendorff_benchmark", "label", "level_note",
     "brennan_prediger", "cohen_kappa", "coincidence_matrix", "fleiss_kappa", "gwet_ac1", "gwet_ac2",
-    "krippendorff_alpha", "krippendorff_alpha_bootstrap", "percent_agreement", "project_tables", "read_long_csv",
+    "krippendorff_alpha", "krippendorff_alpha_bootstrap", "percent_agreement", "read_long_csv",
     "read_long_table", "scott_pi",
     "write_agreement_xlsx",
 ]

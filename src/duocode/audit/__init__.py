@@ -18,8 +18,8 @@ from duocode.audit.consensus import (AutoConsensusResult, ConsensusImportResult,
                                      import_consensus_csv)
 from duocode.audit.demo import audit_demo
 from duocode.audit.reconcile import ReconcileImportResult, ReconcileWorkbook, import_reconcile_sheet, write_reconcile
-from duocode.audit.report import AuditResult, build_audit
+from duocode.audit.report import PROPOSITIONS_GROUP, VERDICT_WORDS, AuditResult, build_audit
 
-__all__ = ["AuditResult", "AutoConsensusResult", "ConsensusImportResult", "ProjectAgreement",
+__all__ = ["PROPOSITIONS_GROUP", "VERDICT_WORDS", "AuditResult", "AutoConsensusResult", "ConsensusImportResult", "ProjectAgreement",
            "ReconcileImportResult", "ReconcileWorkbook", "agree", "audit_demo", "auto_consensus", "build_audit",
            "disagreements", "import_consensus_csv", "import_reconcile_sheet", "variable_seed", "write_reconcile"]

@@ -54,11 +54,6 @@ class ProjectAgreement:
             out["seed"] = self.seed
         return out
 
-    def tables(self) -> list:
-        from duocode.agreement import project_tables
-
-        return project_tables(self)
-
     def write_xlsx(self, path) -> None:
         from duocode.agreement import write_agreement_xlsx
 

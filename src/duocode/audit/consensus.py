@@ -183,12 +183,6 @@ class ConsensusImportResult:
         return {"file": self.path, "rows": self.rows, **self.counts, "auto_agreed": self.agreed,
                 "open_disagreements": self.open_disagreements}
 
-    def tables(self) -> list:
-        c = self.counts
-        return [f"Imported consensus from {self.path} ({self.rows} rows): {c['added']} added, {c['changed']} "
-                f"changed, {c['removed']} removed, {c['unchanged']} unchanged; {self.agreed} values agreed by "
-                f"all coders taken over; {self.open_disagreements} disagreements still open."]
-
 
 def import_consensus_csv(project: "Project", csv_path: str | Path, decided_by: str | None = None
                          ) -> ConsensusImportResult:

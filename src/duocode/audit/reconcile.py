@@ -52,15 +52,6 @@ class ReconcileWorkbook:
         return {"file": self.path, "disagreements": self.disagreements, "cases": self.cases,
                 "coders": self.coders, "auto_agreed": self.auto_agreed}
 
-    def tables(self) -> list:
-        head = (f"{self.auto_agreed} values agreed by all coders were taken over as consensus. "
-                if self.auto_agreed else "")
-        if not self.disagreements:
-            return [head + f"No open disagreements; {self.path} has no rows to settle."]
-        return [head + f"Wrote {self.path}: {self.disagreements} disagreements in {self.cases} cases "
-                f"({', '.join(self.coders)}). Fill 'Agreed value' and 'Reason', then "
-                f"`duocode import-sheet {self.path}`."]
-
 
 def write_reconcile(project: "Project", path: str | Path, *, auto: bool = True) -> ReconcileWorkbook:
     """Write the reconcile workbook of every open disagreement.
@@ -240,12 +231,6 @@ class ReconcileImportResult:
     def to_dict(self) -> dict:
         return {"file": self.path, "kind": KIND, "coder": self.coder, "settled": self.settled, **self.counts,
                 "left_blank": self.left_open, "open_disagreements": self.open_disagreements}
-
-    def tables(self) -> list:
-        c = self.counts
-        return [f"Read {self.path}: {self.settled} disagreements settled as consensus ({c['added']} added, "
-                f"{c['changed']} changed, {c['unchanged']} unchanged); {self.left_open} rows left blank; "
-                f"{self.open_disagreements} disagreements still open in the project."]
 
 
 def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, meta: dict | None = None

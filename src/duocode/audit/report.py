@@ -236,38 +236,6 @@ class AuditResult:
         return lines
 
     # -- terminal -------------------------------------------------------------------------------------------------
-    def tables(self) -> list:
-        from rich.table import Table
-
-        m = self.matrix
-        if not self.has_layout:
-            out_: list = [f"[italic]{n}[/italic]" for n in self.notes()]
-            if self.propositions:
-                props = Table(title=f"Propositions: {self.codebook.title}", show_lines=True)
-                props.add_column("Proposition")
-                props.add_column("Verdict")
-                props.add_column("Basis", overflow="fold")
-                for p in self.propositions.values():
-                    props.add_row(p.id, VERDICT_WORDS[p.verdict], p.explanation)
-                out_.insert(0, props)
-            return out_
-        table = Table(title=f"Table II. Audit matrix: {self.codebook.title}", show_lines=True)
-        table.add_column("")
-        table.add_column("")
-        for t in m.types:
-            table.add_column(self.type_label(t), overflow="fold")
-        for label, rows in m.row_groups:
-            for i, r in enumerate(rows):
-                table.add_row(label if i == 0 else "", self.row_label(r),
-                              *("\n".join(self.cell_lines(m.cells[t][r])) for t in m.types))
-        if m.summary_variable:
-            table.add_row(self.summary_group(), "", *("\n".join(self.summary_lines(t)) for t in m.types))
-        if self.propositions:
-            table.add_row(PROPOSITIONS_GROUP, "", *("\n".join(self.proposition_line(p)
-                                                              for p in self.propositions_of(t)) for t in m.types))
-        out: list = [table]
-        out += [f"[italic]{n}[/italic]" for n in self.notes()]
-        return out
 
     # -- workbook -------------------------------------------------------------------------------------------------
     def write_xlsx(self, path) -> None:

@@ -141,11 +141,12 @@ def code_command(coder, cases, variables, with_suggestions, project):
       duocode code --coder ines --project study
     """
     from duocode.coding import code_interactively
+    from duocode.render.coding import case_screen
 
     with open_project(project) as p:
         result = code_interactively(p, coder, input_fn=_stdin_reader(), output_fn=click.echo, cases=cases,
                                     variables=variables, color=sys.stdout.isatty(),
-                                    with_suggestions=with_suggestions)
+                                    with_suggestions=with_suggestions, draw_case=case_screen)
         emit(result, None)
 
 

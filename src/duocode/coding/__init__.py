@@ -14,9 +14,9 @@ from duocode.coding.importsheet import ImportSheetResult, import_sheet
 from duocode.coding.proposals import MergeResult, ProposalsImportResult, import_proposals, merge_cases
 from duocode.coding.sheet import SheetResult, write_sheet
 from duocode.coding.status import CoderProgress, StatusResult, status
-from duocode.coding.terminal import TerminalResult, code_interactively
+from duocode.coding.terminal import CaseScreen, TerminalResult, code_interactively
 
-__all__ = ["CodesExport", "CodesImportResult", "CoderProgress", "ImportSheetResult", "MergeResult",
+__all__ = ["CaseScreen", "CodesExport", "CodesImportResult", "CoderProgress", "ImportSheetResult", "MergeResult",
            "ProposalsImportResult", "SheetResult", "StatusResult", "TerminalResult", "WideRow", "code_demo",
            "code_interactively", "export_codes", "import_codes", "import_proposals", "import_sheet", "merge_cases",
            "read_wide_csv", "status", "write_sheet"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from duocode.coding._common import check_coder, plural
+from duocode.coding._common import check_coder
 from duocode.csvio import CsvSyntaxError, csv_records, csv_text
 from duocode.files import csv_safe, csv_unsafe, read_bytes
 from duocode.store import AGREED, CONSENSUS
@@ -188,11 +188,6 @@ class CodesImportResult:
     def to_dict(self) -> dict:
         return {"coder": self.coder, "file": self.path, "rows": self.rows, **self.counts}
 
-    def tables(self) -> list:
-        c = self.counts
-        return [f"Imported {plural(self.rows, 'case')} for coder [bold]{self.coder}[/bold] from {self.path}: "
-                f"{c['added']} added, {c['changed']} changed, {c['removed']} removed, {c['unchanged']} unchanged."]
-
 
 def import_codes(project: "Project", csv_path: str | Path, coder: str) -> CodesImportResult:
     """Import one coder's codes from a wide CSV; every cell is checked first, then all are written at once.
@@ -253,16 +248,6 @@ class CodesExport:
             return int(number) if number.is_integer() else number
         return {"coder": self.coder, "columns": self.columns,
                 "rows": [{c: typed(c, row.get(c)) for c in self.columns} for row in self.rows]}
-
-    def tables(self) -> list:
-        from rich.table import Table
-
-        table = Table(title=f"Codes of {self.coder} ({plural(len(self.rows), 'case')})")
-        for col in self.columns:
-            table.add_column(col, overflow="fold")
-        for row in self.rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in self.columns))
-        return [table]
 
 
 def export_codes(project: "Project", coder: str | None = None, consensus: bool = False) -> CodesExport:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duocode.coding import sheet as layout
-from duocode.coding._common import plural
 from duocode.store import ADOPT_ACTION, PRECODER
 from duocode.errors import InputError, ProblemCollector
 
@@ -43,12 +42,6 @@ class ImportSheetResult:
     def to_dict(self) -> dict:
         return {"kind": self.kind, "coder": self.coder, "workbook": self.path, "cases": self.cases,
                 **self.counts, "memos_changed": self.memos_changed}
-
-    def tables(self) -> list:
-        c = self.counts
-        return [f"Imported {self.path} for coder [bold]{self.coder}[/bold] ({plural(self.cases, 'case')}): "
-                f"{c.get('added', 0)} codes added, {c.get('changed', 0)} changed, {c.get('removed', 0)} removed, "
-                f"{c.get('unchanged', 0)} unchanged; {plural(self.memos_changed, 'memo')} changed."]
 
 
 def _shown(value: Any) -> str:

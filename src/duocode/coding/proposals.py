@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duocode.codebook import CASE_VARIABLE
-from duocode.coding._common import check_coder, plural
+from duocode.coding._common import check_coder
 from duocode.errors import InputError, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,11 +40,6 @@ class ProposalsImportResult:
     def to_dict(self) -> dict:
         return {"coder": self.coder, "file": self.path, "proposals_added": self.added,
                 "proposals_unchanged": self.unchanged}
-
-    def tables(self) -> list:
-        again = f" ({self.unchanged} already there)" if self.unchanged else ""
-        return [f"Stored {plural(self.added, 'proposed case')} of coder [bold]{self.coder}[/bold] from "
-                f"{self.path}{again}. Run `duocode cases merge` when every coder's proposals are in."]
 
 
 def import_proposals(project: "Project", csv_path: str | Path, coder: str) -> ProposalsImportResult:
@@ -86,23 +81,6 @@ class MergeResult:
         return {"proposals_merged": self.proposals, "linked_to_existing": self.linked,
                 "new_cases": self.new_cases, "coders": self.coders, "is_case_codes": self.codes,
                 "is_case": self.is_case, "warnings": self.warnings}
-
-    def tables(self) -> list:
-        from rich.table import Table
-
-        lines: list = [f"Merged {plural(self.proposals, 'proposal')}: {self.linked} linked to existing cases, "
-                       f"{plural(len(self.new_cases), 'new case')}"
-                       + (f" ({', '.join(self.new_cases[:8])}{', ...' if len(self.new_cases) > 8 else ''})"
-                          if self.new_cases else "") + "."]
-        if self.is_case:
-            table = Table(title="Derived is_case codes per coder")
-            for col in ("coder", "yes", "no"):
-                table.add_column(col, justify="left" if col == "coder" else "right")
-            for coder, n in self.is_case.items():
-                table.add_row(coder, str(n.get("yes", 0)), str(n.get("no", 0)))
-            lines.append(table)
-        lines += [f"[yellow]warning:[/yellow] {w}" for w in self.warnings]
-        return lines
 
 
 _ID = re.compile(r"^(.*?)(\d+)$")

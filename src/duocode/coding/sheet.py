@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duocode import __version__
-from duocode.coding._common import (check_coder, log_suggestions_shown, plural, precoder_suggestions, select_cases,
+from duocode.coding._common import (check_coder, log_suggestions_shown, precoder_suggestions, select_cases,
                                     select_variables, suggestion_text)
 from duocode.errors import InputError
 from duocode.xlsx import ILLEGAL_XML, save_workbook
@@ -76,12 +76,6 @@ class SheetResult:
         return {"workbook": self.path, "coder": self.coder, "cases": self.cases, "variables": self.variables,
                 "seed": self.seed, "order": self.order, "with_suggestions": self.with_suggestions,
                 "prefilled_codes": self.prefilled}
-
-    def tables(self) -> list:
-        extra = " with pre-coder suggestions" if self.with_suggestions else ""
-        own = f"; {plural(self.prefilled, 'earlier code')} of this coder filled in" if self.prefilled else ""
-        return [f"Wrote {self.path}: {plural(self.cases, 'case')} x {plural(len(self.variables), 'variable')} "
-                f"for coder [bold]{self.coder}[/bold]{extra} ({self.order} order, seed {self.seed}{own})."]
 
 
 def default_seed(project: "Project") -> int:

@@ -46,28 +46,6 @@ class StatusResult:
                 for c in self.coders for v, n in c.coded.items()]
         return write_wide_rows(["coder", "kind", "variable", "coded", "total"], rows)
 
-    def tables(self) -> list:
-        from rich.table import Table
-
-        notes = [f"{v}: not coded ({why})" for v, why in self.not_coded.items()]
-        if not self.coders:
-            return [f"{self.total_cases} cases; nobody has coded yet. Start with `duocode sheet --coder NAME -o "
-                    "FILE.xlsx` or `duocode code --coder NAME`.", *notes]
-        table = Table(title=f"Coding progress: {self.total_cases} cases", caption=f"codebook {self.codebook}")
-        table.add_column("variable")
-        for c in self.coders:
-            table.add_column(c.coder, justify="right")
-        for v in self.variables:
-            if v in self.not_coded and not any(c.coded.get(v) for c in self.coders):
-                continue
-            table.add_row(v, *(f"{c.coded.get(v, 0)}/{self.total_cases}" for c in self.coders))
-        table.add_row("[bold]complete cases[/bold]", *(f"{c.complete}/{self.total_cases}" for c in self.coders))
-        table.add_row("memos", *(str(c.memos) for c in self.coders))
-        out: list = [table, *notes]
-        if self.proposals:
-            out.append("Case proposals: " + ", ".join(f"{k} {n}" for k, n in sorted(self.proposals.items())))
-        return out
-
 
 def _complete(project: "Project", coder: str, accepted: set[str], skip: frozenset[str] = frozenset()) -> int:
     """Cases on which ``coder`` coded every variable that applies (``applies_to``, judged from their own codes),

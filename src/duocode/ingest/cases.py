@@ -289,12 +289,6 @@ class CasesResult:
         return {"imported": len(self.cases), "source_file": self.source_file,
                 "cases": [_case_dict(c) for c in self.cases]}
 
-    def tables(self) -> list:
-        from rich.text import Text
-
-        return [Text(f"Imported {len(self.cases)} case(s) from {self.source_file}."),
-                *CaseListResult(self.cases).tables()]
-
 
 def import_cases(project: "Project", csv_path: str | Path) -> CasesResult:
     """Import a cases CSV as human cases (status ``case``), all or nothing, one event per case.
@@ -343,23 +337,6 @@ class CaseListResult:
         for case in self.cases:
             writer.writerow({k: csv_safe(v) for k, v in _case_dict(case, self.with_status).items()})
         return buf.getvalue()
-
-    def tables(self) -> list:
-        from rich.table import Table
-        from rich.text import Text
-
-        if not self.cases:
-            return ["No cases."]
-        table = Table(title=f"{len(self.cases)} case(s)")
-        for col in ("case_id", "document", "start", "end", "source") + (("status",) if self.with_status else ()):
-            table.add_column(col, justify="right" if col in ("start", "end") else "left", no_wrap=True)
-        table.add_column("text", overflow="fold")
-        for c in self.cases:
-            text = " ".join(c.text.split())
-            text = text if len(text) <= 100 else text[:97] + "..."
-            table.add_row(Text(c.id), Text(c.document), str(c.start), str(c.end), c.source,
-                          *((c.status,) if self.with_status else ()), Text(text))
-        return [table]
 
 
 def list_cases_result(project: "Project", *, source: str | None = None, all_statuses: bool = False

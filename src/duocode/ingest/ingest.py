@@ -121,27 +121,6 @@ class IngestResult:
                 "replaced": self.ids("replaced"), "unchanged": self.ids("unchanged"),
                 "informants": self.informants, "skipped": [s.to_dict() for s in self.skipped]}
 
-    def tables(self) -> list:
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(title="Ingested documents")
-        for col, justify in (("id", "left"), ("format", "left"), ("status", "left"), ("words", "right"),
-                             ("turns", "right"), ("speakers", "left")):
-            table.add_column(col, justify=justify, overflow="fold")
-        for d in self.documents:
-            speakers = ", ".join(d.speakers[:4]) + (f" (+{len(d.speakers) - 4})" if len(d.speakers) > 4 else "")
-            table.add_row(Text(d.id), d.format, d.status, str(d.n_words), str(d.n_turns), Text(speakers))
-        summary = (f"{len(self.ids('added'))} added, {len(self.ids('replaced'))} replaced, "
-                   f"{len(self.ids('unchanged'))} unchanged ({self.n_words} words).")
-        out: list = [table, summary]
-        if self.informants is not None:
-            out.append(Text(f"Informants from {self.informants_file}: {self.informants['added']} added, "
-                            f"{self.informants['updated']} updated, {self.informants['unchanged']} unchanged."))
-        for s in self.skipped:
-            out.append(Text(f"skipped {s.path} ({s.reason})"))
-        return out
-
 
 def collect_files(paths: Iterable[str | Path], problems: ProblemCollector,
                   skipped: list[SkippedFile] | None = None) -> list[Path]:

@@ -88,30 +88,6 @@ class DetectResult:
                 "n_words": self.n_words, "skipped_existing": self.skipped_existing,
                 "below_confidence": self.below_confidence, "dry_run": self.dry_run, "warnings": self.warnings}
 
-    def tables(self) -> list:
-        from rich.table import Table
-
-        verb = "found (dry run, nothing stored)" if self.dry_run else "stored as candidates"
-        t = Table(title=f"{len(self.candidates)} candidate cases {verb} in {self.n_documents} documents "
-                        f"({self.n_words:,} words)")
-        for col in ("id", "document", "span", "confidence", "why", "text"):
-            t.add_column(col, overflow="fold")
-        for c in self.candidates:
-            snippet = c.text if len(c.text) <= 90 else c.text[:87] + "..."
-            t.add_row(c.id or "", c.document, f"{c.start}-{c.end}", f"{c.confidence:.2f}", c.explanation, snippet)
-        out: list = [t, f"Detector: {self.model}."]
-        notes = []
-        if self.skipped_existing:
-            notes.append(f"{self.skipped_existing} spans overlap existing cases or earlier candidates and were not "
-                         "proposed again")
-        if self.below_confidence:
-            notes.append(f"{self.below_confidence} spans below --min-confidence were left out")
-        out += notes + [f"warning: {w}" for w in self.warnings]
-        if self.candidates and not self.dry_run:
-            out.append(f"Review with `{LIST_CANDIDATES}` (status column: candidate), then "
-                       "`duocode precode accept IDS` (or --all / --min-confidence) and `duocode precode reject`.")
-        return out
-
 
 # -- scoring ---------------------------------------------------------------------------------------------------
 def _family_scores(lexicon: "Lexicon", seg: "Segment") -> tuple[list[float], list[float], list[float], list[list[str]],
@@ -449,15 +425,6 @@ class ReviewResult:
     def to_dict(self) -> dict:
         return {"action": self.action, "changed": self.changed,
                 "skipped": [{"case_id": i, "reason": r} for i, r in self.skipped]}
-
-    def tables(self) -> list:
-        from duocode._util import plural
-
-        verb = "accepted as cases" if self.action == "accept" else "rejected"
-        out: list = [f"{plural(len(self.changed), 'candidate')} {verb}"
-                     + (f": {', '.join(self.changed)}" if self.changed and len(self.changed) <= 20 else "")]
-        out += [f"skipped {i}: {r}" for i, r in self.skipped]
-        return out
 
 
 def _select(project: "Project", ids: list[str] | None, all_: bool, low: float | None, high: float | None,

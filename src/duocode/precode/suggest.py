@@ -55,28 +55,6 @@ class SuggestResult:
         return {"suggestions": [s.to_dict() for s in self.suggestions], "models": self.models,
                 "warnings": self.warnings, "seed": self.seed}
 
-    def tables(self) -> list:
-        from rich.table import Table
-
-        t = Table(title=f"Pre-coder suggestions for {self.n_cases} cases (coder 'precoder', seed {self.seed})")
-        for col in ("variable", "how", "suggested", "mean confidence"):
-            t.add_column(col, overflow="fold")
-        per_var: dict[str, list[Suggestion]] = {}
-        for s in self.suggestions:
-            per_var.setdefault(s.variable, []).append(s)
-        for var, how in self.models.items():
-            rows = per_var.get(var, [])
-            mean = sum(s.confidence for s in rows) / len(rows) if rows else None
-            t.add_row(var, how, str(len(rows)), "—" if mean is None else f"{mean:.2f}")
-        out: list = [t]
-        if self.counts:
-            out.append("stored: " + ", ".join(f"{k} {v}" for k, v in self.counts.items()))
-        out += [f"warning: {w}" for w in self.warnings]
-        note = ("Coders do not see these (project setting hide_suggestions is on)" if self.hidden_from_coders
-                else "The project shows suggestions to coders (hide_suggestions is off)")
-        out.append(f"{note}; values per case: `duocode precode suggest --format json`.")
-        return out
-
 
 def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], labels: "Labels", *, seed: int = 0,
                         variables: list[str] | None = None, min_train: int | None = None,
@@ -215,10 +193,6 @@ class AdoptResult:
         return {"coder": self.coder, "adopted": self.adopted, "kept_own": self.kept_own,
                 "variables": self.variables}
 
-    def tables(self) -> list:
-        return [f"{self.adopted} suggestions copied into {self.coder}'s codes (logged as {ADOPT_ACTION}); "
-                f"{self.kept_own} codes {self.coder} had already entered were left as they were"]
-
 
 def adopt(project: "Project", coder: str, *, variables: list[str] | None = None,
           cases: list[str] | None = None) -> AdoptResult:
@@ -280,12 +254,6 @@ class SettingResult:
 
     def to_dict(self) -> dict:
         return {"hide_suggestions": self.hide_suggestions, "changed": self.changed}
-
-    def tables(self) -> list:
-        state = ("hidden from coders (`sheet --with-suggestions` is refused until a methodologist runs "
-                 "`duocode precode settings --show-suggestions`)" if self.hide_suggestions else
-                 "allowed: a coder workbook shows them when written with `sheet --with-suggestions`")
-        return [f"Pre-coder suggestions are {state}" + ("" if self.changed else " (unchanged)")]
 
 
 def set_hide_suggestions(project: "Project", hide: bool | None) -> SettingResult:

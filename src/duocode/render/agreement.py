@@ -1,12 +1,13 @@
-"""Human-readable tables (rich) for agreement results. Values are rounded here only; JSON keeps full floats."""
+"""Agreement results for a terminal (rich): of a long table (:func:`duocode.agreement.agreement`) and per variable over
+a project (:func:`duocode.audit.agree`). Values are rounded here only; JSON keeps full floats."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from rich.table import Table
 
+from duocode.agreement import AgreementResult, benchmark_text, krippendorff_benchmark, label, level_note
+from duocode.audit import ProjectAgreement
 from duocode.codebook import CASE_VARIABLE
-
-if TYPE_CHECKING:  # pragma: no cover
-    from duocode.agreement.result import AgreementResult
+from duocode.render import renders
 
 MAX_CONFUSION_TABLES = 3  # beyond three coder pairs, the matrices go to JSON / xlsx only
 
@@ -22,10 +23,6 @@ def ci_text(c) -> str:
 
 
 def _coefficient_table(title: str, coefficients: dict, ci_header: str):
-    from rich.table import Table
-
-    from duocode.agreement.result import benchmark_text, label
-
     table = Table(title=title, title_justify="left")
     table.add_column("Coefficient")
     table.add_column("Value", justify="right")
@@ -40,12 +37,9 @@ def _coefficient_table(title: str, coefficients: dict, ci_header: str):
     return table
 
 
-def result_tables(result: "AgreementResult") -> list:
+@renders(AgreementResult)
+def agreement_result(result: AgreementResult) -> list:
     """Coefficients, weighted variants, bootstrap q, per-category and per-pair diagnostics, notes."""
-    from rich.table import Table
-
-    from duocode.agreement.result import level_note
-
     level_pct = f"{round(result.alpha_bootstrap.ci_level * 100) if result.alpha_bootstrap else 95}% CI"
     name = f"{result.title}: " if result.title else ""
     head = (f"Agreement - {name}{result.level}, {result.n_units} units, {result.n_coders} coders, "
@@ -102,16 +96,13 @@ def result_tables(result: "AgreementResult") -> list:
     return out
 
 
-def project_tables(pa) -> list:
+@renders(ProjectAgreement)
+def project_agreement(pa: ProjectAgreement) -> list:
     """One row per variable: sizes, the main coefficients with CIs, the number of disagreeing cases.
 
     "Cases" counts the pairable cases (coded by at least two coders), the ones the coefficients rest on; cases
     coded by one coder only get their own column when there are any.
     """
-    from rich.table import Table
-
-    from duocode.agreement.diagnostics import krippendorff_benchmark
-
     def pairable(r) -> int:
         return r.diagnostics.n_pairable_units if r.diagnostics is not None else 0
 
