@@ -135,7 +135,6 @@ def _supported(result: Any) -> list[str]:
 def _check_output(result: Any, fmt: str, output: str | None) -> None:
     """Refuse, before anything is written, an output this command cannot make or a place it must not write."""
     from duocode.errors import InputError
-    from duocode.store import DB_NAME
 
     if not _can_write(result, fmt):
         where = f" ({output})" if output else ""
@@ -143,6 +142,8 @@ def _check_output(result: Any, fmt: str, output: str | None) -> None:
                          expected="one of " + ", ".join(_supported(result)))
     if not output:
         return
+    from duocode.store import DB_NAME   # only when writing a file: `duocode agreement FILE.csv` never opens a store
+
     p = Path(output)
     if p.name == DB_NAME or (p.is_file() and p.read_bytes()[:16] == b"SQLite format 3\x00"):
         raise InputError("refusing to write over a database (a duocode project?)", path=output,

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 # where a result's class is defined -> the module here that renders it (the longest matching prefix wins)
 _MODULE_OF = {"duocode.codebook": "codebook", "duocode.ingest": "ingest", "duocode.coding": "coding",
-              "duocode.agreement": "agreement", "duocode.audit": "audit", "duocode.audit.agreement": "agreement",
+              "duocode.agreement": "agreement", "duocode.audit": "audit", "duocode.audit.agreement": "agree",
               "duocode.precode": "precode", "duocode.project": "project", "duocode.demo": "project"}
 
 _RENDERERS: dict[type, Callable[[Any], list]] = {}

@@ -1,4 +1,4 @@
-"""Reconciliation and the audit, for a terminal (rich); agreement over a project: :mod:`duocode.render.agreement`."""
+"""Reconciliation and the audit, for a terminal (rich); agreement over a project: :mod:`duocode.render.agree`."""
 from __future__ import annotations
 
 from rich.table import Table
