@@ -58,7 +58,7 @@ def test_demo_table_ii_finds_every_effect_and_has_a_not_found_cell(demo_run):
 
 
 def test_demo_agreement_is_computed_from_both_coders_only(demo_run):
-    from duocode.agreement.project import agree
+    from duocode.audit import agree
     from duocode.store import Project
 
     directory, _ = demo_run

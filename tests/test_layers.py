@@ -1,84 +1,89 @@
-"""The layers run one way: files -> store -> codebook -> coding/agreement -> audit/precode -> interop -> demo -> cli.
+"""The layers run one way: the import-linter contracts in ``pyproject.toml`` hold for the code as it is, and they
+break on a backwards import.
 
-Read from the source with :mod:`ast`, so a lazy import inside a function counts as much as one at the top.
-Three rules: no stage imports a stage of a higher layer; the agreement engine and the codebook never import the
-store; no stage imports another stage's private (``_``) modules. The imports that broke these rules when the
-test was written are listed in ``KNOWN``, so that no new one can creep in while they are removed; the list must
-shrink as they go (a listed import that is gone fails the test until it is struck off).
+The contracts (``[tool.importlinter]``): every top-level module and package of ``duocode`` sits in one layer and
+imports only from the layers below its own, never from a sibling of its own layer; the agreement engine and the
+codebook never import the store; a private (``_``) module is imported only inside its own package; outside a
+stage, only the stage's public face (its ``__init__``) is imported; only the render layer and the command line
+import rich. import-linter reads the source, so an import
+inside a function counts as much as one at the top.
 """
-import ast
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "duocode"
+import pytest
 
-LAYER = {"errors": 0, "_util": 0, "files": 0, "decode": 0, "csvio": 0, "xlsx": 0,
-         "store": 1,
-         "codebook": 2, "ingest": 2,
-         "coding": 3, "agreement": 3,
-         "audit": 4, "precode": 4,
-         "interop": 5,
-         "project": 6, "demo": 6,
-         "cli": 7, "__main__": 7}
-NEVER_THE_STORE = {"agreement", "codebook"}
+REPO = Path(__file__).resolve().parents[1]
 
-KNOWN = {
-    ("agreement/project", "duocode.store"),
-    ("agreement/project", "duocode.store.proposals"),
-    ("agreement/project", "duocode.store.precode"),
-    ("store/project", "duocode.codebook"),
+
+def lint(root: Path) -> subprocess.CompletedProcess:
+    """``lint-imports`` on the ``duocode`` package under ``root`` with the contracts of ``root/pyproject.toml``,
+    in a process of its own (this one has already imported the real package)."""
+    code = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+    return subprocess.run([sys.executable, "-c", code, "--config", str(root / "pyproject.toml"), "--no-cache"],
+                          cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root / "src"),
+                                                                        "NO_COLOR": "1", "COLUMNS": "200"})
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_import_contracts_are_kept():
+    out = lint(REPO)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 broken" in out.stdout
+
+
+# A copy of the package with one backwards import of each kind; each row: the file added, its text, and the line
+# of lint-imports' report that names the import.
+BACKWARDS = {
+    "a lower layer imports a higher one, inside a function": (
+        "store/backwards.py", "def f():\n    from duocode.audit import build_audit\n",
+        "duocode.store.backwards -> duocode.audit (l.2)"),
+    "a stage imports a sibling of its own layer": (
+        "ingest/sibling.py", "from duocode.agreement import agreement\n",
+        "duocode.ingest.sibling -> duocode.agreement (l.1)"),
+    "the agreement engine imports the store": (
+        "agreement/leak.py", "import duocode.store\n",
+        "duocode.agreement.leak -> duocode.store (l.1)"),
+    "the codebook imports the store": (
+        "codebook/leak.py", "def f():\n    from duocode.store import Project\n",
+        "duocode.codebook.leak -> duocode.store (l.2)"),
+    "a stage imports another stage's private module": (
+        "audit/peek.py", "from duocode.coding._common import select_cases\n",
+        "Private modules may only be imported from within their parent package: "
+        "- duocode.audit.peek -> duocode.coding._common (l.1)"),
+    "a stage reaches past another stage's public face": (
+        "precode/peek.py", "from duocode.coding.sheet import write_sheet\n",
+        "duocode.precode.peek -> duocode.coding.sheet (l.1)"),
+    "a stage draws with rich": (
+        "coding/draw.py", "def f():\n    from rich.table import Table\n",
+        "duocode.coding.draw -> rich (l.2)"),
+    "a new package is in no layer": (
+        "newstage/__init__.py", "",
+        "The following modules are not listed as layers: - duocode.newstage"),
 }
 
 
-def _imports(path: Path):
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("duocode.") \
-                and node.level == 0:
-            yield node.module
-        elif isinstance(node, ast.Import):
-            yield from (a.name for a in node.names if a.name.startswith("duocode."))
+@pytest.fixture(scope="module")
+def broken_report(tmp_path_factory) -> str:
+    root = tmp_path_factory.mktemp("layers")
+    shutil.copytree(REPO / "src" / "duocode", root / "src" / "duocode",
+                    ignore=shutil.ignore_patterns("__pycache__", "data"))
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    for rel, text, _ in BACKWARDS.values():
+        target = root / "src" / "duocode" / rel
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    out = lint(root)
+    assert out.returncode == 1, out.stdout + out.stderr
+    return squeeze(out.stdout)
 
 
-def violations() -> set[tuple[str, str]]:
-    found = set()
-    for path in sorted(SRC.rglob("*.py")):
-        rel = path.relative_to(SRC).with_suffix("").as_posix()
-        stage = rel.split("/")[0]
-        if stage == "__init__":
-            continue
-        for module in _imports(path):
-            parts = module.split(".")
-            target = parts[1]
-            if target == stage:
-                continue
-            assert target in LAYER, f"{rel}: {module} is in no layer; add its package to LAYER"
-            private = any(p.startswith("_") for p in parts[2:])
-            if LAYER[target] > LAYER[stage] or (stage in NEVER_THE_STORE and target == "store") or private:
-                found.add((rel, module))
-    return found
-
-
-def test_every_package_has_a_layer():
-    packages = {p.stem if p.is_file() else p.name for p in SRC.iterdir()
-                if (p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists())) and p.stem != "__init__"}
-    assert packages <= set(LAYER), sorted(packages - set(LAYER))
-
-
-def test_no_new_import_runs_against_the_layers():
-    new = violations() - KNOWN
-    assert not new, "imports against the layers: " + ", ".join(f"{a} imports {b}" for a, b in sorted(new))
-
-
-def test_the_known_breaks_are_struck_off_as_they_are_fixed():
-    gone = KNOWN - violations()
-    assert not gone, "no longer imported, strike off KNOWN: " + ", ".join(f"{a} -> {b}" for a, b in sorted(gone))
-
-
-def test_the_rules_catch_an_upward_import(tmp_path, monkeypatch):
-    fake = tmp_path / "duocode"
-    (fake / "store").mkdir(parents=True)
-    (fake / "store" / "x.py").write_text("def f():\n    from duocode.audit.report import build_audit\n")
-    (fake / "agreement").mkdir()
-    (fake / "agreement" / "y.py").write_text("import duocode.store.cases\nfrom duocode.coding._private import z\n")
-    monkeypatch.setattr(__import__(__name__), "SRC", fake)
-    assert violations() == {("store/x", "duocode.audit.report"), ("agreement/y", "duocode.store.cases"),
-                            ("agreement/y", "duocode.coding._private")}
+@pytest.mark.parametrize("case", list(BACKWARDS))
+def test_a_backwards_import_breaks_the_contracts(broken_report, case):
+    assert squeeze(BACKWARDS[case][2]) in broken_report

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from duocode.decode import decode_bytes
 from duocode.errors import InputError, ProblemCollector
 from duocode.files import csv_unsafe, read_bytes
 
@@ -51,8 +52,6 @@ def csv_text(data: bytes, path: str, *, expected: str, empty_location: str | Non
     InputError
         The bytes are a spreadsheet workbook, or the file is empty (``expected`` says what the header should be).
     """
-    from duocode.decode import decode_bytes
-
     if data.startswith(WORKBOOK_SIGNATURES):
         raise InputError("this is a spreadsheet workbook, not a CSV file", path=path,
                          expected="a .csv file (or use `duocode import-sheet` for a coding workbook)")

@@ -32,42 +32,6 @@ class DemoResult:
         return {"project": self.directory, "steps": [{"step": s, "result": r} for s, r in self.steps],
                 "figures": self.figures, "audit": self.audit_path}
 
-    def tables(self) -> list:
-        from rich.table import Table
-
-        table = Table(title=f"duocode demo: {self.directory}")
-        table.add_column("step")
-        table.add_column("result", overflow="fold")
-        for step, res in self.steps:
-            table.add_row(step, res)
-        out: list = [table]
-        if self.agreement is not None:
-            out.append(_agreement_summary(self.agreement))
-        if self.evaluation is not None and hasattr(self.evaluation, "tables"):
-            out.extend(self.evaluation.tables())
-        if self.audit_path:
-            out.append(f"[bold]Audit workbook:[/bold] {self.audit_path}")
-        return out
-
-
-def _agreement_summary(agreement) -> Any:
-    from rich.table import Table
-
-    data = agreement.to_dict()["variables"]
-    table = Table(title="Agreement between the demo coders (per variable)")
-    for col in ("variable", "% agreement", "Cohen's kappa", "Krippendorff's alpha", "units"):
-        table.add_column(col, justify="right" if col != "variable" else "left")
-
-    def fmt(coef):
-        v = coef.get("value") if coef else None
-        return "—" if v is None else f"{v:.3f}"
-
-    for var, res in data.items():
-        c = res["coefficients"]
-        table.add_row(var, fmt(c.get("percent_agreement")), fmt(c.get("cohen_kappa")),
-                      fmt(c.get("krippendorff_alpha")), str(res.get("n_units", "")))
-    return table
-
 
 DEMO_CODERS = ("ines", "jonas")
 
@@ -129,8 +93,7 @@ def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str]
 
 def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say, learning_curve: bool = False
                 ) -> None:
-    from duocode.ingest import ingest
-    from duocode.ingest.cases import import_cases
+    from duocode.ingest import import_cases, ingest
 
     say("ingesting the demo interviews")
     ing = ingest(project, [corpus / "interviews"], informants=corpus / "informants.csv")
@@ -142,20 +105,20 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
     result.figures["cases"] = len(cases.cases)
 
     say("writing, filling and importing the coders' workbooks")
-    from duocode.coding.demo import code_demo
+    from duocode.coding import code_demo
 
     coding = code_demo(project, corpus, directory / "workbooks")
     result.steps.append(("dual coding", coding.get("summary", "")))
     result.figures["coding"] = coding
 
     say("computing agreement")
-    from duocode.agreement.project import agree
+    from duocode.audit import agree
 
     result.agreement = agree(project)
     result.steps.append(("agreement", "per variable for the demo coders (table below)"))
 
     say("reconciling and writing the audit workbook")
-    from duocode.audit.demo import audit_demo
+    from duocode.audit import audit_demo
 
     audit_path = directory / "audit.xlsx"
     aud = audit_demo(project, corpus, audit_path)
@@ -165,7 +128,7 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
 
     # Pre-coding runs once the consensus exists, so that it learns from (and is measured against) the settled
     # codes rather than only the values both coders happened to agree on.
-    from duocode.precode.demo import precode_demo
+    from duocode.precode import precode_demo
 
     pre = precode_demo(project, learning_curve=learning_curve, progress=say)
     result.evaluation = pre.pop("evaluation", None)

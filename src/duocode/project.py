@@ -19,10 +19,6 @@ class InitResult:
         return {"project": self.directory, "codebook": self.codebook_id, "codebook_version": self.codebook_version,
                 "project_id": self.project_id}
 
-    def tables(self) -> list:
-        return [f"Created project [bold]{self.directory}[/bold] with codebook {self.codebook_id} "
-                f"(version {self.codebook_version})."]
-
 
 def init_project(directory: str | Path = ".", codebook: str | Path = "tmp") -> InitResult:
     """Create ``DIR/duocode.db`` with the codebook stored in it; refuses an existing project."""

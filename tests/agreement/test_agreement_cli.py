@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from duocode.cli import main
+from duocode.render import tables
 
 DATA = Path(__file__).resolve().parent / "data"
 K2011_C = """unit,coder,code
@@ -245,12 +246,12 @@ def _rendered(result_stdout: str) -> str:
 def _agree_table(directory, **kw) -> str:
     from rich.console import Console
 
-    from duocode.agreement.project import agree
+    from duocode.audit import agree
     from duocode.store import Project
 
     console = Console(record=True, width=220)
     with Project.open(directory) as project:
-        for item in agree(project, **kw).tables():
+        for item in tables(agree(project, **kw)):
             console.print(item)
     return console.export_text()
 

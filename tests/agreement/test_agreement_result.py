@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from duocode.agreement import COEFFICIENTS, agreement
+from duocode.render import tables
 
 MODULES = ["api", "bootstrap", "brennan_prediger", "data", "gwet", "kappa", "krippendorff", "percent", "weights"]
 
@@ -80,7 +81,7 @@ def test_tables_render_with_rich(frame):
     from rich.console import Console
 
     console = Console(record=True, width=140)
-    for t in agreement(frame, bootstrap=50, seed=2, title="demo").tables():
+    for t in tables(agreement(frame, bootstrap=50, seed=2, title="demo")):
         console.print(t)
     text = console.export_text()
     assert "Agreement - demo: nominal" in text

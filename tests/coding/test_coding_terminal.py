@@ -8,6 +8,8 @@ from coding_helpers import TRICKY, set_codes_for, snapshot
 from duocode.coding.terminal import code_interactively
 from duocode.errors import RefusedError
 from duocode.store.codes import codes_by_case, memos
+from duocode.render import tables
+from duocode.render.coding import case_screen
 
 
 class Script:
@@ -54,7 +56,9 @@ def propose(project):
 
 
 def session(project, script, **kw):
-    return code_interactively(project, "ines", input_fn=script.input, output_fn=script.output, **kw)
+    # drawn as `duocode code` draws it
+    return code_interactively(project, "ines", input_fn=script.input, output_fn=script.output, draw_case=case_screen,
+                              **kw)
 
 
 def test_terminal_shows_the_case_with_context_and_numbered_choices(project):
@@ -150,9 +154,9 @@ def test_terminal_reports_when_everything_is_coded(project):
     again = Script()
     result = session(project, again, cases="C01", variables="kind,good")
     assert again.prompts == [] and result.remaining_cases == 0
-    assert result.tables()[0] == "Saved 0 codes and 0 memos for coder [bold]ines[/bold]. The case is coded."
+    assert tables(result)[0] == "Saved 0 codes and 0 memos for coder [bold]ines[/bold]. The case is coded."
     result = session(project, Script("1", "2", "1", "1"), cases="C02,C03", variables="kind,good")
-    assert result.tables()[0].endswith(" All 2 cases are coded.")
+    assert tables(result)[0].endswith(" All 2 cases are coded.")
 
 
 def test_terminal_never_shows_other_coders_codes(project):
@@ -278,7 +282,7 @@ def test_terminal_does_not_ask_is_case_when_the_cases_came_from_an_agreed_list(m
     assert codes_by_case(mini_project, "ines") == {"C01": {"kind": "alpha", "good": "no", "mood": "high",
                                                            "count": "4"}}
     assert result.remaining_cases == 0
-    assert result.tables()[0].endswith("The case is coded. Not asked: is_case (cases came from an agreed list).")
+    assert tables(result)[0].endswith("The case is coded. Not asked: is_case (cases came from an agreed list).")
     # naming it asks it all the same
     script = Script("1", "q")
     session(mini_project, script, cases="C01", variables="is_case")
@@ -309,4 +313,4 @@ def test_terminal_going_back_from_is_case_no_asks_the_rest_once_it_is_changed_to
 def test_terminal_reports_all_coded_when_every_case_is_not_a_case(project):
     result = session(project, Script("2", "2"), cases="C01,C02")
     assert result.remaining_cases == 0 and not result.quit
-    assert result.tables()[0].endswith("All 2 cases are coded.")
+    assert tables(result)[0].endswith("All 2 cases are coded.")

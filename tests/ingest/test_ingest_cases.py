@@ -2,8 +2,6 @@
 import csv
 import io
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -204,9 +202,9 @@ def test_cli_cases_import_with_coder_calls_import_proposals(runner, project, mon
         calls.append((csv_path, coder))
         return Result()
 
-    fake = types.ModuleType("duocode.coding.proposals")
-    fake.import_proposals = import_proposals
-    monkeypatch.setitem(sys.modules, "duocode.coding.proposals", fake)
+    import duocode.coding
+
+    monkeypatch.setattr(duocode.coding, "import_proposals", import_proposals)   # the stage's public face
     result = runner.invoke(main, ["cases", "import", "anna.csv", "--coder", "anna", "--project",
                                   str(project.directory), "--format", "json"])
     assert result.exit_code == 0, result.output

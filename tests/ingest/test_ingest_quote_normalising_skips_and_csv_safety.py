@@ -10,6 +10,7 @@ from duocode.cli import main
 from duocode.errors import InputError
 from duocode.ingest import documents_list, import_cases, ingest, list_cases_result
 from duocode.store.documents import document_text
+from duocode.render import tables
 
 # Stored in NFC with typographic quote marks, apostrophes and dashes, as a word processor writes it.
 TRANSCRIPT = ("Interviewer: How was the call?\n"
@@ -93,7 +94,7 @@ def test_ingest_folder_reports_skipped_unsupported_files_but_not_hidden_ones(min
         {"path": str(bad_folder / "R02.pdf"), "reason": reason_pdf},
         {"path": str(bad_folder / "notes.rtf"), "reason": "unsupported .rtf; supported: .txt .md .docx .vtt .srt"},
     ]
-    lines = [str(t) for t in result.tables()]
+    lines = [str(t) for t in tables(result)]
     assert f"skipped {bad_folder / 'R02.pdf'} ({reason_pdf})" in lines
 
 

@@ -8,7 +8,7 @@ import pytest
 
 
 def _state(directory) -> dict:
-    from duocode.agreement.project import agree
+    from duocode.audit import agree
     from duocode.audit.report import build_audit
     from duocode.store import Project
     from duocode.store.cases import list_cases

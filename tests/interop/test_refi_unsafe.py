@@ -200,7 +200,7 @@ def test_doctype_words_inside_the_text_are_not_a_doctype():
 
 
 def test_a_failure_while_writing_removes_the_new_project_folder(tmp_path, monkeypatch):
-    import duocode.store.codes as codes
+    import duocode.store as codes
     from duocode.interop.refi.importer import import_refi
 
     def boom(*args, **kwargs):

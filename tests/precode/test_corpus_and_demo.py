@@ -5,6 +5,7 @@ import pytest
 from duocode.precode.corpus import parse_turns, read_corpus
 
 from tests.precode.conftest import CORPUS
+from duocode.render import tables
 
 
 def test_parse_turns_spans_label_and_text_up_to_the_next_turn():
@@ -69,5 +70,5 @@ def test_precode_demo_detects_suggests_and_evaluates_on_the_demo_corpus(demo_pro
     # precision 0.92 here; 0.85 at 0.74 at the threshold of a project with 100 cases or more)
     assert out["detection_recall"] >= 0.55
     evaluation = out["evaluation"]
-    assert evaluation is not None and evaluation.tables()
+    assert evaluation is not None and tables(evaluation)
     assert evaluation.variables["tmp_type"].human_kappa["coders"] == ["ines", "jonas"]

@@ -6,6 +6,7 @@ from duocode.precode.evaluate import evaluate, expected_calibration_error, span_
 
 from tests.conftest import snapshot
 from tests.precode.conftest import add_case
+from duocode.render import tables
 
 
 def test_ece_matches_a_hand_computed_example():
@@ -133,7 +134,7 @@ def test_human_baseline_with_three_coders_is_fleiss_kappa_and_labelled_so(coded_
                 ("omar", "greeting" if i % 2 == 0 or i == 1 else "advice"))]
     expected = agreement(records).coefficients["fleiss_kappa"].value
     assert hk["value"] == pytest.approx(expected, abs=1e-4) and 0 < hk["value"] < 1
-    assert "Fleiss' kappa for more" in result.tables()[0].caption
+    assert "Fleiss' kappa for more" in tables(result)[0].caption
     out = tmp_path / "eval.xlsx"
     result.write_xlsx(out)
     about = [tuple(r) for r in openpyxl.load_workbook(out)["About"].iter_rows(values_only=True)]

@@ -65,16 +65,16 @@ def test_dry_run_stores_nothing(with_cases):
 def test_interrupted_run_leaves_nothing_half_stored(with_cases, monkeypatch):
     suggest(with_cases)
     before = snapshot(with_cases)
-    import duocode.store.codes as codes
+    import duocode.store as store   # the stages write codes through the store's public face
 
-    real = codes.set_codes
+    real = store.set_codes
 
     def crash_midway(project, rows, **kw):
         rows = list(rows)
         real(project, rows[: len(rows) // 2], **kw)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(codes, "set_codes", crash_midway)
+    monkeypatch.setattr(store, "set_codes", crash_midway)
     with pytest.raises(KeyboardInterrupt):
         suggest(with_cases, seed=7, variables=["kind"])
     assert snapshot(with_cases) == before

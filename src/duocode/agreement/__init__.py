@@ -6,10 +6,13 @@ Public API
     Long data (DataFrame or ``(unit, coder, code)`` records) -> :class:`AgreementResult` with percent
     agreement, Cohen's kappa, Scott's pi, Fleiss' kappa, Krippendorff's alpha, Gwet's AC1, Brennan-Prediger,
     weighted variants, diagnostics and (``bootstrap=N, seed=S``) confidence intervals.
-:func:`read_long_csv`
-    A checked ``unit,coder,code`` CSV file -> DataFrame.
-:func:`duocode.agreement.project.agree`
-    Per variable over a project's coded cases (``duocode agree``).
+:func:`read_long_csv` / :func:`read_long_table`
+    A checked ``unit,coder,code`` CSV file -> DataFrame / a column table without pandas.
+:func:`analyse`
+    :class:`ReliabilityData` -> :class:`AgreementResult` (what :func:`agreement` runs after reading its input).
+
+Agreement per variable over a project's coded cases (``duocode agree``) is :func:`duocode.audit.agree`: this
+engine never opens a project.
 One function per statistic
     :func:`percent_agreement`, :func:`cohen_kappa`, :func:`scott_pi`, :func:`fleiss_kappa`,
     :func:`krippendorff_alpha`, :func:`gwet_ac1` / :func:`gwet_ac2`, :func:`brennan_prediger`; each takes a
@@ -22,20 +25,23 @@ alpha drops units with fewer than two codes and uses Krippendorff's own ordinal 
 two coders (over the units both coded); undefined is ``None`` with a reason, never a number.
 """
 from duocode.agreement._arrays import Estimate
-from duocode.agreement.api import agreement
+from duocode.agreement.api import agreement, analyse
 from duocode.agreement.bootstrap import krippendorff_alpha_bootstrap
 from duocode.agreement.brennan_prediger import brennan_prediger
-from duocode.agreement.data import LEVELS, ReliabilityData, read_long_csv
+from duocode.agreement.diagnostics import krippendorff_benchmark
+from duocode.agreement.data import LEVELS, ReliabilityData, read_long_csv, read_long_table
 from duocode.agreement.gwet import gwet_ac1, gwet_ac2
 from duocode.agreement.kappa import cohen_kappa, fleiss_kappa, scott_pi
 from duocode.agreement.krippendorff import coincidence_matrix, krippendorff_alpha
 from duocode.agreement.percent import percent_agreement
 from duocode.agreement.report import write_agreement_xlsx
-from duocode.agreement.result import COEFFICIENTS, AgreementResult, Coefficient
+from duocode.agreement.result import COEFFICIENTS, AgreementResult, Coefficient, benchmark_text, label, level_note
 
 __all__ = [
-    "COEFFICIENTS", "LEVELS", "AgreementResult", "Coefficient", "Estimate", "ReliabilityData", "agreement",
+    "COEFFICIENTS", "LEVELS", "AgreementResult", "Coefficient", "Estimate", "ReliabilityData", "agreement", "analyse",
+    "benchmark_text", "krippendorff_benchmark", "label", "level_note",
     "brennan_prediger", "cohen_kappa", "coincidence_matrix", "fleiss_kappa", "gwet_ac1", "gwet_ac2",
-    "krippendorff_alpha", "krippendorff_alpha_bootstrap", "percent_agreement", "read_long_csv", "scott_pi",
+    "krippendorff_alpha", "krippendorff_alpha_bootstrap", "percent_agreement", "read_long_csv",
+    "read_long_table", "scott_pi",
     "write_agreement_xlsx",
 ]

@@ -175,12 +175,6 @@ class AgreementResult:
             out["bootstrap"] = boot
         return out
 
-    def tables(self) -> list:
-        """Rich renderables for a terminal: coefficients with CI and benchmark, then diagnostics."""
-        from duocode.agreement.tables import result_tables
-
-        return result_tables(self)
-
     def write_xlsx(self, path) -> None:
         """One summary sheet and one sheet with this result's details (see :mod:`duocode.agreement.report`)."""
         from duocode.agreement.report import write_agreement_xlsx

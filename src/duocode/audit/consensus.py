@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from duocode.codebook import CASE_VARIABLE
-from duocode.store.codes import AGREED  # noqa: F401  (re-exported for the audit stage)
-from duocode.store import CONSENSUS
+from duocode.store import AGREED, CONSENSUS
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
@@ -97,8 +96,7 @@ class VoteTable:
 
 def vote_table(project: "Project") -> VoteTable:
     """Collect every human coder's codes and the consensus of the project's accepted cases."""
-    from duocode.store.cases import list_cases
-    from duocode.store.consensus import consensus_values
+    from duocode.store import consensus_values, list_cases
 
     codebook = project.codebook
     known = set(codebook.variable_ids)
@@ -145,7 +143,7 @@ def auto_consensus(project: "Project", table: VoteTable | None = None) -> AutoCo
 
     Existing consensus decisions are never overwritten. Writes in one transaction and logs each new code.
     """
-    from duocode.store.codes import CodeRow, set_codes
+    from duocode.store import CodeRow, set_codes
 
     table = table or vote_table(project)
     rows = []
@@ -185,12 +183,6 @@ class ConsensusImportResult:
         return {"file": self.path, "rows": self.rows, **self.counts, "auto_agreed": self.agreed,
                 "open_disagreements": self.open_disagreements}
 
-    def tables(self) -> list:
-        c = self.counts
-        return [f"Imported consensus from {self.path} ({self.rows} rows): {c['added']} added, {c['changed']} "
-                f"changed, {c['removed']} removed, {c['unchanged']} unchanged; {self.agreed} values agreed by "
-                f"all coders taken over; {self.open_disagreements} disagreements still open."]
-
 
 def import_consensus_csv(project: "Project", csv_path: str | Path, decided_by: str | None = None
                          ) -> ConsensusImportResult:
@@ -215,8 +207,8 @@ def import_consensus_csv(project: "Project", csv_path: str | Path, decided_by: s
     InputError
         Every problem of the file (line, column, case id); nothing is written.
     """
-    from duocode.coding.csvcodes import read_wide_csv
-    from duocode.store.codes import CodeRow, set_codes
+    from duocode.coding import read_wide_csv
+    from duocode.store import CodeRow, set_codes
 
     rows = read_wide_csv(project, csv_path, extra_columns=("reason", "decided_by"))
     table = vote_table(project)

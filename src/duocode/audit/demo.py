@@ -42,7 +42,7 @@ def audit_demo(project: "Project", corpus_dir: str | Path, out_path: str | Path)
     from duocode.audit.consensus import auto_consensus, import_consensus_csv, vote_table
     from duocode.audit.reconcile import import_reconcile_sheet, write_reconcile
     from duocode.audit.report import VERDICT_WORDS, build_audit
-    from duocode.coding.csvcodes import read_wide_csv
+    from duocode.coding import read_wide_csv
 
     corpus_dir, out_path = Path(corpus_dir), Path(out_path)
     consensus_csv = corpus_dir / "consensus.csv"

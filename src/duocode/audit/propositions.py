@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from duocode.codebook.conditions import matches
+from duocode.codebook import matches
 from duocode.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -52,15 +52,6 @@ class ReconcileWorkbook:
         return {"file": self.path, "disagreements": self.disagreements, "cases": self.cases,
                 "coders": self.coders, "auto_agreed": self.auto_agreed}
 
-    def tables(self) -> list:
-        head = (f"{self.auto_agreed} values agreed by all coders were taken over as consensus. "
-                if self.auto_agreed else "")
-        if not self.disagreements:
-            return [head + f"No open disagreements; {self.path} has no rows to settle."]
-        return [head + f"Wrote {self.path}: {self.disagreements} disagreements in {self.cases} cases "
-                f"({', '.join(self.coders)}). Fill 'Agreed value' and 'Reason', then "
-                f"`duocode import-sheet {self.path}`."]
-
 
 def write_reconcile(project: "Project", path: str | Path, *, auto: bool = True) -> ReconcileWorkbook:
     """Write the reconcile workbook of every open disagreement.
@@ -91,8 +82,7 @@ def _write_reconcile(project: "Project", path: str | Path, *, auto: bool) -> Rec
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from duocode.audit.consensus import auto_consensus
-    from duocode.store import utcnow
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases, utcnow
     from duocode.xlsx import save_workbook, set_text, write_meta_sheet
 
     path = Path(path)
@@ -242,12 +232,6 @@ class ReconcileImportResult:
         return {"file": self.path, "kind": KIND, "coder": self.coder, "settled": self.settled, **self.counts,
                 "left_blank": self.left_open, "open_disagreements": self.open_disagreements}
 
-    def tables(self) -> list:
-        c = self.counts
-        return [f"Read {self.path}: {self.settled} disagreements settled as consensus ({c['added']} added, "
-                f"{c['changed']} changed, {c['unchanged']} unchanged); {self.left_open} rows left blank; "
-                f"{self.open_disagreements} disagreements still open in the project."]
-
 
 def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, meta: dict | None = None
                            ) -> ReconcileImportResult:
@@ -276,9 +260,7 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
         value that no longer matches the project, the same disagreement settled twice, or a workbook written for
         another project or codebook. Nothing is written.
     """
-    from duocode.store.cases import case_ids
-    from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.consensus import consensus_codes
+    from duocode.store import CodeRow, case_ids, consensus_codes, set_codes
     from duocode.xlsx import cell_text, load_workbook_safely, read_meta_sheet
 
     source = str(path)

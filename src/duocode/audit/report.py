@@ -19,8 +19,7 @@ from duocode.errors import DuocodeError, Problem, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Codebook
-    from duocode.store import Project
-    from duocode.store.consensus import ConsensusEvent
+    from duocode.store import ConsensusEvent, Project
 
 VERDICT_WORDS = {"supported": "supported", "contradicted": "contradicted", "mixed": "mixed",
                  "no_evidence": "no evidence"}
@@ -237,38 +236,6 @@ class AuditResult:
         return lines
 
     # -- terminal -------------------------------------------------------------------------------------------------
-    def tables(self) -> list:
-        from rich.table import Table
-
-        m = self.matrix
-        if not self.has_layout:
-            out_: list = [f"[italic]{n}[/italic]" for n in self.notes()]
-            if self.propositions:
-                props = Table(title=f"Propositions: {self.codebook.title}", show_lines=True)
-                props.add_column("Proposition")
-                props.add_column("Verdict")
-                props.add_column("Basis", overflow="fold")
-                for p in self.propositions.values():
-                    props.add_row(p.id, VERDICT_WORDS[p.verdict], p.explanation)
-                out_.insert(0, props)
-            return out_
-        table = Table(title=f"Table II. Audit matrix: {self.codebook.title}", show_lines=True)
-        table.add_column("")
-        table.add_column("")
-        for t in m.types:
-            table.add_column(self.type_label(t), overflow="fold")
-        for label, rows in m.row_groups:
-            for i, r in enumerate(rows):
-                table.add_row(label if i == 0 else "", self.row_label(r),
-                              *("\n".join(self.cell_lines(m.cells[t][r])) for t in m.types))
-        if m.summary_variable:
-            table.add_row(self.summary_group(), "", *("\n".join(self.summary_lines(t)) for t in m.types))
-        if self.propositions:
-            table.add_row(PROPOSITIONS_GROUP, "", *("\n".join(self.proposition_line(p)
-                                                              for p in self.propositions_of(t)) for t in m.types))
-        out: list = [table]
-        out += [f"[italic]{n}[/italic]" for n in self.notes()]
-        return out
 
     # -- workbook -------------------------------------------------------------------------------------------------
     def write_xlsx(self, path) -> None:
@@ -339,9 +306,8 @@ def build_audit(project: "Project", *, allow_unresolved: bool = False, auto: boo
     InputError
         The codebook's propositions cannot be judged.
     """
-    from duocode.store.cases import list_cases
-    from duocode.store.consensus import count_consensus_events, consensus_events, informant_of_documents
-    from duocode.store.documents import informant_attributes
+    from duocode.store import (consensus_events, count_consensus_events, informant_attributes, informant_of_documents,
+                               list_cases)
 
     codebook = project.codebook
     table = vote_table(project)
@@ -378,7 +344,7 @@ def build_audit(project: "Project", *, allow_unresolved: bool = False, auto: boo
     propositions = evaluate_propositions(codebook, cases)
 
     def load_agreement():
-        from duocode.agreement.project import agree
+        from duocode.audit.agreement import agree
 
         return agree(project, bootstrap=bootstrap, seed=seed).to_dict()
 

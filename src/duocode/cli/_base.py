@@ -1,8 +1,8 @@
 """Shared pieces of every command: the group, common options, error handling and output rendering.
 
 A command body parses, calls one ``duocode.<stage>`` function, and hands the result to :func:`emit`. Results are
-dataclasses offering some of ``to_dict()`` (json), ``tables()`` (rich renderables for humans), ``to_csv()``,
-``to_markdown()`` and ``write_xlsx(path)``.
+dataclasses offering some of ``to_dict()`` (json), ``to_csv()``, ``to_markdown()`` and ``write_xlsx(path)``;
+what a terminal shows of them (rich tables and text) is :func:`duocode.render.tables`.
 """
 from __future__ import annotations
 
@@ -117,24 +117,33 @@ def console(err: bool = False):
     return Console(stderr=err, soft_wrap=False, highlight=False, width=width)
 
 
-_METHOD = {"json": "to_dict", "csv": "to_csv", "md": "to_markdown", "xlsx": "write_xlsx", "table": "tables"}
+_METHOD = {"json": "to_dict", "csv": "to_csv", "md": "to_markdown", "xlsx": "write_xlsx"}
+
+
+def _can_write(result: Any, fmt: str) -> bool:
+    if fmt == "table":
+        from duocode.render import renderer
+
+        return renderer(result) is not None
+    return hasattr(result, _METHOD.get(fmt, ""))
 
 
 def _supported(result: Any) -> list[str]:
-    return [fmt for fmt, method in _METHOD.items() if hasattr(result, method)]
+    return [fmt for fmt in (*_METHOD, "table") if _can_write(result, fmt)]
 
 
 def _check_output(result: Any, fmt: str, output: str | None) -> None:
     """Refuse, before anything is written, an output this command cannot make or a place it must not write."""
     from duocode.errors import InputError
-    from duocode.store import DB_NAME
 
-    if not hasattr(result, _METHOD.get(fmt, "")):
+    if not _can_write(result, fmt):
         where = f" ({output})" if output else ""
         raise InputError(f"this command cannot write {fmt}{where}", path=output,
                          expected="one of " + ", ".join(_supported(result)))
     if not output:
         return
+    from duocode.store import DB_NAME   # only when writing a file: `duocode agreement FILE.csv` never opens a store
+
     p = Path(output)
     if p.name == DB_NAME or (p.is_file() and p.read_bytes()[:16] == b"SQLite format 3\x00"):
         raise InputError("refusing to write over a database (a duocode project?)", path=output,
@@ -182,17 +191,19 @@ def emit(result: Any, fmt: str | None, output: str | None = None, *, default: st
         result.write_xlsx(output)
         click.echo(f"Wrote {output}", err=True)
     else:
+        from duocode.render import tables
+
         if output:
             from rich.console import Console
 
             text = io.StringIO()
             c = Console(file=text, width=120, soft_wrap=False)
-            for renderable in result.tables():
+            for renderable in tables(result):
                 c.print(renderable)
             _write_or_echo(text.getvalue(), output)
             return
         c = console()
-        for renderable in result.tables():
+        for renderable in tables(result):
             c.print(renderable)
 
 

@@ -31,8 +31,7 @@ def agreement_command(csv_path, level, categories, bootstrap, seed, project, fmt
       duocode agreement codes.csv --level ordinal --categories negative,equilibrium,positive
       duocode agreement codes.csv --bootstrap 1000 --seed 1 --format json
     """
-    from duocode.agreement import agreement
-    from duocode.agreement.data import read_long_table
+    from duocode.agreement import agreement, read_long_table
 
     data = read_long_table(csv_path, level=level)   # no pandas on this path: it is a third of the start-up
     order = [c.strip() for c in categories.split(",")] if categories else None
@@ -59,7 +58,7 @@ def agree_command(variables, coders, bootstrap, seed, project, fmt, output):
       duocode agree --project study
       duocode agree --variables tmp_type,summary --coders anna,ben --bootstrap 1000 --seed 7 -o agreement.xlsx
     """
-    from duocode.agreement.project import agree
+    from duocode.audit import agree
 
     with open_project(project) as proj:
         result = agree(proj, variables=variables, coders=coders, bootstrap=bootstrap, seed=seed)

@@ -24,7 +24,7 @@ def reconcile(output, project, fmt):
       duocode reconcile -o reconcile.xlsx --project study
       duocode import-sheet reconcile.xlsx --project study
     """
-    from duocode.audit.reconcile import write_reconcile
+    from duocode.audit import write_reconcile
 
     with open_project(project) as proj:
         emit(write_reconcile(proj, output), fmt)
@@ -47,7 +47,7 @@ def consensus_import(csv_path, decided_by, project, fmt):
     Example:
       duocode consensus import settled.csv --project study
     """
-    from duocode.audit.consensus import import_consensus_csv
+    from duocode.audit import import_consensus_csv
 
     with open_project(project) as proj:
         emit(import_consensus_csv(proj, csv_path, decided_by=decided_by), fmt)
@@ -74,7 +74,7 @@ def audit(output, fmt, allow_unresolved, bootstrap, seed, project):
       duocode audit --format md --project study > table2.md
       duocode audit --format json --project study
     """
-    from duocode.audit.report import build_audit
+    from duocode.audit import build_audit
 
     with open_project(project) as proj:
         result = build_audit(proj, allow_unresolved=allow_unresolved, bootstrap=bootstrap, seed=seed)

@@ -27,7 +27,7 @@ def cases_import(csv_path, coder, project, fmt):
     """
     with open_project(project) as proj:
         if coder is not None:
-            from duocode.coding.proposals import import_proposals
+            from duocode.coding import import_proposals
 
             result = import_proposals(proj, csv_path, coder)
         else:
@@ -74,7 +74,7 @@ def cases_merge(project, fmt):
       duocode cases import jonas_cases.csv --coder jonas --project study
       duocode cases merge --project study
     """
-    from duocode.coding.proposals import merge_cases
+    from duocode.coding import merge_cases
 
     with open_project(project) as p:
         emit(merge_cases(p), fmt)

@@ -20,7 +20,7 @@ def codebook_show(path, project, fmt):
       duocode codebook show tmp
       duocode codebook show --project study --format json
     """
-    from duocode.codebook.view import show_codebook
+    from duocode.codebook import show_codebook
 
     emit(show_codebook(_codebook(path, project)), fmt)
 
@@ -36,7 +36,7 @@ def codebook_validate(path, project, fmt):
     Example:
       duocode codebook validate codebooks/tmp.yaml
     """
-    from duocode.codebook.view import validate_summary
+    from duocode.codebook import validate_summary
 
     emit(validate_summary(_codebook(path, project)), fmt)
 

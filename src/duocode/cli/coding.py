@@ -30,7 +30,7 @@ def codes_import(csv_path, coder, project, fmt):
     Example:
       duocode codes import ines.csv --coder ines --project study
     """
-    from duocode.coding.csvcodes import import_codes
+    from duocode.coding import import_codes
 
     with open_project(project) as p:
         emit(import_codes(p, csv_path, coder), fmt)
@@ -50,7 +50,7 @@ def codes_export(coder, consensus, project, fmt, output):
       duocode codes export --coder ines -o ines.csv
       duocode codes export --consensus --format json
     """
-    from duocode.coding.csvcodes import export_codes
+    from duocode.coding import export_codes
 
     if (coder is None) == (not consensus):
         raise click.UsageError("give exactly one of --coder NAME or --consensus")
@@ -82,7 +82,7 @@ def sheet_command(coder, output, cases, variables, seed, order, with_suggestions
       duocode sheet --coder ines -o ines.xlsx --project study
       duocode sheet --coder jonas -o jonas.xlsx --cases C01,C02 --variables tmp_type,summary --seed 7
     """
-    from duocode.coding.sheet import write_sheet
+    from duocode.coding import write_sheet
 
     with open_project(project) as p:
         emit(write_sheet(p, coder, output, cases=cases, variables=variables, seed=seed,
@@ -104,8 +104,8 @@ def import_sheet_command(workbook, project, fmt):
     Example:
       duocode import-sheet ines.xlsx --project study
     """
-    from duocode.audit.reconcile import import_reconcile_sheet
-    from duocode.coding.importsheet import import_sheet
+    from duocode.audit import import_reconcile_sheet
+    from duocode.coding import import_sheet
 
     with open_project(project) as p:
         emit(import_sheet(p, workbook, other_kinds={"reconcile": import_reconcile_sheet}), fmt)
@@ -140,12 +140,13 @@ def code_command(coder, cases, variables, with_suggestions, project):
     Example:
       duocode code --coder ines --project study
     """
-    from duocode.coding.terminal import code_interactively
+    from duocode.coding import code_interactively
+    from duocode.render.coding import case_screen
 
     with open_project(project) as p:
         result = code_interactively(p, coder, input_fn=_stdin_reader(), output_fn=click.echo, cases=cases,
                                     variables=variables, color=sys.stdout.isatty(),
-                                    with_suggestions=with_suggestions)
+                                    with_suggestions=with_suggestions, draw_case=case_screen)
         emit(result, None)
 
 
@@ -160,7 +161,7 @@ def status_command(project, fmt, output):
     Example:
       duocode status --project study
     """
-    from duocode.coding.status import status
+    from duocode import coding   # the function status shares its module's name: call it through the face
 
     with open_project(project) as p:
-        emit(status(p), fmt, output)
+        emit(coding.status(p), fmt, output)

@@ -55,12 +55,12 @@ def ingest_command(paths, informants_csv, replace, project, fmt):
       duocode ingest interviews/ --informants informants.csv --project study
       duocode ingest interviews/H01.docx --replace --project study
     """
-    from duocode.ingest import ingest
+    from duocode import ingest   # the function ingest shares its module's name: call it through the face
 
     progress = _ProgressBar(sys.stderr.isatty())
     with open_project(project) as proj:
         try:
-            result = ingest(proj, paths, informants=informants_csv, replace=replace, progress=progress)
+            result = ingest.ingest(proj, paths, informants=informants_csv, replace=replace, progress=progress)
         finally:
             progress.close()
         emit(result, fmt)

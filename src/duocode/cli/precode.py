@@ -50,10 +50,10 @@ def precode_detect(documents, min_confidence, threshold, method, dry_run, projec
       duocode precode detect --documents P01,P02 --dry-run --format json --project study
       duocode precode detect --method rules --threshold 1.0 --project study
     """
-    from duocode.precode.detect import detect
+    from duocode import precode   # the function detect shares its module's name: call it through the face
 
     with open_project(project) as proj:
-        emit(detect(proj, documents=split_ids(documents), min_confidence=min_confidence, dry_run=dry_run,
+        emit(precode.detect(proj, documents=split_ids(documents), min_confidence=min_confidence, dry_run=dry_run,
                     threshold=threshold, method=method), fmt)
 
 
@@ -74,7 +74,7 @@ def precode_accept(ids, all_, min_confidence, project, fmt):
       duocode precode accept pc-P01-001 pc-P01-003 --project study
       duocode precode accept --all --min-confidence 0.8 --project study
     """
-    from duocode.precode.detect import accept
+    from duocode.precode import accept
 
     with open_project(project) as proj:
         emit(accept(proj, list(ids) or None, all_=all_, min_confidence=min_confidence), fmt)
@@ -95,7 +95,7 @@ def precode_reject(ids, all_, max_confidence, project, fmt):
       duocode precode reject pc-P01-002 --project study
       duocode precode reject --all --max-confidence 0.5 --project study
     """
-    from duocode.precode.detect import reject
+    from duocode.precode import reject
 
     with open_project(project) as proj:
         emit(reject(proj, list(ids) or None, all_=all_, max_confidence=max_confidence), fmt)
@@ -121,10 +121,10 @@ def precode_suggest(seed, variables, include_candidates, dry_run, project, fmt, 
       duocode precode suggest --project study
       duocode precode suggest --format json --project study > suggestions.json
     """
-    from duocode.precode.suggest import suggest
+    from duocode import precode
 
     with open_project(project) as proj:
-        emit(suggest(proj, seed=seed, variables=split_ids(variables), include_candidates=include_candidates,
+        emit(precode.suggest(proj, seed=seed, variables=split_ids(variables), include_candidates=include_candidates,
                      dry_run=dry_run), fmt, output)
 
 
@@ -154,19 +154,17 @@ def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, ex
       duocode precode evaluate --folds 10 -o precoder.xlsx --project study
       duocode precode evaluate --external heldout/ --project study
     """
-    from duocode.precode.evaluate import evaluate
+    from duocode import precode
 
     if external is not None:
-        from duocode.precode.external import evaluate_external
-
         if fmt == "xlsx":
             raise click.UsageError("--external reports as table or json")
         with open_project(project) as proj:
-            emit(evaluate_external(proj, external, seed=seed), fmt, output)
+            emit(precode.evaluate_external(proj, external, seed=seed), fmt, output)
         return
     with open_project(project) as proj:
-        emit(evaluate(proj, folds=folds, seed=seed, variables=split_ids(variables),
-                      learning_curve=not no_learning_curve, detection=not no_detection), fmt, output)
+        emit(precode.evaluate(proj, folds=folds, seed=seed, variables=split_ids(variables),
+                              learning_curve=not no_learning_curve, detection=not no_detection), fmt, output)
 
 
 @precode_group.command("next")
@@ -183,7 +181,7 @@ def precode_next(n, coder, seed, project, fmt):
     Example:
       duocode precode next -n 10 --coder ines --project study
     """
-    from duocode.precode.active import next_cases
+    from duocode.precode import next_cases
 
     with open_project(project) as proj:
         emit(next_cases(proj, n, coder, seed=seed), fmt)
@@ -206,7 +204,7 @@ def precode_adopt(coder, variables, cases, project, fmt):
     Example:
       duocode precode adopt --coder ines --variables channel --project study
     """
-    from duocode.precode.suggest import adopt
+    from duocode.precode import adopt
 
     with open_project(project) as proj:
         emit(adopt(proj, coder, variables=split_ids(variables), cases=split_ids(cases)), fmt)
@@ -225,7 +223,7 @@ def precode_settings(hide, project, fmt):
       duocode precode settings --project study
       duocode precode settings --show-suggestions --project study
     """
-    from duocode.precode.suggest import set_hide_suggestions
+    from duocode.precode import set_hide_suggestions
 
     with open_project(project) as proj:
         emit(set_hide_suggestions(proj, hide), fmt)

@@ -5,16 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from duocode._util import plural, split_ids  # noqa: F401  (plural: the coding modules import it from here)
-from duocode.codebook import CASE_VARIABLE
-from duocode.codebook.conditions import variables_in
+from duocode.codebook import CASE_VARIABLE, matches, variables_in
 from duocode.errors import InputError, ProblemCollector, RefusedError
 from duocode.store import CONSENSUS, PRECODER, RESERVED_CODERS
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
-    from duocode.store import Project
-    from duocode.store.cases import Case
-    from duocode.store.codes import CodeRow
+    from duocode.store import Case, CodeRow, Project
 
 SUGGESTIONS_HIDDEN = ("the project hides pre-coder suggestions from coders (the default, to keep their judgements "
                       "independent); a methodologist can allow them with `duocode precode settings "
@@ -51,7 +48,7 @@ def precoder_suggestions(project: "Project", variable_ids: Iterable[str]) -> dic
     RefusedError
         The project setting ``hide_suggestions`` is on.
     """
-    from duocode.store.codes import code_rows
+    from duocode.store import code_rows
 
     if bool(project.settings.get("hide_suggestions", True)):
         raise RefusedError(SUGGESTIONS_HIDDEN)
@@ -101,7 +98,7 @@ def select_variables(project: "Project", ids: str | Iterable[str] | None) -> lis
 
 def select_cases(project: "Project", ids: str | Iterable[str] | None) -> list["Case"]:
     """Accepted cases in document order, or just the named ones (every unknown id reported)."""
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases
 
     wanted = split_ids(ids)
     cases = list_cases(project)
@@ -129,15 +126,13 @@ def applies(var: "Variable", codes: dict[str, str], codebook) -> bool:
     case-finding one when the coder said the passage is not a case (``is_case`` = ``no``: nothing further is
     expected of them there), else true unless the variable's ``applies_to`` condition can be judged from those
     codes and does not hold."""
-    from duocode.codebook import conditions
-
     if var.id != CASE_VARIABLE and not_a_case(codes):
         return False
     if not var.applies_to:
         return True
     if not variables_in(var.applies_to) <= set(codes):
         return True
-    return conditions.matches(var.applies_to, codes, codebook)
+    return matches(var.applies_to, codes, codebook)
 
 
 AGREED_LIST_NOTE = "cases came from an agreed list"
@@ -147,7 +142,7 @@ def case_finding_not_coded(project: "Project") -> str | None:
     """The case-finding variable (``is_case``) when the project's cases came from one agreed list, i.e. no coder
     proposed cases: then it is not part of coding completeness and terminal coding does not ask it (a coder may
     still code it in a workbook). ``None`` when it is coded (or the codebook has no such variable)."""
-    from duocode.store.proposals import proposal_coders
+    from duocode.store import proposal_coders
 
     if CASE_VARIABLE in project.codebook.variables_by_id and not proposal_coders(project):
         return CASE_VARIABLE

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from duocode.coding._common import check_coder, plural
+from duocode.coding._common import check_coder
 from duocode.csvio import CsvSyntaxError, csv_records, csv_text
 from duocode.files import csv_safe, csv_unsafe, read_bytes
-from duocode.store import CONSENSUS
-from duocode.store.codes import AGREED
+from duocode.store import AGREED, CONSENSUS
 from duocode.errors import InputError, ProblemCollector
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,7 +78,7 @@ def read_wide_csv(project: "Project", csv_path: str | Path, *, extra_columns: It
         duplicated columns, a missing ``case_id`` column, blank, unknown or duplicated case ids, values the
         codebook does not allow.
     """
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases
 
     path = str(csv_path)
     records = read_csv_records(csv_path)
@@ -189,11 +188,6 @@ class CodesImportResult:
     def to_dict(self) -> dict:
         return {"coder": self.coder, "file": self.path, "rows": self.rows, **self.counts}
 
-    def tables(self) -> list:
-        c = self.counts
-        return [f"Imported {plural(self.rows, 'case')} for coder [bold]{self.coder}[/bold] from {self.path}: "
-                f"{c['added']} added, {c['changed']} changed, {c['removed']} removed, {c['unchanged']} unchanged."]
-
 
 def import_codes(project: "Project", csv_path: str | Path, coder: str) -> CodesImportResult:
     """Import one coder's codes from a wide CSV; every cell is checked first, then all are written at once.
@@ -219,7 +213,7 @@ def import_codes(project: "Project", csv_path: str | Path, coder: str) -> CodesI
     RefusedError
         ``coder`` is a reserved name.
     """
-    from duocode.store.codes import CodeRow, set_codes
+    from duocode.store import CodeRow, set_codes
 
     coder = check_coder(coder)
     rows = read_wide_csv(project, csv_path, extra_columns=())
@@ -255,16 +249,6 @@ class CodesExport:
         return {"coder": self.coder, "columns": self.columns,
                 "rows": [{c: typed(c, row.get(c)) for c in self.columns} for row in self.rows]}
 
-    def tables(self) -> list:
-        from rich.table import Table
-
-        table = Table(title=f"Codes of {self.coder} ({plural(len(self.rows), 'case')})")
-        for col in self.columns:
-            table.add_column(col, overflow="fold")
-        for row in self.rows:
-            table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in self.columns))
-        return [table]
-
 
 def export_codes(project: "Project", coder: str | None = None, consensus: bool = False) -> CodesExport:
     """One coder's (or the consensus) codes in the wide layout, one row per coded case in document order.
@@ -272,8 +256,7 @@ def export_codes(project: "Project", coder: str | None = None, consensus: bool =
     A coder with no codes yet gives the header only. The consensus export adds a ``reason`` column (the
     reasons recorded for that case's consensus codes, joined by ``; ``).
     """
-    from duocode.store.cases import list_cases
-    from duocode.store.codes import code_rows
+    from duocode.store import code_rows, list_cases
 
     if consensus == (coder is not None):
         raise InputError("give exactly one of --coder NAME or --consensus")

@@ -23,9 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duocode.coding import sheet as layout
-from duocode.coding._common import plural
-from duocode.store import PRECODER
-from duocode.store.precode import ADOPT_ACTION
+from duocode.store import ADOPT_ACTION, PRECODER
 from duocode.errors import InputError, ProblemCollector
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,12 +42,6 @@ class ImportSheetResult:
     def to_dict(self) -> dict:
         return {"kind": self.kind, "coder": self.coder, "workbook": self.path, "cases": self.cases,
                 **self.counts, "memos_changed": self.memos_changed}
-
-    def tables(self) -> list:
-        c = self.counts
-        return [f"Imported {self.path} for coder [bold]{self.coder}[/bold] ({plural(self.cases, 'case')}): "
-                f"{c.get('added', 0)} codes added, {c.get('changed', 0)} changed, {c.get('removed', 0)} removed, "
-                f"{c.get('unchanged', 0)} unchanged; {plural(self.memos_changed, 'memo')} changed."]
 
 
 def _shown(value: Any) -> str:
@@ -206,7 +198,7 @@ class _Sheet:
         """Pairs (index in ``expected_ids``, index in ``self.data``) matched by the case id in column A, so that
         sorted or reordered rows read fine. A blank, unknown, added or repeated id, and a case the workbook was
         written with but no row holds any more, is one problem each."""
-        from duocode.store.cases import case_ids
+        from duocode.store import case_ids
         from duocode.xlsx import cell_text
 
         width = len(self.header)
@@ -255,7 +247,7 @@ class _Sheet:
     def check_read_only(self, project: "Project", expected_ids: list[str], aligned: list[tuple[int, int]]) -> None:
         """The document, informant, speaker, context and case text cells still hold what was written (compared
         with the project, whitespace runs as one space)."""
-        from duocode.store.cases import list_cases
+        from duocode.store import list_cases
         from duocode.xlsx import cell_text
 
         wanted = [expected_ids[i] for i, _ in aligned]
@@ -279,8 +271,7 @@ class _Sheet:
         """The codes and memos of the aligned rows; each value the codebook does not allow is a problem.
 
         A blank cell is only a change (removing the code or memo) where the workbook was written with one."""
-        from duocode.store.cases import case_ids
-        from duocode.store.codes import CodeRow
+        from duocode.store import CodeRow, case_ids
         from duocode.xlsx import cell_text
 
         codebook = project.codebook
@@ -323,9 +314,7 @@ class _Sheet:
         """Refuse cells that would overwrite a code or memo changed in the project after the workbook was
         written (or last imported): a stale workbook must not undo later decisions. A cell whose project value
         did not change since imports as usual, and so does one that already equals the project's value."""
-        from duocode.store.codes import codes_by_case
-        from duocode.store.codes import memos as memo_texts
-        from duocode.store.coding import changes_since, workbook_baseline
+        from duocode.store import changes_since, codes_by_case, memos as memo_texts, workbook_baseline
 
         workbook_id = meta.get("workbook_id")
         base = workbook_baseline(project, workbook_id) if isinstance(workbook_id, str) and workbook_id else None
@@ -384,7 +373,7 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def _apply(project: "Project", plan: _Plan, source: str) -> ImportSheetResult:
-    from duocode.store.codes import codes_by_case, set_codes, set_memo
+    from duocode.store import codes_by_case, set_codes, set_memo
 
     with project.transaction():
         project.ensure_coder(plan.coder, "human")

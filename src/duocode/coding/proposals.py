@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duocode.codebook import CASE_VARIABLE
-from duocode.coding._common import check_coder, plural
+from duocode.coding._common import check_coder
 from duocode.errors import InputError, RefusedError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from duocode.store import Project
-    from duocode.store.proposals import Proposal
+    from duocode.store import Project, Proposal
 
 
 
@@ -42,11 +41,6 @@ class ProposalsImportResult:
         return {"coder": self.coder, "file": self.path, "proposals_added": self.added,
                 "proposals_unchanged": self.unchanged}
 
-    def tables(self) -> list:
-        again = f" ({self.unchanged} already there)" if self.unchanged else ""
-        return [f"Stored {plural(self.added, 'proposed case')} of coder [bold]{self.coder}[/bold] from "
-                f"{self.path}{again}. Run `duocode cases merge` when every coder's proposals are in."]
-
 
 def import_proposals(project: "Project", csv_path: str | Path, coder: str) -> ProposalsImportResult:
     """Store a cases CSV (``document`` + ``quote`` or ``start``/``end``; ``case_id`` optional) as a coder's
@@ -59,8 +53,8 @@ def import_proposals(project: "Project", csv_path: str | Path, coder: str) -> Pr
     RefusedError
         A reserved coder name.
     """
-    from duocode.ingest.cases import parse_case_rows
-    from duocode.store.proposals import insert_proposals
+    from duocode.ingest import parse_case_rows
+    from duocode.store import insert_proposals
 
     coder = check_coder(coder)
     rows = parse_case_rows(project, csv_path, need_case_id=False)
@@ -87,23 +81,6 @@ class MergeResult:
         return {"proposals_merged": self.proposals, "linked_to_existing": self.linked,
                 "new_cases": self.new_cases, "coders": self.coders, "is_case_codes": self.codes,
                 "is_case": self.is_case, "warnings": self.warnings}
-
-    def tables(self) -> list:
-        from rich.table import Table
-
-        lines: list = [f"Merged {plural(self.proposals, 'proposal')}: {self.linked} linked to existing cases, "
-                       f"{plural(len(self.new_cases), 'new case')}"
-                       + (f" ({', '.join(self.new_cases[:8])}{', ...' if len(self.new_cases) > 8 else ''})"
-                          if self.new_cases else "") + "."]
-        if self.is_case:
-            table = Table(title="Derived is_case codes per coder")
-            for col in ("coder", "yes", "no"):
-                table.add_column(col, justify="left" if col == "coder" else "right")
-            for coder, n in self.is_case.items():
-                table.add_row(coder, str(n.get("yes", 0)), str(n.get("no", 0)))
-            lines.append(table)
-        lines += [f"[yellow]warning:[/yellow] {w}" for w in self.warnings]
-        return lines
 
 
 _ID = re.compile(r"^(.*?)(\d+)$")
@@ -154,9 +131,7 @@ def merge_cases(project: "Project") -> MergeResult:
     RefusedError
         No coder has proposed any case yet.
     """
-    from duocode.store.cases import Case, insert_cases, list_cases
-    from duocode.store.codes import set_codes
-    from duocode.store.proposals import link_proposals, list_proposals, proposal_coders
+    from duocode.store import Case, insert_cases, link_proposals, list_cases, list_proposals, proposal_coders, set_codes
 
     proposals = list_proposals(project)
     if not proposals:
@@ -261,7 +236,7 @@ def _chain_warning(case_id: str, props: list["Proposal"]) -> str | None:
 
 def _derived_codes(project: "Project", proposals: list["Proposal"], by_doc: dict[str, list],
                    result: MergeResult) -> list:
-    from duocode.store.codes import CodeRow
+    from duocode.store import CodeRow
 
     if CASE_VARIABLE not in project.codebook.variables_by_id:
         result.warnings.append(f"the codebook has no variable '{CASE_VARIABLE}', so no case-finding codes were "

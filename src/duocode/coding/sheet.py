@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duocode import __version__
-from duocode.coding._common import (check_coder, log_suggestions_shown, plural, precoder_suggestions, select_cases,
+from duocode.coding._common import (check_coder, log_suggestions_shown, precoder_suggestions, select_cases,
                                     select_variables, suggestion_text)
 from duocode.errors import InputError
 from duocode.xlsx import ILLEGAL_XML, save_workbook
@@ -76,12 +76,6 @@ class SheetResult:
         return {"workbook": self.path, "coder": self.coder, "cases": self.cases, "variables": self.variables,
                 "seed": self.seed, "order": self.order, "with_suggestions": self.with_suggestions,
                 "prefilled_codes": self.prefilled}
-
-    def tables(self) -> list:
-        extra = " with pre-coder suggestions" if self.with_suggestions else ""
-        own = f"; {plural(self.prefilled, 'earlier code')} of this coder filled in" if self.prefilled else ""
-        return [f"Wrote {self.path}: {plural(self.cases, 'case')} x {plural(len(self.variables), 'variable')} "
-                f"for coder [bold]{self.coder}[/bold]{extra} ({self.order} order, seed {self.seed}{own})."]
 
 
 def default_seed(project: "Project") -> int:
@@ -206,7 +200,7 @@ def write_sheet(project: "Project", coder: str, path: str | Path, *, cases=None,
     """
     import openpyxl
 
-    from duocode.store.codes import codes_by_case, memos
+    from duocode.store import codes_by_case, memos
 
     coder = check_coder(coder)
     out = Path(path)
@@ -325,7 +319,7 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
 def fixed_texts(project: "Project", case) -> list[str]:
     """The texts of a case's read-only columns (``FIXED_COLUMNS``, case id first), as the workbook gets them
     (before the cell-length limit)."""
-    from duocode.store.cases import case_context, case_informant, case_speaker
+    from duocode.store import case_context, case_informant, case_speaker
 
     before, after = case_context(project, case, CONTEXT_CHARS)
     return [case.id, case.document, case_informant(project, case) or "", case_speaker(project, case) or "",

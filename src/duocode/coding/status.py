@@ -46,35 +46,13 @@ class StatusResult:
                 for c in self.coders for v, n in c.coded.items()]
         return write_wide_rows(["coder", "kind", "variable", "coded", "total"], rows)
 
-    def tables(self) -> list:
-        from rich.table import Table
-
-        notes = [f"{v}: not coded ({why})" for v, why in self.not_coded.items()]
-        if not self.coders:
-            return [f"{self.total_cases} cases; nobody has coded yet. Start with `duocode sheet --coder NAME -o "
-                    "FILE.xlsx` or `duocode code --coder NAME`.", *notes]
-        table = Table(title=f"Coding progress: {self.total_cases} cases", caption=f"codebook {self.codebook}")
-        table.add_column("variable")
-        for c in self.coders:
-            table.add_column(c.coder, justify="right")
-        for v in self.variables:
-            if v in self.not_coded and not any(c.coded.get(v) for c in self.coders):
-                continue
-            table.add_row(v, *(f"{c.coded.get(v, 0)}/{self.total_cases}" for c in self.coders))
-        table.add_row("[bold]complete cases[/bold]", *(f"{c.complete}/{self.total_cases}" for c in self.coders))
-        table.add_row("memos", *(str(c.memos) for c in self.coders))
-        out: list = [table, *notes]
-        if self.proposals:
-            out.append("Case proposals: " + ", ".join(f"{k} {n}" for k, n in sorted(self.proposals.items())))
-        return out
-
 
 def _complete(project: "Project", coder: str, accepted: set[str], skip: frozenset[str] = frozenset()) -> int:
     """Cases on which ``coder`` coded every variable that applies (``applies_to``, judged from their own codes),
     leaving out the variables in ``skip``. A case the coder coded ``is_case`` = ``no`` is complete: no other
     variable applies to it (see :func:`duocode.coding._common.applies`)."""
     from duocode.coding._common import applies
-    from duocode.store.codes import codes_by_case
+    from duocode.store import codes_by_case
 
     codebook = project.codebook
     n = 0
@@ -90,10 +68,9 @@ def status(project: "Project") -> StatusResult:
 
     Returns counts only: no value of any code appears in the result.
     """
-    from duocode.store.cases import case_ids
-    from duocode.store.coding import coded_counts, coder_kinds, memo_counts
+    from duocode.store import case_ids, coded_counts, coder_kinds, memo_counts
     from duocode.coding._common import AGREED_LIST_NOTE, case_finding_not_coded
-    from duocode.store.proposals import list_proposals
+    from duocode.store import list_proposals
 
     codebook = project.codebook
     var_ids = codebook.variable_ids

@@ -17,7 +17,6 @@ pre-coder's, with its confidence and reason, and never pre-selected; the showing
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -26,7 +25,7 @@ from duocode.coding._common import (AGREED_LIST_NOTE, applies, case_finding_not_
                                     log_suggestions_shown, not_a_case, plural, precoder_suggestions, select_cases,
                                     select_variables, suggestion_text)
 from duocode.errors import InputError
-from duocode.store.precode import ADOPT_ACTION
+from duocode.store import ADOPT_ACTION
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Variable
@@ -35,6 +34,26 @@ if TYPE_CHECKING:  # pragma: no cover
 NOT_A_CASE_NOTE = "not a case: no further questions"
 KEYS_HELP = "number = choose, Enter = keep/skip, ? = definition, s = skip, b = back, m = memo, q = quit"
 SOURCE = "terminal"
+
+
+@dataclass(frozen=True)
+class CaseScreen:
+    """What the terminal shows of a case before its questions; drawn by the ``draw_case`` function given to
+    :func:`code_interactively` (the command line draws it with rich, :func:`duocode.render.case_screen`)."""
+
+    heading: str          # "Case C01 (1/7) · document D1 · informant P01 · speaker Anna"
+    case_id: str
+    before: str           # context before and after the case, stripped ("" when none)
+    text: str
+    after: str
+    memo: str | None      # the coder's own memo on the case
+
+
+def plain_case_screen(screen: CaseScreen, *, color: bool = False, width: int = 100) -> str:
+    """A case screen as plain lines (no styling), for callers that give no ``draw_case``."""
+    lines = [screen.heading, *([screen.before] if screen.before else []), f"[case {screen.case_id}] {screen.text}",
+             *([screen.after] if screen.after else []), *([f"your memo: {screen.memo}"] if screen.memo else [])]
+    return "\n".join(lines)
 
 
 @dataclass
@@ -53,31 +72,18 @@ class TerminalResult:
                 "memos_saved": self.memos, "skipped": self.skipped, "quit": self.quit,
                 "cases_with_questions_left": self.remaining_cases, "not_asked": self.not_asked}
 
-    def tables(self) -> list:
-        text = (f"Saved {plural(self.saved, 'code')} and {plural(self.memos, 'memo')} for coder "
-                f"[bold]{self.coder}[/bold].")
-        if self.remaining_cases:
-            text += (f" {plural(self.remaining_cases, 'case')} of {self.total_cases} still "
-                     f"{'has' if self.remaining_cases == 1 else 'have'} questions left: run "
-                     f"`duocode code --coder {self.coder}` again to resume.")
-        elif self.total_cases == 1:
-            text += " The case is coded."
-        else:
-            text += f" All {self.total_cases} cases are coded."
-        if self.not_asked:
-            text += f" Not asked: {self.not_asked}."
-        return [text]
-
 
 class _Session:
     def __init__(self, project: "Project", coder: str, variables: list["Variable"], cases: list, *,
                  input_fn: Callable[[str], str], output_fn: Callable[[str], None], color: bool, width: int,
-                 context_chars: int, suggestions: dict | None = None):
-        from duocode.store.codes import codes_by_case, memos
+                 context_chars: int, suggestions: dict | None = None,
+                 draw_case: Callable[..., str] = plain_case_screen):
+        from duocode.store import codes_by_case, memos
 
         self.project, self.coder, self.variables, self.cases = project, coder, variables, cases
         self.input_fn, self.output_fn = input_fn, output_fn
         self.color, self.width, self.context_chars = color, width, context_chars
+        self.draw_case = draw_case
         self.suggestions = suggestions      # None: not asked for (nothing of the pre-coder is shown)
         # the coder's is_case is read even when it is not asked: "no" means nothing else is asked on that case
         wanted = [v.id for v in variables]
@@ -105,22 +111,8 @@ class _Session:
         return (self.suggestions or {}).get(case_id, {}).get(var.id)
 
     # -- output ----------------------------------------------------------------------------------------------
-    def say(self, *renderables) -> None:
-        from rich.console import Console
-
-        buf = io.StringIO()
-        console = Console(file=buf, width=self.width, force_terminal=self.color, no_color=not self.color,
-                          highlight=False, soft_wrap=False)
-        for r in renderables:
-            console.print(r)
-        self.output_fn(buf.getvalue().rstrip("\n"))
-
     def show_case(self, index: int) -> None:
-        from rich.panel import Panel
-        from rich.rule import Rule
-        from rich.text import Text
-
-        from duocode.store.cases import case_context, case_informant, case_speaker
+        from duocode.store import case_context, case_informant, case_speaker
 
         case = self.cases[index]
         before, after = case_context(self.project, case, self.context_chars)
@@ -130,17 +122,9 @@ class _Session:
             bits.append(f"informant {informant}")
         if speaker:
             bits.append(f"speaker {speaker}")
-        parts: list = []
-        if before.strip():
-            parts.append(Text(before.strip(), style="dim italic"))
-        parts.append(Panel(Text(case.text.strip(), style="bold"), title=f"case {case.id}", title_align="left",
-                           expand=False))
-        if after.strip():
-            parts.append(Text(after.strip(), style="dim italic"))
-        memo = self.memos.get(case.id)
-        if memo:
-            parts.append(Text(f"your memo: {memo}", style="cyan"))
-        self.say(Rule(" · ".join(bits)), *parts)
+        screen = CaseScreen(" · ".join(bits), case.id, before.strip(), case.text.strip(), after.strip(),
+                            self.memos.get(case.id) or None)
+        self.output_fn(self.draw_case(screen, color=self.color, width=self.width))
 
     def show_question(self, case_id: str, var: "Variable", position: int) -> None:
         lines = [f"{var.id} ({var.label}) [{position}/{len(self.variables)}]"]
@@ -173,7 +157,7 @@ class _Session:
 
     # -- saving ----------------------------------------------------------------------------------------------
     def save(self, case_id: str, var: "Variable", value: str) -> None:
-        from duocode.store.codes import CodeRow, set_codes
+        from duocode.store import CodeRow, set_codes
 
         # As in a returned workbook that showed suggestions: a value equal to the one shown is logged as taken
         # from the pre-coder, so that an audit can see where a judgement may have been anchored.
@@ -192,7 +176,7 @@ class _Session:
         return sum(1 for (cid, vid), old in self.before.items() if self.codes.get(cid, {}).get(vid) != old)
 
     def save_memo(self, case_id: str, text: str | None) -> None:
-        from duocode.store.codes import set_memo
+        from duocode.store import set_memo
 
         with self.project.transaction():
             self.project.ensure_coder(self.coder, "human")
@@ -310,8 +294,8 @@ class _Session:
 
 def code_interactively(project: "Project", coder: str, *, input_fn: Callable[[str], str],
                        output_fn: Callable[[str], None], cases=None, variables=None, color: bool = False,
-                       width: int = 100, context_chars: int = 300,
-                       with_suggestions: bool = False) -> TerminalResult:
+                       width: int = 100, context_chars: int = 300, with_suggestions: bool = False,
+                       draw_case: Callable[..., str] | None = None) -> TerminalResult:
     """Code cases one by one through ``input_fn`` (prompt -> line; raises ``EOFError`` at the end of input)
     and ``output_fn`` (text to show).
 
@@ -334,6 +318,10 @@ def code_interactively(project: "Project", coder: str, *, input_fn: Callable[[st
     with_suggestions
         Show the pre-coder's suggestion under each question (refused while the project hides suggestions from
         coders, the default; the showing is logged as ``show_suggestions``).
+    draw_case
+        ``draw_case(screen, color=, width=) -> str``: how a :class:`CaseScreen` is drawn (default: plain lines;
+        the command line passes :func:`duocode.render.coding.case_screen`, a rule, the case in a panel, dimmed
+        context).
 
     Returns
     -------
@@ -362,7 +350,8 @@ def code_interactively(project: "Project", coder: str, *, input_fn: Callable[[st
             log_suggestions_shown(project, coder, SOURCE, suggestions, chosen)
     session = _Session(project, coder, chosen_vars, chosen,
                        input_fn=input_fn, output_fn=output_fn, color=color, width=width,
-                       context_chars=context_chars, suggestions=suggestions)
+                       context_chars=context_chars, suggestions=suggestions,
+                       draw_case=draw_case or plain_case_screen)
     if skipped:
         session.result.not_asked = f"{skipped} ({AGREED_LIST_NOTE})"
     return session.run()

@@ -27,8 +27,7 @@ from duocode.files import csv_safe
 from duocode.csvio import read_csv
 
 if TYPE_CHECKING:  # pragma: no cover
-    from duocode.store.cases import Case
-    from duocode.store.project import Project
+    from duocode.store import Case, Project
 
 LIST_COLUMNS = ("case_id", "document", "start", "end", "text", "source")
 
@@ -164,8 +163,7 @@ def parse_case_rows(project: "Project", csv_path: str | Path, *, need_case_id: b
         unknown documents, quotes not found or found more than once, bad or out-of-range offsets, start not
         before end, duplicate case ids.
     """
-    from duocode.store.cases import list_cases
-    from duocode.store.documents import document_text
+    from duocode.store import document_text, list_cases
 
     table = read_csv(csv_path, what="cases CSV")
     problems = ProblemCollector(InputError)
@@ -291,12 +289,6 @@ class CasesResult:
         return {"imported": len(self.cases), "source_file": self.source_file,
                 "cases": [_case_dict(c) for c in self.cases]}
 
-    def tables(self) -> list:
-        from rich.text import Text
-
-        return [Text(f"Imported {len(self.cases)} case(s) from {self.source_file}."),
-                *CaseListResult(self.cases).tables()]
-
 
 def import_cases(project: "Project", csv_path: str | Path) -> CasesResult:
     """Import a cases CSV as human cases (status ``case``), all or nothing, one event per case.
@@ -306,7 +298,7 @@ def import_cases(project: "Project", csv_path: str | Path) -> CasesResult:
     InputError
         Every problem of :func:`parse_case_rows`, or a file without case rows.
     """
-    from duocode.store.cases import Case, insert_cases, list_cases
+    from duocode.store import Case, insert_cases, list_cases
 
     rows = parse_case_rows(project, csv_path)
     if not rows:
@@ -346,28 +338,11 @@ class CaseListResult:
             writer.writerow({k: csv_safe(v) for k, v in _case_dict(case, self.with_status).items()})
         return buf.getvalue()
 
-    def tables(self) -> list:
-        from rich.table import Table
-        from rich.text import Text
-
-        if not self.cases:
-            return ["No cases."]
-        table = Table(title=f"{len(self.cases)} case(s)")
-        for col in ("case_id", "document", "start", "end", "source") + (("status",) if self.with_status else ()):
-            table.add_column(col, justify="right" if col in ("start", "end") else "left", no_wrap=True)
-        table.add_column("text", overflow="fold")
-        for c in self.cases:
-            text = " ".join(c.text.split())
-            text = text if len(text) <= 100 else text[:97] + "..."
-            table.add_row(Text(c.id), Text(c.document), str(c.start), str(c.end), c.source,
-                          *((c.status,) if self.with_status else ()), Text(text))
-        return [table]
-
 
 def list_cases_result(project: "Project", *, source: str | None = None, all_statuses: bool = False
                       ) -> CaseListResult:
     """Cases ordered by document and position: status ``case`` only unless ``all_statuses``."""
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases
 
     return CaseListResult(list_cases(project, status=None if all_statuses else "case", source=source),
                           with_status=all_statuses)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from duocode.ingest.text import plausible_name
-from duocode.store.documents import Turn
+from duocode.store import Turn
 
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _TAG = re.compile(r"<[^>]*>")

@@ -13,7 +13,7 @@ from duocode.errors import InputError
 from duocode.files import check_zip
 from duocode.decode import normalize_newlines, read_bytes
 from duocode.ingest.text import find_turns
-from duocode.store.documents import Document
+from duocode.store import Document
 
 
 def docx_text(data: bytes, path: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from duocode.errors import InputError, ProblemCollector
 from duocode.csvio import read_csv
-from duocode.store.documents import Informant
+from duocode.store import Informant
 
 
 def parse_informants(path: str | Path, documents: Collection[str]) -> list[Informant]:

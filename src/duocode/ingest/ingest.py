@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duocode.errors import DuocodeError, InputError, Problem, ProblemCollector, RefusedError
-from duocode.store.documents import Document, count_words, text_sha256
+from duocode.store import Document, count_words, text_sha256
 
 if TYPE_CHECKING:  # pragma: no cover
-    from duocode.store.project import Project
+    from duocode.store import Project
 
 SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
 EXPECTED_EXTENSIONS = "one of " + ", ".join(SUPPORTED)
@@ -121,27 +121,6 @@ class IngestResult:
                 "replaced": self.ids("replaced"), "unchanged": self.ids("unchanged"),
                 "informants": self.informants, "skipped": [s.to_dict() for s in self.skipped]}
 
-    def tables(self) -> list:
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(title="Ingested documents")
-        for col, justify in (("id", "left"), ("format", "left"), ("status", "left"), ("words", "right"),
-                             ("turns", "right"), ("speakers", "left")):
-            table.add_column(col, justify=justify, overflow="fold")
-        for d in self.documents:
-            speakers = ", ".join(d.speakers[:4]) + (f" (+{len(d.speakers) - 4})" if len(d.speakers) > 4 else "")
-            table.add_row(Text(d.id), d.format, d.status, str(d.n_words), str(d.n_turns), Text(speakers))
-        summary = (f"{len(self.ids('added'))} added, {len(self.ids('replaced'))} replaced, "
-                   f"{len(self.ids('unchanged'))} unchanged ({self.n_words} words).")
-        out: list = [table, summary]
-        if self.informants is not None:
-            out.append(Text(f"Informants from {self.informants_file}: {self.informants['added']} added, "
-                            f"{self.informants['updated']} updated, {self.informants['unchanged']} unchanged."))
-        for s in self.skipped:
-            out.append(Text(f"skipped {s.path} ({s.reason})"))
-        return out
-
 
 def collect_files(paths: Iterable[str | Path], problems: ProblemCollector,
                   skipped: list[SkippedFile] | None = None) -> list[Path]:
@@ -212,8 +191,7 @@ def ingest(project: "Project", paths: Iterable[str | Path], *, informants: str |
     RefusedError
         Changed documents without ``replace``, or with cases (nothing is written).
     """
-    from duocode.store.cases import document_case_counts
-    from duocode.store.documents import document_hashes, insert_document, write_informants
+    from duocode.store import document_case_counts, document_hashes, insert_document, write_informants
 
     if isinstance(paths, (str, Path)):
         paths = [paths]

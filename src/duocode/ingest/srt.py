@@ -7,7 +7,7 @@ from pathlib import Path
 from duocode.errors import InputError, ProblemCollector
 from duocode.ingest.cues import apply_name_prefixes, assemble, cue_segments
 from duocode.decode import read_text
-from duocode.store.documents import Document
+from duocode.store import Document
 
 EXPECTED = "SubRip blocks: a number, a 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line, the text, then a blank line"
 

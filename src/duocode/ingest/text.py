@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from duocode.decode import read_text
-from duocode.store.documents import Document, Turn
+from duocode.store import Document, Turn
 
 _COLON = re.compile(r"(?P<name>[^\s:*#>|\-][^:\n]{0,59}?)[ \t]*:(?=[ \t]|$)")
 _MD_BOLD = re.compile(r"\*\*(?P<name>[^*\n]{1,60}?)(?::\*\*|\*\*[ \t]*:)(?=[ \t]|$)")

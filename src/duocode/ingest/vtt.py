@@ -14,7 +14,7 @@ from pathlib import Path
 from duocode.errors import InputError, ProblemCollector
 from duocode.ingest.cues import apply_name_prefixes, assemble, cue_segments
 from duocode.decode import read_text
-from duocode.store.documents import Document
+from duocode.store import Document
 
 _TS = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})"
 _TIMING = re.compile(rf"^(\s*){_TS}(\s*-->\s*){_TS}(.*)$")

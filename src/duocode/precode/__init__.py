@@ -22,6 +22,17 @@ active     ``precode next``: uncertainty sampling
 demo       the pre-coding part of ``duocode demo``
 corpus     loads the demo corpus into a project for evaluation
 
-spaCy, scikit-learn and numpy are imported inside the functions that use them, so ``import duocode.precode``
-stays cheap.
+This ``__init__`` is the pre-coder's one public face (a contract in ``pyproject.toml``). spaCy, scikit-learn
+and numpy are imported inside the functions that use them, so ``import duocode.precode`` stays cheap.
 """
+from duocode.precode.active import NextResult, next_cases
+from duocode.precode.demo import precode_demo
+from duocode.precode.detect import LIST_CANDIDATES, DetectResult, ReviewResult, accept, detect, reject
+from duocode.precode.evaluate import OVERLAP_RULE, EvaluationResult, evaluate
+from duocode.precode.evaluate import _detection_method as detection_method
+from duocode.precode.external import ExternalEvaluation, evaluate_external
+from duocode.precode.suggest import AdoptResult, SettingResult, SuggestResult, adopt, set_hide_suggestions, suggest
+
+__all__ = ["LIST_CANDIDATES", "OVERLAP_RULE", "AdoptResult", "DetectResult", "EvaluationResult", "ExternalEvaluation", "NextResult", "ReviewResult",
+           "SettingResult", "SuggestResult", "accept", "adopt", "detect", "detection_method", "evaluate", "evaluate_external",
+           "next_cases", "precode_demo", "reject", "set_hide_suggestions", "suggest"]

@@ -32,17 +32,6 @@ class NextResult:
     def to_dict(self) -> dict:
         return {"coder": self.coder, "strategy": self.strategy, "pool": self.pool, "cases": self.cases}
 
-    def tables(self) -> list:
-        from rich.table import Table
-
-        who = f"for {self.coder} " if self.coder else ""
-        t = Table(title=f"Code these next {who}({len(self.cases)} of {self.pool} uncoded cases; {self.strategy})")
-        for col in ("rank", "case", "document", "uncertainty", "most uncertain on"):
-            t.add_column(col, overflow="fold")
-        for i, c in enumerate(self.cases, start=1):
-            t.add_row(str(i), c["case_id"], c["document"], f"{c['uncertainty']:.3f}", ", ".join(c["most_uncertain"]))
-        return [t]
-
 
 def next_cases(project: "Project", n: int = 10, coder: str | None = None, *, seed: int = 0) -> NextResult:
     """The ``n`` uncoded cases the pre-coder is least sure about (see the module docstring).
@@ -54,8 +43,7 @@ def next_cases(project: "Project", n: int = 10, coder: str | None = None, *, see
     from duocode.precode.labels import training_labels
     from duocode.precode.lexicon import build_lexicon
     from duocode.precode.suggest import compute_suggestions
-    from duocode.store.cases import list_cases
-    from duocode.store.precode import coded_pairs
+    from duocode.store import coded_pairs, list_cases
 
     if n < 1:
         raise InputError(f"-n {n}: ask for at least one case")

@@ -75,7 +75,7 @@ def read_corpus(root: str | Path) -> CorpusData:
 
 def parse_turns(text: str):
     """``Name:`` turns of a transcript: each from its line start (label included) to the next turn."""
-    from duocode.store.documents import Turn
+    from duocode.store import Turn
 
     starts = [(m.start(), m.group(1)) for m in _TURN.finditer(text)]
     turns = []
@@ -92,9 +92,7 @@ def load_corpus(project: "Project", data: CorpusData, *, documents: set[str] | N
     """Store the corpus (or the given documents) in ``project``: documents with turns, cases (quotes located
     in their document), each coder's codes and the consensus, in one transaction. Informant attributes are not
     stored (the pre-coder does not use them)."""
-    from duocode.store.cases import Case, insert_cases
-    from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.documents import Document, insert_document
+    from duocode.store import Case, CodeRow, Document, insert_cases, insert_document, set_codes
 
     keep = set(data.documents) if documents is None else set(documents)
     problems = ProblemCollector(InputError)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from duocode.errors import InputError, ProblemCollector, RefusedError
 from duocode.precode.lexicon import RULE_LABELS
-from duocode.store.precode import ADOPT_ACTION
+from duocode.store import ADOPT_ACTION
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.precode.features import DocAnalysis, Segment
@@ -87,30 +87,6 @@ class DetectResult:
                 "n_documents": self.n_documents,
                 "n_words": self.n_words, "skipped_existing": self.skipped_existing,
                 "below_confidence": self.below_confidence, "dry_run": self.dry_run, "warnings": self.warnings}
-
-    def tables(self) -> list:
-        from rich.table import Table
-
-        verb = "found (dry run, nothing stored)" if self.dry_run else "stored as candidates"
-        t = Table(title=f"{len(self.candidates)} candidate cases {verb} in {self.n_documents} documents "
-                        f"({self.n_words:,} words)")
-        for col in ("id", "document", "span", "confidence", "why", "text"):
-            t.add_column(col, overflow="fold")
-        for c in self.candidates:
-            snippet = c.text if len(c.text) <= 90 else c.text[:87] + "..."
-            t.add_row(c.id or "", c.document, f"{c.start}-{c.end}", f"{c.confidence:.2f}", c.explanation, snippet)
-        out: list = [t, f"Detector: {self.model}."]
-        notes = []
-        if self.skipped_existing:
-            notes.append(f"{self.skipped_existing} spans overlap existing cases or earlier candidates and were not "
-                         "proposed again")
-        if self.below_confidence:
-            notes.append(f"{self.below_confidence} spans below --min-confidence were left out")
-        out += notes + [f"warning: {w}" for w in self.warnings]
-        if self.candidates and not self.dry_run:
-            out.append(f"Review with `{LIST_CANDIDATES}` (status column: candidate), then "
-                       "`duocode precode accept IDS` (or --all / --min-confidence) and `duocode precode reject`.")
-        return out
 
 
 # -- scoring ---------------------------------------------------------------------------------------------------
@@ -281,8 +257,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
     """
     from duocode.precode import detector as trained
     from duocode.precode.lexicon import build_lexicon
-    from duocode.store.documents import document_ids, get_document
-    from duocode.store.precode import case_spans
+    from duocode.store import case_spans, document_ids, get_document
 
     t0 = time.perf_counter()
     known = document_ids(project)
@@ -357,7 +332,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
                           "trained" if use_trained else "seed" if use_seed else "rules",
                           model if model is not None else RULES_DESCRIPTION)
     if not dry_run and keep:
-        from duocode.store.cases import Case, insert_cases
+        from duocode.store import Case, insert_cases
 
         with project.transaction():
             insert_cases(project, [Case(c.id, c.document, c.start, c.end, c.text, source="precoder",
@@ -373,7 +348,7 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
     the training sentences are all of one kind (all inside cases, or none), so there is nothing to learn."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
-    from duocode.store.documents import get_document
+    from duocode.store import get_document
 
     rows: dict[str, list] = {}
     texts: dict[str, str] = {}
@@ -408,7 +383,7 @@ def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], th
     """Scan ``wanted`` with the detector trained on the codebook's seed corpus (None: nothing to learn)."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
-    from duocode.store.documents import get_document
+    from duocode.store import get_document
 
     model, default = trained.fit_detector(lexicon, {}, {})
     if model is None:
@@ -451,19 +426,10 @@ class ReviewResult:
         return {"action": self.action, "changed": self.changed,
                 "skipped": [{"case_id": i, "reason": r} for i, r in self.skipped]}
 
-    def tables(self) -> list:
-        from duocode._util import plural
-
-        verb = "accepted as cases" if self.action == "accept" else "rejected"
-        out: list = [f"{plural(len(self.changed), 'candidate')} {verb}"
-                     + (f": {', '.join(self.changed)}" if self.changed and len(self.changed) <= 20 else "")]
-        out += [f"skipped {i}: {r}" for i, r in self.skipped]
-        return out
-
 
 def _select(project: "Project", ids: list[str] | None, all_: bool, low: float | None, high: float | None,
             verb: str):
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases
 
     pending = {c.id: c for c in list_cases(project, status="candidate", source="precoder")}
     if not ids and not all_ and low is None and high is None:
@@ -503,7 +469,7 @@ def accept(project: "Project", ids: list[str] | None = None, *, all_: bool = Fal
     bound, such candidates are skipped and listed. A rejected candidate is accepted only when named explicitly
     (``--all`` and confidence bounds pick pending candidates only); its event records ``old`` = ``rejected``.
     """
-    from duocode.store.precode import case_spans, set_case_status
+    from duocode.store import case_spans, set_case_status
 
     chosen = _select(project, ids, all_, min_confidence, None, "accept")
     spans = case_spans(project)
@@ -536,7 +502,7 @@ def accept(project: "Project", ids: list[str] | None = None, *, all_: bool = Fal
 def reject(project: "Project", ids: list[str] | None = None, *, all_: bool = False,
            max_confidence: float | None = None) -> ReviewResult:
     """Discard pending candidates (status ``rejected``; kept so that ``detect`` does not propose them again)."""
-    from duocode.store.precode import set_case_status
+    from duocode.store import set_case_status
 
     chosen = _select(project, ids, all_, None, max_confidence, "reject")
     if chosen:

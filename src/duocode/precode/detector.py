@@ -108,9 +108,7 @@ def label_rows(rows: list[SentenceRow], spans: dict[str, list[tuple[int, int]]])
 def case_spans_for_training(project: "Project") -> dict[str, list[tuple[int, int]]]:
     """document -> spans of its cases (status ``case``, any source), less those the consensus coded not a case."""
     from duocode.codebook import CASE_VARIABLE
-    from duocode.store import CONSENSUS
-    from duocode.store.cases import list_cases
-    from duocode.store.codes import codes_by_case
+    from duocode.store import CONSENSUS, codes_by_case, list_cases
 
     not_cases = {cid for cid, codes in codes_by_case(project, CONSENSUS, variables=[CASE_VARIABLE]).items()
                  if codes.get(CASE_VARIABLE) == "no"}

@@ -229,52 +229,6 @@ class EvaluationResult:
     SUMMARY_HEADER = ["variable", "n", "model", "accuracy", "macro-F1", "kappa pre-coder vs labels",
                       "kappa between humans", "ECE", "cold-start accuracy", "cold-start macro-F1"]
 
-    def tables(self) -> list:
-        from rich import box
-        from rich.table import Table
-
-        out: list = []
-        t = Table(title=f"Pre-coder vs human codes: {self.folds}-fold cross-validation (seed {self.seed})",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
-        for col, width in (("variable", 17), ("n", 3), ("model", 7), ("acc", 4), ("F1", 4), ("kappa", 5),
-                           ("human", 5), ("ECE", 4), ("rules", 5)):
-            t.add_column(col, justify="left" if col in ("variable", "model") else "right", no_wrap=True,
-                         overflow="ellipsis", width=width)
-        for row in self.summary_rows():
-            name, n, mode, acc, f1, kappa, hk, ece, cacc, _cf1 = row
-            t.add_row(name, str(n), _short_mode(mode), *[_fmt2(x) for x in (acc, f1, kappa, hk, ece, cacc)])
-        t.caption = ("acc, F1: accuracy and macro-F1 out of fold; kappa: Cohen's kappa of the pre-coder vs the "
-                     "labels; human: Cohen's kappa between the two human coders, or Fleiss' kappa for more; "
-                     "rules: accuracy of the codebook alone")
-        out.append(t)
-        if self.pooled:
-            out.append(f"All variables pooled: accuracy {_fmt(self.pooled.get('accuracy'))}, ECE "
-                       f"{_fmt(self.pooled.get('ece'))} over {self.pooled.get('n', 0)} out-of-fold suggestions")
-        if self.learning_curve:
-            lc = Table(title="Learning curve (mean over variables)")
-            for col in ("training cases", "accuracy", "macro-F1", "variables"):
-                lc.add_column(col, justify="right")
-            for p in self.learning_curve:
-                size = ("cold start" if p["n_train"] == 0 else
-                        f"all folds (mean {p['mean_n_train']:.0f})" if p["n_train"] == "all" else str(p["n_train"]))
-                lc.add_row(size, _fmt(p["accuracy"]), _fmt(p["macro_f1"]), str(p["n_variables"]))
-            out.append(lc)
-        if self.detection is not None:
-            d = self.detection
-            dt = Table(title=f"Case detection vs {d.n_human} human cases ({len(d.documents)} documents)")
-            for col in ("method", "threshold", "candidates", "matched", "recall", "precision"):
-                dt.add_column(col, justify="left" if col == "method" else "right")
-            for row in d.by_threshold:
-                mark = " (default)" if row["method"] == d.method and row["threshold"] == d.threshold else ""
-                dt.add_row(_detection_method(row["method"], d.folds), f"{row['threshold']}{mark}",
-                           str(row["n_candidates"]), str(row["n_matched"]), _fmt(row["recall"]),
-                           _fmt(row["precision"]))
-            out.append(dt)
-            out.append(f"Overlap rule: {d.rule}.")
-        out += [f"skipped {k}: {v}" for k, v in self.skipped.items()]
-        out += [f"warning: {w}" for w in self.warnings]
-        return out
-
     def write_xlsx(self, path) -> None:
         from openpyxl import Workbook
         from openpyxl.styles import Font
@@ -329,24 +283,6 @@ def _rows(ws, header, rows, set_text) -> None:
             set_text(ws.cell(row=i, column=j), x)
 
 
-def _short_mode(mode: str) -> str:
-    if mode.startswith("mixed"):
-        return "mixed"
-    return {"cold start": "rules", "trained (one class)": "1 class"}.get(mode, mode)
-
-
-def _fmt2(x) -> str:
-    return "—" if x is None else f"{x:.2f}"
-
-
-def _fmt(x) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        return f"{x:.3f}"
-    return str(x)
-
-
 # -- the stage ---------------------------------------------------------------------------------------------------
 def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: list[str] | None = None,
              learning_curve: bool = True, detection: bool = True) -> EvaluationResult:
@@ -362,7 +298,7 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     from duocode.precode.labels import training_labels
     from duocode.precode.lexicon import build_lexicon
     from duocode.precode.model import ColdStart
-    from duocode.store.cases import list_cases
+    from duocode.store import list_cases
 
     if folds < 2:
         raise InputError(f"--folds {folds} is too small", expected="at least 2")
@@ -540,7 +476,7 @@ def _seed_for_folds(lexicon, project, labels, ready, feats, folds):
     made from the seed corpus is never scored on cases it trained on."""
     from duocode.precode.detector import SEED_UNTIL
     from duocode.precode.seeds import repeated_in, seed_corpus, seed_training
-    from duocode.store.documents import document_ids, get_document
+    from duocode.store import document_ids, get_document
 
     folder = seed_corpus(lexicon.codebook)
     if folder is None:
@@ -590,9 +526,7 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
     from duocode.precode.detect import DEFAULT_THRESHOLD, find_candidates
     from duocode.precode.features import analyze_document
     from duocode.precode.lexicon import build_lexicon
-    from duocode.store.cases import list_cases
-    from duocode.store.codes import codes_by_case
-    from duocode.store.documents import get_document
+    from duocode.store import codes_by_case, get_document, list_cases
 
     # Passages the consensus settled as "not a case" (e.g. marked by one coder only) are not targets.
     not_cases = {cid for cid, codes in codes_by_case(project, CONSENSUS, variables=[CASE_VARIABLE]).items()

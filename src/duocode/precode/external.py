@@ -56,46 +56,6 @@ class ExternalEvaluation:
 
         return asdict(self)
 
-    def tables(self) -> list:
-        from rich import box
-        from rich.table import Table
-
-        out: list = [f"External evaluation on {self.directory}: {self.n_documents} interviews, "
-                     f"{self.n_words:,} words, {self.n_gold} gold cases; trained on {self.trained_on}."]
-        d = Table(title="Case detection against the gold cases", box=box.SIMPLE_HEAD, pad_edge=False)
-        for col in ("method", "threshold", "candidates", "found", "recall", "precision"):
-            d.add_column(col, justify="left" if col == "method" else "right")
-        for r in self.detection_rows:
-            mark = " *" if (r["method"], r["threshold"]) == (self.detection["method"],
-                                                             self.detection["threshold"]) else ""
-            d.add_row(r["method"] + mark, f"{r['threshold']:g}", str(r["n_candidates"]),
-                      f"{r['n_matched']}/{self.n_gold}", _f(r["recall"]), _f(r["precision"]))
-        d.caption = "* what `precode detect` would use. " + _rule()
-        out.append(d)
-        if self.variables:
-            t = Table(title="Suggestions on the gold passages", box=box.SIMPLE_HEAD, pad_edge=False)
-            for col in ("variable", "n", "model", "acc", "F1", "rules acc", "rules F1"):
-                t.add_column(col, justify="left" if col in ("variable", "model") else "right")
-            for v, r in self.variables.items():
-                t.add_row(v, str(r["n"]), r["mode"], _f(r["accuracy"]), _f(r["macro_f1"]),
-                          _f(r["cold_accuracy"]), _f(r["cold_macro_f1"]))
-            out.append(t)
-            out.append(f"Pooled: accuracy {_f(self.pooled.get('accuracy'))}, ECE {_f(self.pooled.get('ece'))} over "
-                       f"{self.pooled.get('n', 0)} suggestions; F1 of 'yes' over the yes/no variables "
-                       f"{_f(self.yes_f1.get('f1'))} (codebook alone {_f(self.yes_f1.get('cold_f1'))})")
-        out += [f"warning: {w}" for w in self.warnings]
-        return out
-
-
-def _rule() -> str:
-    from duocode.precode.evaluate import OVERLAP_RULE
-
-    return OVERLAP_RULE[0].upper() + OVERLAP_RULE[1:] + "."
-
-
-def _f(x) -> str:
-    return "-" if x is None else f"{x:.2f}"
-
 
 def yes_f1(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """F1 of the value ``yes`` over (gold, predicted) pairs, with its counts."""
@@ -145,8 +105,7 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
     from duocode.precode.model import ColdStart
     from duocode.precode.seeds import seed_corpus
     from duocode.precode.suggest import compute_suggestions
-    from duocode.store.cases import list_cases
-    from duocode.store.documents import document_ids, get_document
+    from duocode.store import document_ids, get_document, list_cases
 
     codebook = project.codebook
     lexicon = build_lexicon(codebook)

@@ -21,8 +21,7 @@ from duocode.precode.lexicon import RULE_LABELS, Lexicon, is_content
 from duocode.precode.pipeline import Hit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from duocode.store.cases import Case
-    from duocode.store.documents import Document
+    from duocode.store import Case, Document
 
 INTERVIEWER = re.compile(r"^\s*(interviewer|interviewerin|int|iv|i|q|moderator|researcher|facilitator|host|"
                          r"r)\s*\d*\s*$", re.IGNORECASE)
@@ -473,7 +472,7 @@ def case_features(lexicon: Lexicon, analysis: DocAnalysis, case: "Case",
 
 def features_for_cases(lexicon: Lexicon, project, cases: list["Case"]) -> dict[str, CaseFeatures]:
     """Features of every case, each document analysed once (documents in id order, for determinism)."""
-    from duocode.store.documents import get_document
+    from duocode.store import get_document
 
     by_doc: dict[str, list["Case"]] = {}
     for c in cases:

@@ -33,7 +33,7 @@ class Labels:
 
 def training_labels(project: "Project", variables: Iterable[str]) -> Labels:
     """The labels of every categorical variable (see the module docstring)."""
-    from duocode.store.precode import labelled_codes
+    from duocode.store import labelled_codes
 
     variables = list(variables)
     consensus, humans = labelled_codes(project, variables)

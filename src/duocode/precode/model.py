@@ -242,7 +242,7 @@ def derived_adjustments(codebook: "Codebook", var: "Variable", scores: dict[str,
 
 
 def _score(spec: dict, codes: dict[str, str], codebook: "Codebook") -> int | None:
-    from duocode.codebook.conditions import matches
+    from duocode.codebook import matches
 
     items = [*spec.get("plus", []), *spec.get("minus", [])]
     if not any((i in codes) if isinstance(i, str) else True for i in items):

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from duocode.codebook import bundled_pack_names, bundled_packs_dir
-from duocode.codebook.yamlload import key_name
+from duocode.codebook import bundled_pack_names, bundled_packs_dir, key_name
 from duocode.errors import InputError, Problem
 from duocode.precode.pipeline import RULES
 

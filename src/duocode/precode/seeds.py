@@ -43,7 +43,7 @@ def seed_documents(folder: Path) -> tuple[list, dict[str, list[tuple[int, int]]]
     process and folder)."""
     from duocode.codebook import CASE_VARIABLE
     from duocode.precode.corpus import parse_turns, read_corpus
-    from duocode.store.documents import Document
+    from duocode.store import Document
 
     key = str(folder)
     if key not in _DOCUMENTS:
@@ -99,8 +99,7 @@ def seed_training(lexicon, folder: Path):
     from duocode.precode.corpus import load_corpus, read_corpus
     from duocode.precode.features import features_for_cases
     from duocode.precode.labels import Labels, training_labels
-    from duocode.store import Project
-    from duocode.store.cases import list_cases
+    from duocode.store import Project, list_cases
 
     codebook = lexicon.codebook
     key = (str(folder), codebook.sha256)

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from duocode.errors import InputError, ProblemCollector, RefusedError
-from duocode.store import PRECODER
-from duocode.store.precode import ADOPT_ACTION, ADOPT_SOURCE  # logged as, written by
+from duocode.store import ADOPT_ACTION, ADOPT_SOURCE, PRECODER
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.precode.features import CaseFeatures
@@ -56,28 +55,6 @@ class SuggestResult:
         return {"suggestions": [s.to_dict() for s in self.suggestions], "models": self.models,
                 "warnings": self.warnings, "seed": self.seed}
 
-    def tables(self) -> list:
-        from rich.table import Table
-
-        t = Table(title=f"Pre-coder suggestions for {self.n_cases} cases (coder 'precoder', seed {self.seed})")
-        for col in ("variable", "how", "suggested", "mean confidence"):
-            t.add_column(col, overflow="fold")
-        per_var: dict[str, list[Suggestion]] = {}
-        for s in self.suggestions:
-            per_var.setdefault(s.variable, []).append(s)
-        for var, how in self.models.items():
-            rows = per_var.get(var, [])
-            mean = sum(s.confidence for s in rows) / len(rows) if rows else None
-            t.add_row(var, how, str(len(rows)), "—" if mean is None else f"{mean:.2f}")
-        out: list = [t]
-        if self.counts:
-            out.append("stored: " + ", ".join(f"{k} {v}" for k, v in self.counts.items()))
-        out += [f"warning: {w}" for w in self.warnings]
-        note = ("Coders do not see these (project setting hide_suggestions is on)" if self.hidden_from_coders
-                else "The project shows suggestions to coders (hide_suggestions is off)")
-        out.append(f"{note}; values per case: `duocode precode suggest --format json`.")
-        return out
-
 
 def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], labels: "Labels", *, seed: int = 0,
                         variables: list[str] | None = None, min_train: int | None = None,
@@ -90,7 +67,7 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
     skipped. A variable whose codebook ``applies_to`` condition does not hold for a case's other suggestions
     gets no suggestion there.
     """
-    from duocode.codebook.conditions import matches
+    from duocode.codebook import matches
     from duocode.precode import model as m
     from duocode.precode.workers import parallel_map
 
@@ -163,9 +140,7 @@ def suggest(project: "Project", *, seed: int = 0, variables: list[str] | None = 
     from duocode.precode.features import features_for_cases
     from duocode.precode.labels import training_labels
     from duocode.precode.lexicon import build_lexicon
-    from duocode.store.cases import list_cases
-    from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.precode import suggestion_rows
+    from duocode.store import CodeRow, list_cases, set_codes, suggestion_rows
 
     t0 = time.perf_counter()
     codebook = project.codebook
@@ -223,10 +198,6 @@ class AdoptResult:
         return {"coder": self.coder, "adopted": self.adopted, "kept_own": self.kept_own,
                 "variables": self.variables}
 
-    def tables(self) -> list:
-        return [f"{self.adopted} suggestions copied into {self.coder}'s codes (logged as {ADOPT_ACTION}); "
-                f"{self.kept_own} codes {self.coder} had already entered were left as they were"]
-
 
 def adopt(project: "Project", coder: str, *, variables: list[str] | None = None,
           cases: list[str] | None = None) -> AdoptResult:
@@ -244,10 +215,8 @@ def adopt(project: "Project", coder: str, *, variables: list[str] | None = None,
     InputError
         Unknown variables or case ids.
     """
-    from duocode.store import RESERVED_CODERS
-    from duocode.store.cases import case_ids as all_case_ids
-    from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.precode import coded_pairs, coders_with_own_codes, suggestion_rows
+    from duocode.store import (RESERVED_CODERS, CodeRow, case_ids as all_case_ids, coded_pairs, coders_with_own_codes,
+                               set_codes, suggestion_rows)
 
     if coder in RESERVED_CODERS or not coder.strip():
         raise RefusedError(f"'{coder}' cannot adopt suggestions", expected="a human coder's name (not "
@@ -290,12 +259,6 @@ class SettingResult:
 
     def to_dict(self) -> dict:
         return {"hide_suggestions": self.hide_suggestions, "changed": self.changed}
-
-    def tables(self) -> list:
-        state = ("hidden from coders (`sheet --with-suggestions` is refused until a methodologist runs "
-                 "`duocode precode settings --show-suggestions`)" if self.hide_suggestions else
-                 "allowed: a coder workbook shows them when written with `sheet --with-suggestions`")
-        return [f"Pre-coder suggestions are {state}" + ("" if self.changed else " (unchanged)")]
 
 
 def set_hide_suggestions(project: "Project", hide: bool | None) -> SettingResult:

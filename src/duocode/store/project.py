@@ -13,14 +13,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from duocode.codebook import Codebook, codebook_from_text
 from duocode.errors import InputError, RefusedError
 from duocode.store._sql import in_clause
 from duocode.store.schema import MIGRATIONS, SCHEMA_VERSION
-
-if TYPE_CHECKING:  # pragma: no cover
-    from duocode.codebook import Codebook
 
 DB_NAME = "duocode.db"
 PRECODER = "precoder"    # the pre-coder's codes are stored under this coder name
@@ -260,8 +258,7 @@ class Project:
     @property
     def codebook(self) -> "Codebook":
         if self._codebook is None:
-            from duocode.codebook import codebook_from_text
-
+            # the store keeps the codebook's text; the codebook layer parses and checks it
             row = self.conn.execute("SELECT yaml, source FROM codebook").fetchone()
             if row is None:
                 raise InputError("the project has no codebook", path=str(self.path))

@@ -78,17 +78,6 @@ class RefiExportResult:
                 "informants": self.informants, "notes": self.notes, "bytes": self.bytes,
                 "warnings": self.warnings}
 
-    def tables(self) -> list:
-        from rich.text import Text
-
-        if self.kind == "qdc":
-            lines = [Text(f"Wrote the codebook to {self.path} ({self.codes} codes).")]
-        else:
-            lines = [Text(f"Wrote {self.path}: {self.documents} documents, {self.codes} codes, {self.selections} "
-                          f"selections with {self.codings} codings by {', '.join(self.coders) or 'nobody'}, "
-                          f"{self.informants} informants as cases, {self.notes} notes.")]
-        lines += [Text(f"warning: {w}", style="yellow") for w in self.warnings]
-        return lines
 
 
 class _Builder:
@@ -206,7 +195,7 @@ def _write_atomic(target: Path, write) -> None:
 
 def _codebook_only(project: "Project", label: str) -> tuple[bytes, RefiExportResult]:
     from duocode import __version__
-    from duocode.store.codes import code_rows
+    from duocode.store import code_rows
 
     codebook = project.codebook
     rows = [r for r in code_rows(project) if r.value]
@@ -221,12 +210,12 @@ def _codebook_only(project: "Project", label: str) -> tuple[bytes, RefiExportRes
 def _project(project: "Project", label: str) -> tuple[dict[str, bytes], RefiExportResult]:
     from duocode import __version__
     from duocode.store import CONSENSUS
-    from duocode.store.cases import list_cases
-    from duocode.store.codes import code_rows, memos
-    from duocode.store.coding import coder_kinds
-    from duocode.store.documents import document_ids, get_document, informants
-    from duocode.store.precode import adopted_codes
-    from duocode.store.proposals import list_proposals
+    from duocode.store import list_cases
+    from duocode.store import code_rows, memos
+    from duocode.store import coder_kinds
+    from duocode.store import document_ids, get_document, informants
+    from duocode.store import adopted_codes
+    from duocode.store import list_proposals
 
     codebook = project.codebook
     pid = project.project_id or "no-project-id"

@@ -39,9 +39,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from duocode.codebook import Codebook
     from duocode.interop.refi.container import Container
     from duocode.store import Project
-    from duocode.store.cases import Case
-    from duocode.store.codes import CodeRow
-    from duocode.store.documents import Document, Informant
+    from duocode.store import Case
+    from duocode.store import CodeRow
+    from duocode.store import Document, Informant
 
 EXPECTED = "a REFI-QDA project (.qdpx) or codebook (.qdc)"
 _CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "utf-32": "utf-32", "cp1252": "cp1252"}
@@ -67,15 +67,6 @@ class RefiImportResult:
         return {"documents": self.documents, "codes": self.codes, "selections": self.selections,
                 "codings": self.codings, "coders": list(self.coders), "warnings": list(self.warnings)}
 
-    def tables(self) -> list:
-        from rich.text import Text
-
-        lines = [Text(f"Imported {self.path} into {self.project}: {self.documents} documents, {self.cases} cases "
-                      f"from {self.selections} selections, {self.codings} codings by "
-                      f"{', '.join(self.coders) or 'nobody'}; {self.codes} codes in the file, codebook "
-                      f"{self.codebook}.")]
-        lines += [Text(f"warning: {w}", style="yellow") for w in self.warnings]
-        return lines
 
 
 # -- reading the file ---------------------------------------------------------------------------------------------
@@ -231,7 +222,7 @@ class _Importer:
         if source.rich_path and self.container is not None:
             entry, why = self.container.internal_name(source.rich_path)
             if entry is not None and entry.lower().endswith(".docx"):
-                from duocode.ingest.docx import docx_text
+                from duocode.ingest import docx_text
 
                 try:
                     text = docx_text(self.container.read(entry), f"{self.label}:{entry}")
@@ -284,10 +275,10 @@ class _Importer:
     # -- documents and selections -------------------------------------------------------------------------------
     def documents(self, record: dict | None) -> tuple[list["Document"], dict[str, str], list[tuple]]:
         """Documents, source GUID -> document id, and ``(source, selection, start, end)`` converted spans."""
-        from duocode.ingest.text import find_turns
+        from duocode.ingest import find_turns
         from duocode.interop.refi.positions import CP, TextIndex, choose_convention, name_match
         from duocode.interop.refi.xmlread import WHOLE_DOCUMENT
-        from duocode.store.documents import Document, Turn, text_sha256
+        from duocode.store import Document, Turn, text_sha256
 
         docs: list[Document] = []
         doc_of: dict[str, str] = {}
@@ -438,10 +429,10 @@ def _clusters(units: list[_Unit]) -> dict[int, tuple[str, int]]:
 
 
 def _plan(imp: _Importer) -> _Plan:
-    from duocode.coding.proposals import next_case_ids
+    from duocode.coding import next_case_ids
     from duocode.store import CONSENSUS
-    from duocode.store.cases import Case
-    from duocode.store.codes import CodeRow
+    from duocode.store import Case
+    from duocode.store import CodeRow
 
     file = imp.file
     yaml_text, record = imp.duocode_notes()
@@ -596,7 +587,7 @@ def _plan(imp: _Importer) -> _Plan:
 
 
 def _informants(imp: _Importer, doc_of: dict[str, str]) -> list["Informant"]:
-    from duocode.store.documents import Informant
+    from duocode.store import Informant
 
     names = {g: v.name for g, v in imp.file.variables.items()}
     out: dict[str, Informant] = {}
@@ -701,12 +692,12 @@ def _check_empty_project(project: "Project", codebook: "Codebook") -> None:
 
 
 def _write(project: "Project", plan: _Plan, imp: _Importer, source_file: str) -> int:
-    from duocode.coding.proposals import merge_cases
-    from duocode.store.cases import insert_cases
-    from duocode.store.codes import insert_codes, set_codes, set_memo
-    from duocode.store.documents import count_words, insert_document, write_informants
-    from duocode.store.precode import ADOPT_ACTION
-    from duocode.store.proposals import insert_proposals, link_proposals, list_proposals
+    from duocode.coding import merge_cases
+    from duocode.store import insert_cases
+    from duocode.store import insert_codes, set_codes, set_memo
+    from duocode.store import count_words, insert_document, write_informants
+    from duocode.store import ADOPT_ACTION
+    from duocode.store import insert_proposals, link_proposals, list_proposals
 
     with project.transaction():
         for doc in plan.documents:

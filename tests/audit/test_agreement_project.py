@@ -1,4 +1,4 @@
-"""``duocode.agreement.project.agree`` against a tiny fake project (``codes_long`` + ``codebook``)."""
+"""``duocode.audit.agree`` against a tiny fake project (``codes_long`` + ``codebook``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from duocode.agreement import agreement
-from duocode.agreement.project import agree
+from duocode.audit import agree
 from duocode.errors import InputError
+from duocode.render import tables
 
 
 @dataclass
@@ -157,7 +158,7 @@ def test_project_agreement_tables_render_one_row_per_variable(project):
     from rich.console import Console
 
     console = Console(record=True, width=160)
-    for t in agree(project).tables():
+    for t in tables(agree(project)):
         console.print(t)
     text = console.export_text()
     for var in ("is_case", "tmp_type", "summary", "past_accurate_recs", "channel"):

@@ -1,5 +1,8 @@
 """``duocode agree``: agreement per codebook variable over a project's coded cases.
 
+This is where the project store meets the agreement engine: :mod:`duocode.agreement` computes coefficients from
+arrays and never opens a project (an import-linter contract in ``pyproject.toml`` keeps it so).
+
 Reads the codes through ``project.codes_long(variables, coders)`` -> ``(case_id, variable, coder, value)`` and
 the codebook through ``project.codebook`` (variables with ``id``, ``level`` and ordered ``value_ids``). By
 default every human coder counts; the reserved ``precoder`` and ``consensus`` only when named in ``coders``.
@@ -10,17 +13,15 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from duocode._util import split_ids
-from duocode.agreement.api import analyse
-from duocode.agreement.data import ReliabilityData
-from duocode.agreement.result import AgreementResult
 from duocode.codebook import CASE_VARIABLE
 from duocode.errors import InputError
-from duocode.store import RESERVED_CODERS
-from duocode.store.proposals import proposal_coders
+from duocode.store import RESERVED_CODERS, adopted_codes, proposal_coders
 
+if TYPE_CHECKING:  # pragma: no cover
+    from duocode.agreement import AgreementResult, ReliabilityData
 
 
 @dataclass
@@ -53,13 +54,8 @@ class ProjectAgreement:
             out["seed"] = self.seed
         return out
 
-    def tables(self) -> list:
-        from duocode.agreement.tables import project_tables
-
-        return project_tables(self)
-
     def write_xlsx(self, path) -> None:
-        from duocode.agreement.report import write_agreement_xlsx
+        from duocode.agreement import write_agreement_xlsx
 
         write_agreement_xlsx(self.results, path, disagreements=self.disagreements,
                              partially_coded=self.partially_coded)
@@ -99,6 +95,8 @@ def agree(project, *, variables: Sequence[str] | str | None = None, coders: Sequ
     InputError
         Unknown variable ids, coders named but without any code, a code that the codebook does not allow.
     """
+    from duocode.agreement import analyse   # the engine brings numpy: loaded only when agreement is computed
+
     codebook = project.codebook
     by_id = {v.id: v for v in codebook.variables}
     wanted = split_ids(variables)
@@ -156,8 +154,6 @@ def _adopted_counts(project, rows: list[tuple], variables: list[str]) -> dict[st
     counts = {v: 0 for v in variables}
     if not hasattr(project, "conn"):  # a notebook object with codes_long() only has no event log
         return counts
-    from duocode.store.precode import adopted_codes
-
     coders = sorted({r[2] for r in rows})
     if not coders:
         return counts
@@ -207,6 +203,8 @@ def _note_case_finding(result: AgreementResult) -> None:
 
 def _reliability_data(variable, records: list[tuple]) -> ReliabilityData:
     import pandas as pd
+
+    from duocode.agreement import ReliabilityData
 
     df = pd.DataFrame(records, columns=["unit", "coder", "code", "location"])
     categories = None if variable.level == "interval" else (list(variable.value_ids) or None)

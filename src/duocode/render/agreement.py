@@ -1,13 +1,11 @@
-"""Human-readable tables (rich) for agreement results. Values are rounded here only; JSON keeps full floats."""
+"""Agreement of a long table (:func:`duocode.agreement.agreement`) for a terminal (rich); per variable over a
+project: :mod:`duocode.render.agree`. Values are rounded here only; JSON keeps full floats."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from rich.table import Table
 
-from duocode.codebook import CASE_VARIABLE
-
-if TYPE_CHECKING:  # pragma: no cover
-    from duocode.agreement.project import ProjectAgreement
-    from duocode.agreement.result import AgreementResult
+from duocode.agreement import AgreementResult, benchmark_text, label, level_note
+from duocode.render import renders
 
 MAX_CONFUSION_TABLES = 3  # beyond three coder pairs, the matrices go to JSON / xlsx only
 
@@ -23,10 +21,6 @@ def ci_text(c) -> str:
 
 
 def _coefficient_table(title: str, coefficients: dict, ci_header: str):
-    from rich.table import Table
-
-    from duocode.agreement.result import benchmark_text, label
-
     table = Table(title=title, title_justify="left")
     table.add_column("Coefficient")
     table.add_column("Value", justify="right")
@@ -41,12 +35,9 @@ def _coefficient_table(title: str, coefficients: dict, ci_header: str):
     return table
 
 
-def result_tables(result: "AgreementResult") -> list:
+@renders(AgreementResult)
+def agreement_result(result: AgreementResult) -> list:
     """Coefficients, weighted variants, bootstrap q, per-category and per-pair diagnostics, notes."""
-    from rich.table import Table
-
-    from duocode.agreement.result import level_note
-
     level_pct = f"{round(result.alpha_bootstrap.ci_level * 100) if result.alpha_bootstrap else 95}% CI"
     name = f"{result.title}: " if result.title else ""
     head = (f"Agreement - {name}{result.level}, {result.n_units} units, {result.n_coders} coders, "
@@ -100,50 +91,4 @@ def result_tables(result: "AgreementResult") -> list:
              f"Cohen's kappa (Light 1971): {fmt(d.mean_pairwise_cohen_kappa)}")
     out.append(sizes)
     out.extend(f"Note: {n}" for n in d.notes)
-    return out
-
-
-def project_tables(pa: "ProjectAgreement") -> list:
-    """One row per variable: sizes, the main coefficients with CIs, the number of disagreeing cases.
-
-    "Cases" counts the pairable cases (coded by at least two coders), the ones the coefficients rest on; cases
-    coded by one coder only get their own column when there are any.
-    """
-    from rich.table import Table
-
-    from duocode.agreement.diagnostics import krippendorff_benchmark
-
-    def pairable(r) -> int:
-        return r.diagnostics.n_pairable_units if r.diagnostics is not None else 0
-
-    single = {var: r.n_units - pairable(r) for var, r in pa.results.items()}
-    show_single = any(single.values())
-    t = Table(title=f"Agreement per variable (coders: {', '.join(pa.coders) or 'none'})", title_justify="left")
-    columns = ["Variable", "Level", "Cases", *(["Coded by one coder only"] if show_single else []), "Coders",
-               "Agreement", "Kappa", "Alpha", "Alpha CI", "AC1", "Disagree", "Alpha benchmark"]
-    for col in columns:
-        t.add_column(col, justify="left" if col in ("Variable", "Level", "Alpha benchmark") else "right")
-
-    notes = []
-    for var, r in pa.results.items():
-        c = r.coefficients
-        kappa = c["cohen_kappa"] if r.n_coders == 2 else c["fleiss_kappa"]
-        alpha = c["krippendorff_alpha"]
-        name = f"{var} (case finding)" if var == CASE_VARIABLE else var
-        t.add_row(name, r.level, str(pairable(r)), *([str(single[var])] if show_single else []), str(r.n_coders),
-                  fmt(c["percent_agreement"].value), fmt(kappa.value), fmt(alpha.value), ci_text(alpha),
-                  fmt(c["gwet_ac1"].value), str(len(pa.disagreements.get(var, []))),
-                  krippendorff_benchmark(alpha.value) or "")
-        if alpha.value is None and alpha.reason:
-            notes.append(f"{var}: alpha undefined - {alpha.reason}")
-        n_adopted = pa.adopted_from_precoder.get(var, 0)
-        if n_adopted:
-            notes.append(f"{var}: {n_adopted} code{'s were' if n_adopted != 1 else ' was'} taken from pre-coder "
-                         "suggestions (precode adopt or accepted in a workbook), not coded independently.")
-    out: list = [t, "Cases: coded by at least two coders (the cases the coefficients rest on). "
-                    "Kappa: Cohen's for two coders, Fleiss' for more."]
-    if any(r.level != "nominal" for r in pa.results.values()):
-        out.append("Ordinal / interval variables: Agreement, Kappa and AC1 here treat the categories as nominal; "
-                   "Alpha is at the variable's level. Weighted variants: --format json or -o FILE.xlsx.")
-    out.extend(notes)
     return out
