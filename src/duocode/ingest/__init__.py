@@ -1,8 +1,8 @@
 """Transcripts in, cases out: readers per format, ``ingest()``, informants, and case import/listing.
 
 Readers are pure (a file in, a :class:`~duocode.store.documents.Document` out); :func:`ingest` checks every
-input first and writes once. Heavy third-party readers (python-docx, webvtt-py, srt) are imported only by the
-reader that needs them.
+input first and writes once. Heavy third-party readers (python-docx, pypdf, webvtt-py, srt) are imported only by
+the reader that needs them.
 """
 from duocode.ingest.cases import CaseRow, import_cases, list_cases_result, parse_case_rows
 from duocode.decode import decode_bytes, read_text
