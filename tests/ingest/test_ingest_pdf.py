@@ -262,7 +262,8 @@ def real_pdfs(tmp_path_factory):
     folder = tests.parent.parent / "shared" / "samples" / "real-interviews"
     if not folder.is_dir():
         pytest.skip("../shared is not present")
-    project = Project.create(tmp_path_factory.mktemp("pdf") / "proj", load_codebook(tests / "data" / "mini_codebook.yaml"))
+    codebook = load_codebook(tests / "data" / "mini_codebook.yaml")
+    project = Project.create(tmp_path_factory.mktemp("pdf") / "proj", codebook)
     result = ingest(project, sorted(folder.glob("*.pdf")))
     docs = {d.id: get_document(project, d.id) for d in result.documents}
     project.close()
