@@ -2,7 +2,8 @@
 import subprocess
 import sys
 
-HEAVY = ("pandas", "numpy", "spacy", "sklearn", "openpyxl", "docx", "scipy", "rich", "wordllama", "tokenizers")
+HEAVY = ("pandas", "numpy", "spacy", "sklearn", "openpyxl", "docx", "pypdf", "scipy", "rich", "wordllama",
+         "tokenizers")
 
 
 def test_loading_every_command_imports_no_heavy_library():

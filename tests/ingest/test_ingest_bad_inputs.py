@@ -28,7 +28,9 @@ def _run(runner, project, args):
 @pytest.mark.parametrize("name, message", [
     ("empty.txt", "empty.txt: the file is empty"),
     ("binary.txt", "binary.txt: contains NUL bytes: this looks like a binary file"),
-    ("notes.pdf", "notes.pdf: unsupported file extension '.pdf' (expected one of .txt, .md, .docx, .vtt, .srt)"),
+    ("notes.rtf", "notes.rtf: unsupported file extension '.rtf' (expected one of .txt, .md, .docx, .pdf, .vtt, "
+                  ".srt)"),
+    ("notes.pdf", "notes.pdf: cannot be read as a PDF ("),
     ("undecodable.txt", "undecodable.txt:line 2: byte 0x81 at byte offset 40 decodes in no supported encoding"),
     ("malformed.vtt", "malformed.vtt:line 6: malformed cue timing '00:00:02.000 --> later'"),
     ("malformed.srt", "malformed.srt:line 5: subtitle number 2 is not followed by a timing line"),

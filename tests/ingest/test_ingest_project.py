@@ -27,7 +27,7 @@ def corpus(tmp_path):
     shutil.copy(DATA / GOOD[-1], folder / "more" / GOOD[-1])
     (folder / ".hidden.txt").write_text("Anna: ignored\n", encoding="utf-8")
     (folder / "~$lock.docx").write_bytes(b"lock")
-    (folder / "notes.pdf").write_bytes(b"%PDF")
+    (folder / "notes.pages").write_bytes(b"PK")
     return folder
 
 

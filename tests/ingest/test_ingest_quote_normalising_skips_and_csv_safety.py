@@ -79,7 +79,7 @@ def bad_folder(tmp_path):
     folder = tmp_path / "bad1"
     folder.mkdir()
     (folder / "R01.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nAnna: hello there\n", encoding="utf-8")
-    (folder / "R02.pdf").write_bytes(b"%PDF-1.4 not a transcript")
+    (folder / "R02.pages").write_bytes(b"%PDF-1.4 not a transcript")
     (folder / "notes.rtf").write_text("{\\rtf1 notes}", encoding="utf-8")
     (folder / ".DS_Store").write_bytes(b"\0\0")
     (folder / "~$R03.docx").write_bytes(b"lock")
@@ -89,13 +89,14 @@ def bad_folder(tmp_path):
 def test_ingest_folder_reports_skipped_unsupported_files_but_not_hidden_ones(mini_project, bad_folder):
     result = ingest(mini_project, [bad_folder])
     assert result.ids("added") == ["R01"]
-    reason_pdf = "unsupported .pdf; supported: .txt .md .docx .vtt .srt"
+    reason_pages = "unsupported .pages; supported: .txt .md .docx .pdf .vtt .srt"
     assert result.to_dict()["skipped"] == [
-        {"path": str(bad_folder / "R02.pdf"), "reason": reason_pdf},
-        {"path": str(bad_folder / "notes.rtf"), "reason": "unsupported .rtf; supported: .txt .md .docx .vtt .srt"},
+        {"path": str(bad_folder / "R02.pages"), "reason": reason_pages},
+        {"path": str(bad_folder / "notes.rtf"),
+         "reason": "unsupported .rtf; supported: .txt .md .docx .pdf .vtt .srt"},
     ]
     lines = [str(t) for t in tables(result)]
-    assert f"skipped {bad_folder / 'R02.pdf'} ({reason_pdf})" in lines
+    assert f"skipped {bad_folder / 'R02.pages'} ({reason_pages})" in lines
 
 
 def test_ingest_cli_says_which_files_were_skipped_in_table_and_json(runner, mini_project, bad_folder):
@@ -103,18 +104,18 @@ def test_ingest_cli_says_which_files_were_skipped_in_table_and_json(runner, mini
     out = runner.invoke(main, ["ingest", str(bad_folder), "--project", folder, "--format", "json"])
     assert out.exit_code == 0, out.output
     skipped = json.loads(out.stdout)["skipped"]
-    assert [s["path"].rsplit("/", 1)[-1] for s in skipped] == ["R02.pdf", "notes.rtf"]
+    assert [s["path"].rsplit("/", 1)[-1] for s in skipped] == ["R02.pages", "notes.rtf"]
     out = runner.invoke(main, ["ingest", str(bad_folder), "--project", folder])
     assert out.exit_code == 0, out.output
     flat = " ".join(out.stdout.split())
-    assert "R02.pdf (unsupported .pdf; supported: .txt .md .docx .vtt .srt)" in flat and "skipped" in flat
+    assert "R02.pages (unsupported .pages; supported: .txt .md .docx .pdf .vtt .srt)" in flat and "skipped" in flat
 
 
 def test_folder_with_only_unsupported_files_names_them_in_the_error(mini_project, tmp_path):
-    folder = tmp_path / "only_pdf"
+    folder = tmp_path / "only_pages"
     folder.mkdir()
-    (folder / "R02.pdf").write_bytes(b"%PDF")
-    with pytest.raises(InputError, match=r"no transcript files in this folder \(only R02.pdf\)"):
+    (folder / "R02.pages").write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"no transcript files in this folder \(only R02.pages\)"):
         ingest(mini_project, [folder])
 
 

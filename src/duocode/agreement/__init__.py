@@ -30,14 +30,18 @@ from duocode.agreement.bootstrap import krippendorff_alpha_bootstrap
 from duocode.agreement.brennan_prediger import brennan_prediger
 from duocode.agreement.diagnostics import krippendorff_benchmark
 from duocode.agreement.data import LEVELS, ReliabilityData, read_long_csv, read_long_table
+from duocode.agreement.gamma import Continuum, gamma, pooled_gamma
 from duocode.agreement.gwet import gwet_ac1, gwet_ac2
 from duocode.agreement.kappa import cohen_kappa, fleiss_kappa, scott_pi
 from duocode.agreement.krippendorff import coincidence_matrix, krippendorff_alpha
 from duocode.agreement.percent import percent_agreement
 from duocode.agreement.report import write_agreement_xlsx
+from duocode.agreement.unitizing import (binary_u_alpha, bootstrap_u_alpha, estimate_from_pieces,
+                                        unitizing_pieces)
 from duocode.agreement.result import COEFFICIENTS, AgreementResult, Coefficient, benchmark_text, label, level_note
 
-__all__ = [
+__all__ = ["Continuum", "binary_u_alpha", "bootstrap_u_alpha", "estimate_from_pieces", "gamma", "pooled_gamma",
+           "unitizing_pieces", 
     "COEFFICIENTS", "LEVELS", "AgreementResult", "Coefficient", "Estimate", "ReliabilityData", "agreement", "analyse",
     "benchmark_text", "krippendorff_benchmark", "label", "level_note",
     "brennan_prediger", "cohen_kappa", "coincidence_matrix", "fleiss_kappa", "gwet_ac1", "gwet_ac2",

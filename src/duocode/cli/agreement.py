@@ -45,21 +45,34 @@ def agreement_command(csv_path, level, categories, bootstrap, seed, project, fmt
 @click.option("--coders", default=None, metavar="NAMES",
               help="Comma-separated coder names (default: every human coder; precoder and consensus only "
                    "when named here).")
-@click.option("--bootstrap", type=click.IntRange(min=0), default=0, show_default=True, help=BOOTSTRAP_HELP)
-@click.option("--seed", type=int, default=None, help=SEED_HELP)
+@click.option("--spans", is_flag=True,
+              help="Agreement of the coders' proposed case spans instead (Krippendorff's |uα with a bootstrap "
+                   "CI and Mathet's γ, per document and overall).")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=None,
+              help=BOOTSTRAP_HELP + " Default 0, with --spans 1000.")
+@click.option("--seed", type=int, default=None, help=SEED_HELP + " With --spans the default is 0.")
 @project_option
 @format_option(["table", "json", "xlsx"])
 @output_option
-def agree_command(variables, coders, bootstrap, seed, project, fmt, output):
+def agree_command(variables, coders, spans, bootstrap, seed, project, fmt, output):
     """Agreement per variable over the project's coded cases, case finding (is_case) included.
 
     \b
     Example:
       duocode agree --project study
       duocode agree --variables tmp_type,summary --coders anna,ben --bootstrap 1000 --seed 7 -o agreement.xlsx
+      duocode agree --spans --format json --project study
     """
-    from duocode.audit import agree
-
+    if spans and variables:
+        raise click.UsageError("--spans measures the case spans, not variables: drop --variables")
     with open_project(project) as proj:
-        result = agree(proj, variables=variables, coders=coders, bootstrap=bootstrap, seed=seed)
+        if spans:
+            from duocode import coding
+
+            result = coding.span_agreement(proj, coders=coders, seed=seed,
+                                           bootstrap=coding.SPAN_BOOTSTRAP if bootstrap is None else bootstrap)
+        else:
+            from duocode.audit import agree
+
+            result = agree(proj, variables=variables, coders=coders, bootstrap=bootstrap or 0, seed=seed)
     emit(result, fmt, output)

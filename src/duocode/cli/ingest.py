@@ -46,9 +46,10 @@ class _ProgressBar:
 @project_option
 @format_option(["table", "json"])
 def ingest_command(paths, informants_csv, replace, project, fmt):
-    """Add transcripts (.txt, .md, .docx, .vtt, .srt files or folders) to the project.
+    """Add transcripts (.txt, .md, .docx, .pdf, .vtt, .srt files or folders) to the project.
 
     Every file is checked before anything is written; an identical file already stored is left unchanged.
+    A PDF is read from its text layer (a scan without one is refused: run OCR on it first).
 
     \b
     Example:

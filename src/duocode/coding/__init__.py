@@ -14,10 +14,12 @@ from duocode.coding.importsheet import ImportSheetResult, import_sheet
 from duocode.coding.proposals import (MergeResult, ProposalsImportResult, import_proposals, merge_cases,
                                       next_case_ids)
 from duocode.coding.sheet import SheetResult, write_sheet
+from duocode.coding.span_agreement import DEFAULT_BOOTSTRAP as SPAN_BOOTSTRAP
+from duocode.coding.span_agreement import SpanAgreementResult, span_agreement
 from duocode.coding.status import CoderProgress, StatusResult, status
 from duocode.coding.terminal import CaseScreen, TerminalResult, code_interactively
 
-__all__ = ["CaseScreen", "CodesExport", "CodesImportResult", "CoderProgress", "ImportSheetResult", "MergeResult",
+__all__ = ["SPAN_BOOTSTRAP", "SpanAgreementResult", "span_agreement", "CaseScreen", "CodesExport", "CodesImportResult", "CoderProgress", "ImportSheetResult", "MergeResult",
            "ProposalsImportResult", "SheetResult", "StatusResult", "TerminalResult", "WideRow", "code_demo",
            "code_interactively", "export_codes", "import_codes", "import_proposals", "import_sheet", "merge_cases", "next_case_ids",
            "read_wide_csv", "status", "write_sheet"]

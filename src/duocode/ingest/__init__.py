@@ -3,8 +3,8 @@
 This ``__init__`` is the stage's one public face (a contract in ``pyproject.toml``).
 
 Readers are pure (a file in, a :class:`~duocode.store.documents.Document` out); :func:`ingest` checks every
-input first and writes once. Heavy third-party readers (python-docx, webvtt-py, srt) are imported only by the
-reader that needs them.
+input first and writes once. Heavy third-party readers (python-docx, pypdf, webvtt-py, srt) are imported only by
+the reader that needs them.
 """
 from duocode.decode import decode_bytes, read_text
 from duocode.ingest.cases import CaseListResult, CaseRow, CasesResult, import_cases, list_cases_result, parse_case_rows

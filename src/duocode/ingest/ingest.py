@@ -17,7 +17,7 @@ from duocode.store import Document, count_words, text_sha256
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
 
-SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".vtt", ".srt")
 EXPECTED_EXTENSIONS = "one of " + ", ".join(SUPPORTED)
 HIDDEN_PREFIXES = (".", "~$")  # dotfiles and Office lock files: skipped without a word
 
@@ -31,7 +31,8 @@ def parse_file(path: str | Path, doc_id: str | None = None) -> Document:
     Raises
     ------
     InputError
-        Unsupported extension, unreadable, empty, binary or undecodable file, malformed VTT/SRT/docx.
+        Unsupported extension, unreadable, empty, binary or undecodable file, malformed VTT/SRT/docx/PDF, a PDF
+        without a text layer.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -40,6 +41,8 @@ def parse_file(path: str | Path, doc_id: str | None = None) -> Document:
         from duocode.ingest.text import parse_text_file as parse
     elif suffix == ".docx":
         from duocode.ingest.docx import parse_docx_file as parse
+    elif suffix == ".pdf":
+        from duocode.ingest.pdf import parse_pdf_file as parse
     elif suffix == ".vtt":
         from duocode.ingest.vtt import parse_vtt_file as parse
     elif suffix == ".srt":
@@ -81,7 +84,7 @@ class SkippedFile:
 
 
 def unsupported_reason(path: Path) -> str:
-    """Why a file is not read: ``unsupported .pdf; supported: .txt .md .docx .vtt .srt``."""
+    """Why a file is not read: ``unsupported .rtf; supported: .txt .md .docx .pdf .vtt .srt``."""
     suffix = path.suffix.lower()
     return (f"unsupported {suffix if suffix else 'file without extension'}; supported: "
             + " ".join(SUPPORTED))
@@ -171,7 +174,7 @@ def ingest(project: "Project", paths: Iterable[str | Path], *, informants: str |
     project : Project
         The open project.
     paths : iterable of str or Path
-        Files (``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt``) and folders (searched recursively).
+        Files (``.txt``, ``.md``, ``.docx``, ``.pdf``, ``.vtt``, ``.srt``) and folders (searched recursively).
     informants : str or Path, optional
         An informants CSV; its ``informant`` column names documents stored or ingested now.
     replace : bool

@@ -12,6 +12,7 @@ from rich.text import Text
 from duocode._util import plural
 from duocode.coding import (CaseScreen, CodesExport, CodesImportResult, ImportSheetResult, MergeResult,
                             ProposalsImportResult, SheetResult, StatusResult, TerminalResult)
+from duocode.coding import SpanAgreementResult
 from duocode.render import renders
 
 
@@ -129,3 +130,29 @@ def case_screen(screen: CaseScreen, *, color: bool = False, width: int = 100) ->
     for part in parts:
         console.print(part)
     return buf.getvalue().rstrip("\n")
+
+
+@renders(SpanAgreementResult)
+def span_agreement_result(result: SpanAgreementResult) -> list:
+    table = Table(title=f"Case-finding span agreement: {', '.join(result.coders)}")
+    table.add_column("document", overflow="fold")
+    for coder in result.coders:
+        table.add_column(f"spans {coder}", justify="right")
+    for col in ("|uα", "95% CI", "γ"):
+        table.add_column(col, justify="right")
+    rows = list(result.documents.items()) + [("overall", result.overall)]
+    for i, (doc, s) in enumerate(rows):
+        ci = "" if s.ci_low is None else f"{s.ci_low:.3f} to {s.ci_high:.3f}"
+        table.add_row(Text(doc, style="bold" if doc == "overall" and i == len(rows) - 1 else ""),
+                      *[str(s.spans.get(c, 0)) for c in result.coders], _fmt_span(s.u_alpha), ci, _fmt_span(s.gamma),
+                      end_section=i == len(rows) - 2)
+    notes = [f"|uα: Krippendorff, Mathet, Bouvry & Widlöcher (2016), eq. 6, on each document's text; 95% CI from "
+             f"{result.bootstrap} bootstrap resamples of the marked stretches. γ: Mathet, Widlöcher & Métivier "
+             f"(2015), chance disorder from {result.samples} random continua. Seed {result.seed}."]
+    reasons = sorted({r for s in rows for r in (s[1].u_alpha_reason, s[1].gamma_reason) if r})
+    notes += [f"n/a: {r}" for r in reasons]
+    return [table, *[Text(n) for n in notes]]
+
+
+def _fmt_span(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
