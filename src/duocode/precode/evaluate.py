@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any
 
 from duocode.codebook import CASE_VARIABLE
 from duocode.errors import InputError
-from duocode.precode.workers import parallel_map
 from duocode.store import CONSENSUS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -339,27 +338,17 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     pooled_ok: list[bool] = []
     curve: dict[Any, list[tuple[float, float]]] = {}
     full_sizes: list[float] = []
-    all_feats = {**feats, **seed_feats}
-
-    def cross_validate(var):
+    for var in ready:
         y_all = {cid: v for cid, v in labels.cases(var.id).items() if cid in feats}
         ids = sorted(y_all)
         if len(ids) < folds:
-            return None
+            skipped[var.id] = f"{len(ids)} coded cases with text, {folds}-fold cross-validation needs {folds}"
+            continue
         splits, stratified = _folds(ids, [y_all[c] for c in ids], folds, seed,
                                     groups=[document_of[c] for c in ids])
         extra = seed_labels.cases(var.id) if seed_labels is not None else {}
-        return (y_all, ids, splits, stratified,
-                _cross_validate(var, ids, y_all, all_feats, cold, splits, seed, train_labels, design, extra=extra))
-
-    # The variables are independent and each one's folds are seeded, so they run side by side (the fits release
-    # the interpreter lock in liblinear and scipy's sparse products) and the figures do not depend on the order.
-    for var, done in zip(ready, parallel_map(cross_validate, ready)):
-        if done is None:
-            n = sum(1 for cid in labels.cases(var.id) if cid in feats)
-            skipped[var.id] = f"{n} coded cases with text, {folds}-fold cross-validation needs {folds}"
-            continue
-        y_all, ids, splits, stratified, (out_val, out_conf, mode) = done
+        out_val, out_conf, mode = _cross_validate(var, ids, y_all, {**feats, **seed_feats}, cold, splits, seed,
+                                                  train_labels, design, extra=extra)
         y = [y_all[c] for c in ids]
         pred = [out_val[c] for c in ids]
         conf = [out_conf[c] for c in ids]

@@ -69,7 +69,6 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
     """
     from duocode.codebook import matches
     from duocode.precode import model as m
-    from duocode.precode.workers import parallel_map
 
     codebook = lexicon.codebook
     cold_start = m.ColdStart(lexicon)
@@ -81,8 +80,7 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
     kw = {"min_train": min_train} if min_train is not None else {}
 
     def fit_and_predict(var):
-        """One variable's model and its predictions for ``ids`` (None: skipped). Variables are independent
-        and seeded, so they run side by side (see :mod:`duocode.precode.workers`)."""
+        """One variable's model and its predictions for ``ids`` (None: skipped)."""
         y = labels.cases(var.id)
         train = [cid for cid in sorted(y) if cid in feats]
         model = m.fit_variable(var, [feats[c] for c in train], [cold[c] for c in train], [y[c] for c in train],
@@ -94,7 +92,8 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
             return model, [model.adjust_cold(cold[cid][var.id]) for cid in ids]
         return model, m.predict_trained(model, [feats[c] for c in ids], [cold[c] for c in ids])
 
-    for var, (model, predicted) in zip(chosen, parallel_map(fit_and_predict, chosen)):
+    for var in chosen:
+        model, predicted = fit_and_predict(var)
         models[var.id] = model
         for cid, p in zip(ids, predicted or ()):
             preds[cid][var.id] = p
