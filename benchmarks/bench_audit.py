@@ -47,20 +47,17 @@ def random_codes(rng: random.Random) -> dict[str, str]:
     return codes
 
 
-def build(directory: Path, n_cases: int):
+def code_two_coders(project, rng: random.Random, case_ids: list[str], *, consensus_file: str) -> None:
+    """Codes of ines and jonas for every case on every variable, jonas differing on about one value in ten; the
+    agreed values taken over automatically and every disagreement settled as consensus (recorded as coming from
+    ``consensus_file``)."""
     from duocode.audit.consensus import auto_consensus, disagreements
-    from duocode.codebook import load_codebook
-    from duocode.store import Project
     from duocode.store.codes import CodeRow, set_codes
 
-    rng = random.Random(5)
-    project = Project.create(directory, load_codebook("tmp"))
     codebook = project.codebook
-    add_case_documents(project, rng, n_cases, words_per_case=160, id_width=5)
     with project.transaction():
         rows = []
-        for i in range(1, n_cases + 1):
-            cid = f"C{i:05d}"
+        for cid in case_ids:
             ines = random_codes(rng)
             jonas = dict(ines)
             for var in list(jonas):
@@ -74,9 +71,18 @@ def build(directory: Path, n_cases: int):
     with project.transaction():
         set_codes(project, [CodeRow(d.case_id, d.variable, "consensus", next(iter(d.values.values())) or "",
                                     reason="settled in the benchmark", decided_by="ines & jonas")
-                            for d in disagreements(project)], source_file="bench-reconcile.xlsx",
-                  action="consensus")
+                            for d in disagreements(project)], source_file=consensus_file, action="consensus")
     assert not disagreements(project)
+
+
+def build(directory: Path, n_cases: int):
+    from duocode.codebook import load_codebook
+    from duocode.store import Project
+
+    rng = random.Random(5)
+    project = Project.create(directory, load_codebook("tmp"))
+    ids = add_case_documents(project, rng, n_cases, words_per_case=160, id_width=5)
+    code_two_coders(project, rng, ids, consensus_file="bench-reconcile.xlsx")
     return project
 
 

@@ -20,44 +20,25 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from _synthetic import add_case_documents  # noqa: E402
-from bench_audit import random_codes  # noqa: E402
+from bench_audit import code_two_coders  # noqa: E402
 
 TARGET_SECONDS = 30.0
 CASES_PER_INTERVIEW = 25
 
 
 def build(directory: Path, n_interviews: int):
-    from duocode.audit.consensus import auto_consensus, disagreements
     from duocode.codebook import load_codebook
-    from duocode.store import Project
-    from duocode.store.codes import CodeRow, set_codes
-    from duocode.store.documents import Informant, document_ids, write_informants
+    from duocode.store import Informant, Project, document_ids, write_informants
 
     rng = random.Random(17)
     project = Project.create(directory, load_codebook("tmp"))
-    codebook = project.codebook
     ids = add_case_documents(project, rng, n_interviews * CASES_PER_INTERVIEW, words_per_case=160,
                              per_doc=CASES_PER_INTERVIEW, id_width=5)
     with project.transaction():
         write_informants(project, [Informant(f"I{k:03d}", doc, {"sex": rng.choice(("female", "male")),
                                                                 "age_band": rng.choice(("20-29", "30-39", "40-49"))})
                                    for k, doc in enumerate(document_ids(project), 1)])
-        rows = []
-        for cid in ids:
-            ines = random_codes(rng)
-            jonas = dict(ines)
-            for var in list(jonas):
-                if var != "is_case" and rng.random() < 0.1:
-                    v = codebook.variables_by_id[var]
-                    jonas[var] = rng.choice(v.value_ids) if v.is_categorical else str(rng.randint(0, 8))
-            rows += [CodeRow(cid, var, "ines", val) for var, val in ines.items()]
-            rows += [CodeRow(cid, var, "jonas", val) for var, val in jonas.items()]
-        set_codes(project, rows, source_file="bench")
-    auto_consensus(project)
-    with project.transaction():
-        set_codes(project, [CodeRow(d.case_id, d.variable, "consensus", next(iter(d.values.values())) or "",
-                                    reason="settled in the benchmark", decided_by="ines & jonas")
-                            for d in disagreements(project)], source_file="bench", action="consensus")
+    code_two_coders(project, rng, ids, consensus_file="bench")
     return project
 
 
