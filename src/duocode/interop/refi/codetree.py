@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from duocode.interop.refi.model import RefiCode, stable_guid
 
@@ -89,35 +89,40 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _finder(by_guid: dict, items) -> Callable[[RefiCode], Any]:
+    """Look a file's code up among ``items`` (variables or values): by GUID, else by a label only one of them
+    has; ``None`` when neither finds it."""
+    by_label: dict[str, list] = {}
+    for item in items:
+        by_label.setdefault(item.label, []).append(item)
+
+    def find(code: RefiCode):
+        found = by_guid.get(code.guid)
+        if found is None and len(by_label.get(code.name, [])) == 1:
+            found = by_label[code.name][0]
+        return found
+    return find
+
+
 def match_codebook(codebook: "Codebook", codes: list[RefiCode]) -> dict[str, tuple[str, str]] | None:
     """``code GUID -> (variable id, value id)`` when the file's tree ``codes`` is exactly ``codebook``'s
     tree (codes found by GUID, else by name; every variable and value present, nothing else), else ``None``."""
     variables = codebook.variables
     if len(codes) != len(variables):
         return None
-    by_guid = {variable_guid(codebook.id, v.id): v for v in variables}
-    labels: dict[str, list] = {}
-    for v in variables:
-        labels.setdefault(v.label, []).append(v)
+    find_variable = _finder({variable_guid(codebook.id, v.id): v for v in variables}, variables)
     mapping: dict[str, tuple[str, str]] = {}
     seen: set[str] = set()
     for top in codes:
-        var = by_guid.get(top.guid)
-        if var is None and len(labels.get(top.name, [])) == 1:
-            var = labels[top.name][0]
+        var = find_variable(top)
         if var is None or var.id in seen or top.codable:
             return None
         seen.add(var.id)
         if var.is_categorical:
-            expected = {value_guid(codebook.id, var.id, val.id): val for val in var.values}
-            by_label: dict[str, list] = {}
-            for val in var.values:
-                by_label.setdefault(val.label, []).append(val)
+            find_value = _finder({value_guid(codebook.id, var.id, val.id): val for val in var.values}, var.values)
             got: set[str] = set()
             for ch in top.children:
-                val = expected.get(ch.guid)
-                if val is None and len(by_label.get(ch.name, [])) == 1:
-                    val = by_label[ch.name][0]
+                val = find_value(ch)
                 if val is None or val.id in got or ch.children:
                     return None
                 got.add(val.id)
