@@ -376,15 +376,7 @@ def _temperature_calibrator(values: list[str], cold_probs: list[dict[str, float]
     Returns ``f(probs) -> (probs, description)``.
     """
     n = len(labels)
-    eps = 1e-6
-
-    def scaled(probs, t):
-        logits = {v: math.log(probs.get(v, 0.0) + eps) / t for v in values}
-        top = max(logits.values())
-        ex = {v: math.exp(x - top) for v, x in logits.items()}
-        z = sum(ex.values())
-        return {v: x / z for v, x in ex.items()}
-
+    eps = TemperatureCalibrator.EPS
     import numpy as np
 
     # The negative log-likelihood of every grid temperature at once (n cases x V values x 60 temperatures);
@@ -402,10 +394,27 @@ def _temperature_calibrator(values: list[str], cold_probs: list[dict[str, float]
     p_y = np.zeros((n, len(grid)))
     p_y[known] = probs_t[rows[known], picked[known], :]
     best = grid[int(np.argmin(-np.log(p_y + eps).sum(axis=0)))]
+    return TemperatureCalibrator(list(values), best, n)
 
-    def temperature(probs):
-        return scaled(probs, best), f"rules temperature-calibrated on {n} labelled cases, T={best:.2f}"
-    return temperature
+
+@dataclass(frozen=True)
+class TemperatureCalibrator:
+    """``f(probs) -> (probs, description)``: log-probabilities divided by one fitted temperature, renormalised
+    (a plain object rather than a closure, so that a fitted model pickles, as the worker processes need)."""
+
+    values: list[str]
+    temperature: float
+    n: int
+    EPS = 1e-6
+
+    def __call__(self, probs: dict[str, float]) -> tuple[dict[str, float], str]:
+        t, eps = self.temperature, self.EPS
+        logits = {v: math.log(probs.get(v, 0.0) + eps) / t for v in self.values}
+        top = max(logits.values())
+        ex = {v: math.exp(x - top) for v, x in logits.items()}
+        z = sum(ex.values())
+        return ({v: x / z for v, x in ex.items()},
+                f"rules temperature-calibrated on {self.n} labelled cases, T={t:.2f}")
 
 
 def _readable(name: str, f: CaseFeatures) -> str:
@@ -429,17 +438,57 @@ def calibration_method(n_classes: int) -> str:
 FEATURE_SET_ORDER = ("rules", "all")   # model selection's candidates; on ties the first (simpler) wins
 
 
+class FeatureVectorizer:
+    """Dicts of ``feature name -> number`` to a sparse matrix, columns in sorted name order.
+
+    What scikit-learn's ``DictVectorizer(sparse=True, sort=True)`` does for numeric features (every listed entry
+    is kept, a name not seen in fitting is ignored), in one pass of dictionary look-ups: profiling the demo showed
+    ``DictVectorizer.transform`` at 4.7 s of the pre-coder's time, nearly all of it in its per-entry type checks
+    for string and iterable values, which duocode's features never have. 32-bit indices, as liblinear needs."""
+
+    def fit(self, dicts: list[dict[str, float]]) -> "FeatureVectorizer":
+        self.feature_names_ = sorted({k for d in dicts for k in d})
+        self.vocabulary_ = {k: i for i, k in enumerate(self.feature_names_)}
+        return self
+
+    def fit_transform(self, dicts: list[dict[str, float]]):
+        return self.fit(dicts).transform(dicts)
+
+    def transform(self, dicts: list[dict[str, float]]):
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        vocab = self.vocabulary_
+        indices: list[int] = []
+        data: list[float] = []
+        indptr = [0]
+        for d in dicts:
+            for k, v in d.items():
+                j = vocab.get(k)
+                if j is not None:
+                    indices.append(j)
+                    data.append(v)
+            indptr.append(len(indices))
+        X = csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32),
+                        np.asarray(indptr, dtype=np.int32)), shape=(len(dicts), len(vocab)))
+        X.sort_indices()
+        return X
+
+    def get_feature_names_out(self):
+        import numpy as np
+
+        return np.asarray(self.feature_names_, dtype=object)
+
+
 def design_matrices(feats: list[CaseFeatures], cold: list[dict[str, Prediction]]) -> dict[str, tuple[Any, Any]]:
     """Each feature set's fitted vectorizer and sparse matrix (one row per case, in order), made once.
 
     Cross-validation slices rows out of these instead of vectorizing every fold again. A column that only
     the held-out cases have is all zeros in a fold's training rows, so the L2-regularised classifier gives it
     weight 0: the fold's predictions are those of a vectorizer fitted on the fold alone."""
-    from sklearn.feature_extraction import DictVectorizer
-
     out = {}
     for name in FEATURE_SET_ORDER:
-        vec = DictVectorizer(sparse=True, sort=True)
+        vec = FeatureVectorizer()
         out[name] = (vec, _int32(vec.fit_transform([feature_dict(f, c, name) for f, c in zip(feats, cold)])))
     return out
 
@@ -549,7 +598,7 @@ def _classifier(n_classes: int):
 
 
 def _int32(X):
-    # liblinear accepts only 32-bit sparse indices; DictVectorizer may produce 64-bit ones.
+    # liblinear accepts only 32-bit sparse indices (slicing a matrix may give 64-bit ones).
     X.indices = X.indices.astype("int32", copy=False)
     X.indptr = X.indptr.astype("int32", copy=False)
     return X
@@ -588,8 +637,8 @@ def predict_trained(model: VariableModel, feats: list[CaseFeatures], cold: list[
             value = max(classes, key=lambda c: (probs[c], -classes.index(c)))
             out.append(Prediction(value, probs[value], probs, "", "trained"))
         return out
-    if model._names is None:   # get_feature_names_out rebuilds the list on every call: once per model
-        model._names = model._vectorizer.get_feature_names_out()
+    if model._names is None:
+        model._names = model._vectorizer.feature_names_
     names = model._names
     coef = _explainer(model).coef_
     X = X.tocsr()
