@@ -173,6 +173,7 @@ def test_evaluation_cross_validates_the_trained_detector_leaving_documents_out(c
     from duocode.precode import detector
     from duocode.precode.evaluate import evaluate_detection
 
+    monkeypatch.setenv("DUOCODE_WORKERS", "1")   # the spies record in this process
     seen: list[set[str]] = []
     fit = detector.TrainedDetector.fit
 

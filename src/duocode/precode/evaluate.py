@@ -338,6 +338,7 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     pooled_ok: list[bool] = []
     curve: dict[Any, list[tuple[float, float]]] = {}
     full_sizes: list[float] = []
+    plans = []
     for var in ready:
         y_all = {cid: v for cid, v in labels.cases(var.id).items() if cid in feats}
         ids = sorted(y_all)
@@ -346,9 +347,20 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
             continue
         splits, stratified = _folds(ids, [y_all[c] for c in ids], folds, seed,
                                     groups=[document_of[c] for c in ids])
+        plans.append((var, y_all, ids, splits, stratified))
+    all_feats = {**feats, **seed_feats}
+
+    def cross_validate(plan):
+        var, y_all, ids, splits, _stratified = plan
         extra = seed_labels.cases(var.id) if seed_labels is not None else {}
-        out_val, out_conf, mode = _cross_validate(var, ids, y_all, {**feats, **seed_feats}, cold, splits, seed,
-                                                  train_labels, design, extra=extra)
+        out = _cross_validate(var, ids, y_all, all_feats, cold, splits, seed, train_labels, design, extra=extra)
+        points = _curve(var, ids, y_all, feats, cold, splits, seed, labels, design) if learning_curve else {}
+        return out, points
+
+    from duocode.precode.workers import parallel_map
+
+    for (var, y_all, ids, splits, stratified), ((out_val, out_conf, mode), points) in zip(
+            plans, parallel_map(cross_validate, plans)):
         y = [y_all[c] for c in ids]
         pred = [out_val[c] for c in ids]
         conf = [out_conf[c] for c in ids]
@@ -365,7 +377,7 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
         if learning_curve:
             curve.setdefault(0, []).append((cs["accuracy"], cs["macro_f1"]))
         if learning_curve:
-            for size, point in _curve(var, ids, y_all, feats, cold, splits, seed, labels, design).items():
+            for size, point in points.items():
                 curve.setdefault(size, []).append(point)
             full_sizes.append(sum(len(tr) for tr, _ in splits) / len(splits))
             curve.setdefault("all", []).append((sc["accuracy"], sc["macro_f1"]))   # the full training folds
@@ -543,17 +555,25 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
         grid = sorted(set(TRAINED_THRESHOLDS) | {trained.SEED_THRESHOLD})
         found: dict[float, list] = {thr: [] for thr in grid}
         default_thr = trained.PROBABILITY_THRESHOLD
-        for k in range(folds):
+
+        def fold(k: int):
+            """Fold k's detector's default threshold and its candidates at every threshold of the grid."""
             held = set(docs[k::folds])
             fit_on = {d: v for d, v in training.items() if d not in held}
-            model, default_thr = trained.fit_detector(lexicon, {d: sentence_rows[d] for d in fit_on}, fit_on,
-                                                      texts=texts.values())
+            model, default = trained.fit_detector(lexicon, {d: sentence_rows[d] for d in fit_on}, fit_on,
+                                                  texts=texts.values())
             if model is None:
-                continue
+                return default, {}
             test_rows = [r for d in sorted(held) for r in sentence_rows[d]]
             probs = model.predict(test_rows)     # once per fold, for every threshold
-            for thr in grid:
-                found[thr] += trained.trained_candidates(model, test_rows, texts, threshold=thr, probs=probs)
+            return default, {thr: trained.trained_candidates(model, test_rows, texts, threshold=thr, probs=probs)
+                             for thr in grid}
+
+        from duocode.precode.workers import parallel_map
+
+        for default_thr, by_threshold in parallel_map(fold, range(folds)):
+            for thr, candidates in by_threshold.items():
+                found[thr] += candidates
         shown = [t for t in grid if t in TRAINED_THRESHOLDS or t == default_thr]
         rows += [detection_row("trained", thr, found[thr], human_spans) for thr in shown]
         method = "trained"

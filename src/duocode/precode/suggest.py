@@ -92,8 +92,9 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
             return model, [model.adjust_cold(cold[cid][var.id]) for cid in ids]
         return model, m.predict_trained(model, [feats[c] for c in ids], [cold[c] for c in ids])
 
-    for var in chosen:
-        model, predicted = fit_and_predict(var)
+    from duocode.precode.workers import parallel_map
+
+    for var, (model, predicted) in zip(chosen, parallel_map(fit_and_predict, chosen)):
         models[var.id] = model
         for cid, p in zip(ids, predicted or ()):
             preds[cid][var.id] = p
