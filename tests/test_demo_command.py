@@ -16,23 +16,40 @@ def demo_run(built_demo):
 
 def test_demo_names_each_stage_as_it_starts(built_demo):
     stages = [line.removeprefix("… ") for line in built_demo[2].splitlines() if line.startswith("… ")]
+    detecting, suggesting = "pre-coding, detecting candidate cases: ", "pre-coding, suggesting codes: "
+    evaluating = "pre-coding, evaluating against the consensus: "
     assert stages == ["ingesting the demo interviews", "writing, filling and importing the coders' workbooks",
                       "computing agreement", "reconciling and writing the audit workbook",
-                      "pre-coding: detecting candidate cases", "pre-coding: suggesting codes",
-                      "pre-coding: cross-validating against the consensus"]
+                      detecting + "reading the 96 documents that hold cases", detecting + "training the detector",
+                      detecting + "scanning the documents",
+                      suggesting + "reading the cases", suggesting + "fitting 13 variables",
+                      evaluating + "reading the coded cases", evaluating + "cross-validating 13 variables (3 folds)",
+                      evaluating + "cross-validating detection (3 folds, documents out)"]
 
 
 def test_demo_progress_on_a_terminal_is_a_rich_bar_per_stage(monkeypatch, capsys):
     import sys
 
-    from duocode.cli.demo import stage_progress
+    from duocode.cli._base import stage_progress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     with stage_progress() as say:
         say("first stage")
-        say("second stage")
+        say("second stage", 0, 13)
+        say("second stage", 7, 13)
     err = capsys.readouterr().err
     assert "first stage" in err and "second stage" in err and "✓" in err
+    assert "13/13" in err   # a stage that reports a count shows it (ticked off in full once the next began)
+
+
+def test_progress_off_a_terminal_is_one_line_per_stage_not_per_item(capsys):
+    from duocode.cli._base import stage_progress
+
+    with stage_progress() as say:
+        for k in range(5):
+            say("fitting 5 variables", k, 5)
+        say("next stage")
+    assert capsys.readouterr().err.splitlines() == ["… fitting 5 variables", "… next stage"]
 
 
 def test_demo_reports_every_stage_and_the_audit_path(demo_run):

@@ -1,7 +1,16 @@
 """Small helpers shared by the stages and the command line, with no dependencies of their own."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable, Optional
+
+#: ``progress(stage, done=None, total=None)``: what a long step reports as it goes. A new ``stage`` text starts a
+#: new stage; ``done`` of ``total`` items (both None: no count) moves its bar. The command line draws it (a rich
+#: bar on a terminal, a line per stage elsewhere); the Python API's default is to report nothing.
+Progress = Callable[..., None]
+
+
+def no_progress(stage: str, done: Optional[int] = None, total: Optional[int] = None) -> None:
+    """The :data:`Progress` that reports nothing."""
 
 
 def split_ids(text: str | Iterable[str] | None) -> list[str] | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from duocode._util import no_progress
 from duocode.errors import RefusedError
 
 
@@ -67,7 +68,7 @@ def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str]
 
     directory = Path(directory)
     corpus = corpus_dir()
-    say = progress or (lambda msg: None)
+    say = progress or no_progress
     if (directory / DB_NAME).exists():
         with Project.open(directory) as existing:
             is_demo = existing.meta("demo") == "1"

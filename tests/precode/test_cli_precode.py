@@ -24,12 +24,12 @@ def proj_dir(shop_project):
 def test_detect_accept_reject_flow(runner, proj_dir):
     res = run(runner, "precode", "detect", "--project", proj_dir, "--format", "json")
     assert res.exit_code == 0, res.output
-    ids = [c["id"] for c in json.loads(res.output)["candidates"]]
+    ids = [c["id"] for c in json.loads(res.stdout)["candidates"]]
     assert len(ids) >= 2
     res = run(runner, "precode", "accept", ids[0], "--project", proj_dir)
     assert res.exit_code == 0 and f"1 candidate accepted as cases: {ids[0]}" in res.output
     res = run(runner, "precode", "reject", "--all", "--project", proj_dir, "--format", "json")
-    assert json.loads(res.output)["changed"] == ids[1:]
+    assert json.loads(res.stdout)["changed"] == ids[1:]
     with Project.open(proj_dir) as p:
         assert [c.id for c in list_cases(p, status="case")] == [ids[0]]
         assert [c.id for c in list_cases(p, status="rejected")] == ids[1:]
@@ -49,7 +49,7 @@ def test_suggest_json_is_one_document_with_the_contract_keys(runner, proj_dir, s
     add_case(shop_project, "C1", "D1", "I loved it, honestly.")
     res = run(runner, "precode", "suggest", "--format", "json", "--project", proj_dir)
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert {s["variable"] for s in data["suggestions"]} == {"is_case", "kind", "liked"}
     for s in data["suggestions"]:
         assert set(s) == {"case_id", "variable", "value", "confidence", "explanation"}
@@ -83,7 +83,7 @@ def test_evaluate_json_and_xlsx(runner, coded_project, tmp_path):
     res = run(runner, "precode", "evaluate", "--folds", "3", "--no-learning-curve", "--format", "json",
               "--project", d)
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)
     assert data["variables"]["kind"]["accuracy"] >= 0.9 and data["detection"]["n_human"] == 24
     out = tmp_path / "eval.xlsx"
     res = run(runner, "precode", "evaluate", "--folds", "3", "--no-learning-curve", "-o", str(out), "--project", d)
@@ -94,7 +94,7 @@ def test_next_lists_cases_without_values(runner, coded_project):
     res = run(runner, "precode", "next", "-n", "2", "--coder", "newcomer", "--format", "json",
               "--project", str(coded_project.directory))
     assert res.exit_code == 0, res.output
-    assert len(json.loads(res.output)["cases"]) == 2
+    assert len(json.loads(res.stdout)["cases"]) == 2
 
 
 def test_adopt_and_settings(runner, proj_dir, shop_project):
@@ -104,7 +104,7 @@ def test_adopt_and_settings(runner, proj_dir, shop_project):
     res = run(runner, "precode", "adopt", "--coder", "ines", "--variables", "liked", "--project", proj_dir)
     assert res.exit_code == 0 and "1 suggestions copied into ines's codes" in res.output
     res = run(runner, "precode", "settings", "--show-suggestions", "--project", proj_dir, "--format", "json")
-    assert json.loads(res.output) == {"hide_suggestions": False, "changed": True}
+    assert json.loads(res.stdout) == {"hide_suggestions": False, "changed": True}
     with Project.open(proj_dir) as p:
         assert p.settings["hide_suggestions"] is False
 
@@ -131,7 +131,7 @@ def test_detect_hint_names_the_command_that_really_lists_candidates(runner, proj
     text = " ".join(res.output.split())
     assert "Review with `duocode cases list --all --source precoder` (status column: candidate)" in text
     listed = run(runner, "cases", "list", "--all", "--source", "precoder", "--format", "json", "--project", proj_dir)
-    cases = json.loads(listed.output)["cases"]
+    cases = json.loads(listed.stdout)["cases"]
     assert cases and all(c["status"] == "candidate" and c["source"] == "precoder" for c in cases)
     assert run(runner, "cases", "list", "--format", "json", "--project", proj_dir).output.count("pc-") == 0
 
@@ -147,7 +147,7 @@ def test_out_of_range_option_values_are_usage_errors_exit_2(runner, proj_dir, ar
 
 def test_review_messages_use_singular_and_plural_candidates(runner, proj_dir):
     res = run(runner, "precode", "detect", "--project", proj_dir, "--format", "json")
-    ids = [c["id"] for c in json.loads(res.output)["candidates"]]
+    ids = [c["id"] for c in json.loads(res.stdout)["candidates"]]
     assert len(ids) >= 2
     res = run(runner, "precode", "reject", ids[0], "--project", proj_dir)
     assert res.exit_code == 0 and f"1 candidate rejected: {ids[0]}" in res.output

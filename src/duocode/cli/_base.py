@@ -232,3 +232,46 @@ def _json_default(obj: Any) -> Any:
     if isinstance(obj, Path):
         return str(obj)
     raise TypeError(f"cannot serialise {type(obj).__name__}")
+
+
+class stage_progress:
+    """A :data:`duocode._util.Progress` on stderr for long commands: on a terminal a rich bar per stage with
+    its count (when the stage reports one) and elapsed time, the stage before ticked off when the next begins;
+    elsewhere (pipes, CI logs) a plain line as each stage begins, never one per item.
+
+    Use as ``with stage_progress() as report: run(..., progress=report)``."""
+
+    def __enter__(self):
+        self._progress, self._task, self._stage = None, None, None
+        if sys.stderr.isatty():
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                                       TimeElapsedColumn)
+
+            self._progress = Progress(SpinnerColumn(finished_text="[green]✓[/green]"),
+                                      TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), console=console(err=True))
+            self._progress.start()
+        return self
+
+    def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None:
+        if stage != self._stage:
+            self._stage = stage
+            if self._progress is None:
+                click.echo(f"… {stage}", err=True)
+            else:
+                self._finish()
+                self._task = self._progress.add_task(stage, total=total)
+        if self._progress is not None and done is not None:
+            self._progress.update(self._task, completed=done, total=total)
+
+    def _finish(self) -> None:
+        if self._task is not None:
+            task = self._progress.tasks[-1]
+            total = task.total if task.total is not None else 1
+            self._progress.update(self._task, total=total, completed=total)
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if self._progress is not None:
+            if exc_type is None:   # a stage cut short by an error is not ticked off
+                self._finish()
+            self._progress.stop()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from duocode.cli._base import directory_or_project, emit, format_option, main
+from duocode.cli._base import directory_or_project, emit, format_option, main, stage_progress
 
 
 @main.command()
@@ -29,38 +29,3 @@ def demo(directory, project, learning_curve, fmt):
     with stage_progress() as say:
         result = run_demo(folder, progress=say, learning_curve=learning_curve)
     emit(result, fmt)
-
-
-class stage_progress:
-    """Progress on stderr, one line per stage: on a terminal a rich bar with the stage's elapsed time (the
-    stage before is ticked off when the next begins); elsewhere (pipes, CI logs) a plain line per stage."""
-
-    def __enter__(self):
-        import sys
-
-        self._progress, self._task = None, None
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(SpinnerColumn(finished_text="[green]✓[/green]"),
-                                      TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                                      console=Console(stderr=True))
-            self._progress.start()
-        return self
-
-    def __call__(self, message: str) -> None:
-        if self._progress is None:
-            click.echo(f"… {message}", err=True)
-            return
-        self._finish()
-        self._task = self._progress.add_task(message, total=None)
-
-    def _finish(self) -> None:
-        if self._task is not None:
-            self._progress.update(self._task, total=1, completed=1)
-
-    def __exit__(self, *exc) -> None:
-        if self._progress is not None:
-            self._finish()
-            self._progress.stop()

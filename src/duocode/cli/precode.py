@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from duocode._util import split_ids
-from duocode.cli._base import emit, format_option, group, open_project, output_option, project_option
+from duocode.cli._base import emit, format_option, group, open_project, output_option, project_option, stage_progress
 
 precode_group = group("precode", "NLP pre-coding (offline): candidate cases, suggested codes, evaluation. "
                                  "Suggestions are stored as coder 'precoder' and never count as a human coder.")
@@ -53,8 +53,10 @@ def precode_detect(documents, min_confidence, threshold, method, dry_run, projec
     from duocode import precode   # the function detect shares its module's name: call it through the face
 
     with open_project(project) as proj:
-        emit(precode.detect(proj, documents=split_ids(documents), min_confidence=min_confidence, dry_run=dry_run,
-                    threshold=threshold, method=method), fmt)
+        with stage_progress() as report:
+            result = precode.detect(proj, documents=split_ids(documents), min_confidence=min_confidence,
+                                    dry_run=dry_run, threshold=threshold, method=method, progress=report)
+        emit(result, fmt)
 
 
 @precode_group.command("accept")
@@ -124,8 +126,10 @@ def precode_suggest(seed, variables, include_candidates, dry_run, project, fmt, 
     from duocode import precode
 
     with open_project(project) as proj:
-        emit(precode.suggest(proj, seed=seed, variables=split_ids(variables), include_candidates=include_candidates,
-                     dry_run=dry_run), fmt, output)
+        with stage_progress() as report:
+            result = precode.suggest(proj, seed=seed, variables=split_ids(variables),
+                                     include_candidates=include_candidates, dry_run=dry_run, progress=report)
+        emit(result, fmt, output)
 
 
 @precode_group.command("evaluate")
@@ -163,8 +167,11 @@ def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, ex
             emit(precode.evaluate_external(proj, external, seed=seed), fmt, output)
         return
     with open_project(project) as proj:
-        emit(precode.evaluate(proj, folds=folds, seed=seed, variables=split_ids(variables),
-                              learning_curve=not no_learning_curve, detection=not no_detection), fmt, output)
+        with stage_progress() as report:
+            result = precode.evaluate(proj, folds=folds, seed=seed, variables=split_ids(variables),
+                                      learning_curve=not no_learning_curve, detection=not no_detection,
+                                      progress=report)
+        emit(result, fmt, output)
 
 
 @precode_group.command("next")

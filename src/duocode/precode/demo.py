@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
+from duocode._util import no_progress
 from duocode.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,21 +29,24 @@ def precode_demo(project: "Project", *, seed: int = 0, learning_curve: bool = Fa
     from duocode.precode.labels import training_labels
     from duocode.precode.suggest import suggest
 
-    say = progress or (lambda msg: None)
-    say("pre-coding: detecting candidate cases")
-    det = detect(project)
-    say("pre-coding: suggesting codes")
-    sug = suggest(project, seed=seed)
+    say = progress or no_progress
+
+    def step(name: str):
+        """The stage's own progress, shown under the demo's step ``name``."""
+        return lambda stage, done=None, total=None: say(f"pre-coding, {name}: {stage}", done, total)
+
+    det = detect(project, progress=step("detecting candidate cases"))
+    sug = suggest(project, seed=seed, progress=step("suggesting codes"))
     categorical = [v.id for v in project.codebook.variables if v.is_categorical]
     labels = training_labels(project, categorical)
     most = max((len(labels.cases(v)) for v in categorical), default=0)
     evaluation = None
     note = ""
     if most >= 2:
-        say("pre-coding: cross-validating against the consensus" + (" (with the learning curve)"
-                                                                     if learning_curve else ""))
         try:
-            evaluation = evaluate(project, folds=min(DEMO_FOLDS, most), seed=seed, learning_curve=learning_curve)
+            evaluation = evaluate(project, folds=min(DEMO_FOLDS, most), seed=seed, learning_curve=learning_curve,
+                                  progress=step("evaluating against the consensus" + (", with the learning curve"
+                                                                                       if learning_curve else "")))
         except InputError as exc:  # too few coded cases: report, do not stop the demo
             note = f"; evaluation skipped: {exc}"
     else:

@@ -33,6 +33,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from duocode._util import no_progress, plural
 from duocode.errors import InputError, ProblemCollector, RefusedError
 from duocode.precode.lexicon import RULE_LABELS
 from duocode.store import ADOPT_ACTION
@@ -209,24 +210,31 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def detect_in_documents(lexicon: "Lexicon", documents: Iterable, *, threshold: float = DEFAULT_THRESHOLD
-                        ) -> tuple[list[Candidate], int, int]:
+def detect_in_documents(lexicon: "Lexicon", documents: Iterable, *, threshold: float = DEFAULT_THRESHOLD,
+                        progress=None, total: int | None = None) -> tuple[list[Candidate], int, int]:
     """Candidates in store ``Document`` objects; returns ``(candidates, n_documents, n_words)``."""
     from duocode.precode.features import analyze_document
 
     out: list[Candidate] = []
     n_docs = n_words = 0
+    report = progress or no_progress
     for document in documents:
+        report(SCANNING, n_docs, total)
         analysis = analyze_document(lexicon, document)
         n_docs += 1
         n_words += analysis.n_words
         out += find_candidates(lexicon, analysis, threshold=threshold)
+    report(SCANNING, n_docs, total)
     return out, n_docs, n_words
+
+
+SCANNING = "scanning the documents"
 
 
 # -- the stage ---------------------------------------------------------------------------------------------------
 def detect(project: "Project", *, documents: list[str] | None = None, min_confidence: float = 0.0,
-           threshold: float | None = None, method: str = "auto", dry_run: bool = False) -> DetectResult:
+           threshold: float | None = None, method: str = "auto", dry_run: bool = False, progress=None
+           ) -> DetectResult:
     """Find candidate cases in the project's documents and store them (status ``candidate``, source
     ``precoder``) with their confidence and explanation, all in one transaction.
 
@@ -248,6 +256,8 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         documents), before that the seed corpus where the codebook has one, else the rules.
     dry_run : bool
         Find and report, store nothing.
+    progress : callable, optional
+        A :data:`duocode._util.Progress`: hears of every document read and scanned, and of the training.
 
     Raises
     ------
@@ -296,7 +306,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
     model = None
     warnings = list(lexicon.warnings)
     if use_trained:
-        scanned = _detect_trained(project, lexicon, wanted, training, threshold)
+        scanned = _detect_trained(project, lexicon, wanted, training, threshold, progress or no_progress)
         if scanned is None:
             reason = ("every informant sentence of the documents holding cases lies inside a case, so the "
                       "detector has no sentence outside a case to learn from")
@@ -309,7 +319,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         else:
             found, n_docs, n_words, model = scanned
     if use_seed and not use_trained:
-        scanned = _detect_seeded(project, lexicon, wanted, threshold)
+        scanned = _detect_seeded(project, lexicon, wanted, threshold, progress or no_progress)
         if scanned is None:
             warnings.append(f"the seed corpus {seed_folder} holds too few cases to learn from; the rules were used")
             use_seed = False
@@ -317,7 +327,8 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
             found, n_docs, n_words, model = scanned
     if not use_trained and not use_seed:
         found, n_docs, n_words = detect_in_documents(lexicon, (get_document(project, d) for d in wanted),
-                                                     threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+                                                     threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                                                     progress=progress, total=len(wanted))
     spans = case_spans(project)
     keep, skipped, below = [], 0, 0
     for c in found:
@@ -343,7 +354,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
 
 
 def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
-                    training: dict[str, list[tuple[int, int]]], threshold: float | None):
+                    training: dict[str, list[tuple[int, int]]], threshold: float | None, report):
     """Train on the documents holding cases, then scan ``wanted``; each document is analysed once. None when
     the training sentences are all of one kind (all inside cases, or none), so there is nothing to learn."""
     from duocode.precode import detector as trained
@@ -365,36 +376,51 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
         return rows[doc_id]
 
     wanted_set = set(wanted)
-    model, default = trained.fit_detector(lexicon, {d: rows_of(d) for d in training}, training,
+    reading = f"reading the {plural(len(training), 'document')} that hold cases"
+    learning = {}
+    for k, d in enumerate(training):
+        report(reading, k, len(training))
+        learning[d] = rows_of(d)
+    report(reading, len(training), len(training))
+    report(TRAINING)
+    model, default = trained.fit_detector(lexicon, learning, training,
                                           texts=(get_document(project, d).text for d in set(wanted) | set(training)))
     if model is None:
         return None
     thr = default if threshold is None else threshold
     found = []
-    for d in wanted:
+    for k, d in enumerate(wanted):
+        report(SCANNING, k, len(wanted))
         found += trained.trained_candidates(model, rows_of(d), texts, threshold=thr)
         if d not in training:
             rows.pop(d, None)       # keep memory flat over large projects
             texts.pop(d, None)
+    report(SCANNING, len(wanted), len(wanted))
     return found, len(wanted), n_words, model.describe(thr)
 
 
-def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], threshold: float | None):
+TRAINING = "training the detector"
+
+
+def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], threshold: float | None, report):
     """Scan ``wanted`` with the detector trained on the codebook's seed corpus (None: nothing to learn)."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
     from duocode.store import get_document
 
+    report(TRAINING + " on the seed corpus")
     model, default = trained.fit_detector(lexicon, {}, {})
     if model is None:
         return None
     thr = default if threshold is None else threshold
     found, n_words = [], 0
-    for d in wanted:
+    for k, d in enumerate(wanted):
+        report(SCANNING, k, len(wanted))
         analysis = analyze_document(lexicon, get_document(project, d))
         n_words += analysis.n_words
         found += trained.trained_candidates(model, trained.sentence_rows(lexicon, analysis), {d: analysis.text},
                                             threshold=thr)
+    report(SCANNING, len(wanted), len(wanted))
     return found, len(wanted), n_words, model.describe(thr)
 
 

@@ -39,6 +39,7 @@ import random
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from duocode._util import no_progress, plural
 from duocode.codebook import CASE_VARIABLE
 from duocode.errors import InputError
 from duocode.store import CONSENSUS
@@ -284,8 +285,10 @@ def _rows(ws, header, rows, set_text) -> None:
 
 # -- the stage ---------------------------------------------------------------------------------------------------
 def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: list[str] | None = None,
-             learning_curve: bool = True, detection: bool = True) -> EvaluationResult:
-    """Cross-validate the pre-coder against the human codes (and detection against human cases).
+             learning_curve: bool = True, detection: bool = True, progress=None) -> EvaluationResult:
+    """Cross-validate the pre-coder against the human codes (and detection against human cases);
+    ``progress`` (a :data:`duocode._util.Progress`) hears of every document read and every variable and
+    detection fold done.
 
     Raises
     ------
@@ -325,7 +328,8 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
     cases = list_cases(project, status="case")
     labelled_ids = {cid for v in ready for cid in labels.cases(v.id)}
     document_of = {c.id: c.document for c in cases}
-    feats = features_for_cases(lexicon, project, [c for c in cases if c.id in labelled_ids])
+    feats = features_for_cases(lexicon, project, [c for c in cases if c.id in labelled_ids], progress=progress,
+                               stage="reading the coded cases")
     seed_feats, seed_labels = _seed_for_folds(lexicon, project, labels, ready, feats, folds)
     cold_start = ColdStart(lexicon)
     cold = {cid: cold_start.predict(f) for cid, f in {**feats, **seed_feats}.items()}
@@ -359,8 +363,11 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
 
     from duocode.precode.workers import parallel_map
 
+    report = progress or no_progress
+    stage = f"cross-validating {plural(len(plans), 'variable')} ({folds} folds)"
+    report(stage, 0, len(plans))
     for (var, y_all, ids, splits, stratified), ((out_val, out_conf, mode), points) in zip(
-            plans, parallel_map(cross_validate, plans)):
+            plans, parallel_map(cross_validate, plans, done=lambda k: report(stage, k, len(plans)))):
         y = [y_all[c] for c in ids]
         pred = [out_val[c] for c in ids]
         conf = [out_conf[c] for c in ids]
@@ -394,7 +401,8 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
                 point["mean_n_train"] = round(sum(full_sizes) / len(full_sizes), 1)
             lc.append(point)
     # detection is cross-validated with the same number of folds as the variables, at most DETECTION_FOLDS
-    det = evaluate_detection(project, lexicon, folds=min(folds, DETECTION_FOLDS)) if detection else None
+    det = (evaluate_detection(project, lexicon, folds=min(folds, DETECTION_FOLDS), progress=progress)
+           if detection else None)
     return EvaluationResult(folds, seed, results, pooled, lc, det, skipped, list(lexicon.warnings))
 
 
@@ -518,8 +526,8 @@ def _curve(var, ids, y_all, feats, cold, splits, seed, labels, design=None) -> d
 
 
 def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str] | None = None,
-                       thresholds: tuple[float, ...] = DETECTION_THRESHOLDS, folds: int = DETECTION_FOLDS
-                       ) -> DetectionEvaluation | None:
+                       thresholds: tuple[float, ...] = DETECTION_THRESHOLDS, folds: int = DETECTION_FOLDS,
+                       progress=None) -> DetectionEvaluation | None:
     """Recall and precision of detection against the human cases (``None`` when there are none).
 
     Only documents holding at least one human case are scanned (others may simply not have been read yet).
@@ -571,7 +579,10 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
 
         from duocode.precode.workers import parallel_map
 
-        for default_thr, by_threshold in parallel_map(fold, range(folds)):
+        report = progress or no_progress
+        stage = f"cross-validating detection ({folds} folds, documents out)"
+        report(stage, 0, folds)
+        for default_thr, by_threshold in parallel_map(fold, range(folds), done=lambda k: report(stage, k, folds)):
             for thr, candidates in by_threshold.items():
                 found[thr] += candidates
         shown = [t for t in grid if t in TRAINED_THRESHOLDS or t == default_thr]

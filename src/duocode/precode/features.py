@@ -17,6 +17,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from duocode._util import no_progress
+
 from duocode.precode.lexicon import RULE_LABELS, Lexicon, is_content
 from duocode.precode.pipeline import Hit
 
@@ -470,15 +472,19 @@ def case_features(lexicon: Lexicon, analysis: DocAnalysis, case: "Case",
                         families.get("indifferent", 0.0))
 
 
-def features_for_cases(lexicon: Lexicon, project, cases: list["Case"]) -> dict[str, CaseFeatures]:
-    """Features of every case, each document analysed once (documents in id order, for determinism)."""
+def features_for_cases(lexicon: Lexicon, project, cases: list["Case"], *, progress=None,
+                       stage: str = "reading the cases") -> dict[str, CaseFeatures]:
+    """Features of every case, each document analysed once (documents in id order, for determinism);
+    ``progress`` (a :data:`duocode._util.Progress`) hears of every document done, under ``stage``."""
     from duocode.store import get_document
 
     by_doc: dict[str, list["Case"]] = {}
     for c in cases:
         by_doc.setdefault(c.document, []).append(c)
     out: dict[str, CaseFeatures] = {}
-    for doc_id in sorted(by_doc):
+    report = progress or no_progress
+    for k, doc_id in enumerate(sorted(by_doc)):
+        report(stage, k, len(by_doc))
         document = get_document(project, doc_id)
         if document is None:
             continue
@@ -486,6 +492,7 @@ def features_for_cases(lexicon: Lexicon, project, cases: list["Case"]) -> dict[s
         doc_level = document_evidence(lexicon, analysis)
         for c in by_doc[doc_id]:
             out[c.id] = case_features(lexicon, analysis, c, doc_level)
+    report(stage, len(by_doc), len(by_doc))
     return out
 
 

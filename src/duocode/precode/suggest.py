@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from duocode._util import no_progress, plural
 from duocode.errors import InputError, ProblemCollector, RefusedError
 from duocode.store import ADOPT_ACTION, ADOPT_SOURCE, PRECODER
 
@@ -58,7 +59,8 @@ class SuggestResult:
 
 def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], labels: "Labels", *, seed: int = 0,
                         variables: list[str] | None = None, min_train: int | None = None,
-                        targets: set[str] | None = None) -> tuple[list[Suggestion], dict[str, "VariableModel"]]:
+                        targets: set[str] | None = None, progress=None
+                        ) -> tuple[list[Suggestion], dict[str, "VariableModel"]]:
     """Suggestions for the cases in ``feats`` (pure: reads and writes no project); ``targets``: only these
     case ids get suggestions (the others only train).
 
@@ -94,7 +96,11 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
 
     from duocode.precode.workers import parallel_map
 
-    for var, (model, predicted) in zip(chosen, parallel_map(fit_and_predict, chosen)):
+    stage = f"fitting {plural(len(chosen), 'variable')}"
+    report = progress or no_progress
+    report(stage, 0, len(chosen))
+    for var, (model, predicted) in zip(chosen, parallel_map(fit_and_predict, chosen,
+                                                            done=lambda k: report(stage, k, len(chosen)))):
         models[var.id] = model
         for cid, p in zip(ids, predicted or ()):
             preds[cid][var.id] = p
@@ -118,7 +124,7 @@ def _describe(model: "VariableModel") -> str:
 
 
 def suggest(project: "Project", *, seed: int = 0, variables: list[str] | None = None,
-            include_candidates: bool = False, dry_run: bool = False) -> SuggestResult:
+            include_candidates: bool = False, dry_run: bool = False, progress=None) -> SuggestResult:
     """Suggest codes for every case and store them as coder ``precoder`` (one transaction).
 
     Parameters
@@ -131,6 +137,8 @@ def suggest(project: "Project", *, seed: int = 0, variables: list[str] | None = 
         Also suggest for pre-coder candidates that have not been accepted yet.
     dry_run : bool
         Compute and report, store nothing.
+    progress : callable, optional
+        A :data:`duocode._util.Progress`: hears of every document read and every variable fitted.
 
     Raises
     ------
@@ -161,14 +169,14 @@ def suggest(project: "Project", *, seed: int = 0, variables: list[str] | None = 
                          expected="cases from `duocode cases import`, or candidates accepted with "
                                   "`duocode precode accept`")
     lexicon = build_lexicon(codebook)
-    feats = features_for_cases(lexicon, project, cases)
+    feats = features_for_cases(lexicon, project, cases, progress=progress)
     labels = training_labels(project, categorical)
     from duocode.precode.detector import SEED_UNTIL
     from duocode.precode.seeds import with_seed
 
     train_feats, train_labels = with_seed(lexicon, feats, labels, SEED_UNTIL)
     suggestions, models = compute_suggestions(lexicon, train_feats, train_labels, seed=seed, variables=variables,
-                                              targets=set(feats))
+                                              targets=set(feats), progress=progress)
     result = SuggestResult(suggestions, {v: _describe(mdl) for v, mdl in models.items()}, list(lexicon.warnings),
                            seed=seed, n_cases=len(feats),
                            hidden_from_coders=bool(project.settings.get("hide_suggestions", True)))

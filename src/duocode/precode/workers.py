@@ -65,18 +65,24 @@ def _run(index: int):
     return _TASK(_ITEMS[index])
 
 
-def parallel_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+def parallel_map(function: Callable[[T], R], items: Sequence[T], *,
+                 done: Callable[[int], None] | None = None) -> list[R]:
     """``[function(x) for x in items]``, computed by up to :func:`workers` forked processes; an exception in any
     item is raised here, as the list comprehension would. ``function`` may be a closure: it is inherited by the
-    workers, not pickled; its results must pickle."""
+    workers, not pickled; its results must pickle. ``done(k)``: called as the first k results are in."""
     global _TASK, _ITEMS
     items = list(items)
     n = min(workers(), len(items))
+    tick = done or (lambda k: None)
     if _TASK is not None:   # a nested call, in a worker: run in it
         return [function(x) for x in items]
     if n <= 1 or not _can_fork():
+        out = []
         with _one_thread():
-            return [function(x) for x in items]
+            for x in items:
+                out.append(function(x))
+                tick(len(out))
+        return out
     import multiprocessing
     import warnings
     from concurrent.futures import ProcessPoolExecutor
@@ -90,7 +96,11 @@ def parallel_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
                                     category=DeprecationWarning)
             pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
                                       initializer=_start_worker)
+            out = []
             with pool:
-                return list(pool.map(_run, range(len(items))))
+                for result in pool.map(_run, range(len(items))):
+                    out.append(result)
+                    tick(len(out))
+            return out
     finally:
         _TASK, _ITEMS = None, None
