@@ -358,44 +358,19 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
     """Train on the documents holding cases, then scan ``wanted``; each document is analysed once. None when
     the training sentences are all of one kind (all inside cases, or none), so there is nothing to learn."""
     from duocode.precode import detector as trained
-    from duocode.precode.features import analyze_document
     from duocode.store import get_document
 
-    rows: dict[str, list] = {}
-    texts: dict[str, str] = {}
-    n_words = 0
-
-    def rows_of(doc_id: str) -> list:
-        nonlocal n_words
-        if doc_id not in rows:
-            analysis = analyze_document(lexicon, get_document(project, doc_id))
-            rows[doc_id] = trained.sentence_rows(lexicon, analysis)
-            texts[doc_id] = analysis.text
-            if doc_id in wanted_set:
-                n_words += analysis.n_words
-        return rows[doc_id]
-
-    wanted_set = set(wanted)
+    documents = {d: get_document(project, d) for d in dict.fromkeys([*training, *wanted])}
     reading = f"reading the {plural(len(training), 'document')} that hold cases"
-    learning = {}
-    for k, d in enumerate(training):
-        report(reading, k, len(training))
-        learning[d] = rows_of(d)
-    report(reading, len(training), len(training))
+    read = _read_in_workers(lexicon, [documents[d] for d in training], report, reading)
+    known = dict(zip(training, read))
     report(TRAINING)
-    model, default = trained.fit_detector(lexicon, learning, training,
-                                          texts=(get_document(project, d).text for d in set(wanted) | set(training)))
+    model, default = trained.fit_detector(lexicon, {d: r for d, (r, _n) in known.items()}, training,
+                                          texts=(doc.text for doc in documents.values()))
     if model is None:
         return None
     thr = default if threshold is None else threshold
-    found = []
-    for k, d in enumerate(wanted):
-        report(SCANNING, k, len(wanted))
-        found += trained.trained_candidates(model, rows_of(d), texts, threshold=thr)
-        if d not in training:
-            rows.pop(d, None)       # keep memory flat over large projects
-            texts.pop(d, None)
-    report(SCANNING, len(wanted), len(wanted))
+    found, n_words = _scan_in_workers(lexicon, model, [documents[d] for d in wanted], thr, report, known)
     return found, len(wanted), n_words, model.describe(thr)
 
 
@@ -405,7 +380,6 @@ TRAINING = "training the detector"
 def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], threshold: float | None, report):
     """Scan ``wanted`` with the detector trained on the codebook's seed corpus (None: nothing to learn)."""
     from duocode.precode import detector as trained
-    from duocode.precode.features import analyze_document
     from duocode.store import get_document
 
     report(TRAINING + " on the seed corpus")
@@ -413,15 +387,85 @@ def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], th
     if model is None:
         return None
     thr = default if threshold is None else threshold
-    found, n_words = [], 0
-    for k, d in enumerate(wanted):
-        report(SCANNING, k, len(wanted))
-        analysis = analyze_document(lexicon, get_document(project, d))
-        n_words += analysis.n_words
-        found += trained.trained_candidates(model, trained.sentence_rows(lexicon, analysis), {d: analysis.text},
-                                            threshold=thr)
-    report(SCANNING, len(wanted), len(wanted))
+    found, n_words = _scan_in_workers(lexicon, model, [get_document(project, d) for d in wanted], thr, report)
     return found, len(wanted), n_words, model.describe(thr)
+
+
+def _batches(n: int) -> list[range]:
+    """``range(n)`` in about four pieces per worker (so that a slow piece does not hold the others up), and
+    never more than :data:`BATCH` documents in one (results come back, and memory is freed, piece by piece)."""
+    from duocode.precode.workers import workers
+
+    size = max(1, min(BATCH, -(-n // (4 * workers()))))
+    return [range(a, min(n, a + size)) for a in range(0, n, size)]
+
+
+BATCH = 16
+
+
+def _read_in_workers(lexicon: "Lexicon", documents: list, report, stage: str) -> list[tuple[list, int]]:
+    """Each document's sentence rows and informant word count, analysed in the worker processes; the analyses
+    come back into this process's cache (suggest and evaluate use them next) where they fit in it."""
+    from duocode.precode import detector as trained
+    from duocode.precode.features import ANALYSIS_CACHE_SIZE, analyze_document, remember_analysis
+    from duocode.precode.workers import parallel_map
+
+    keep = len(documents) <= ANALYSIS_CACHE_SIZE
+    pieces = _batches(len(documents))
+
+    def read(piece: range):
+        out = []
+        for i in piece:
+            analysis = analyze_document(lexicon, documents[i])
+            out.append((analysis if keep else None, trained.sentence_rows(lexicon, analysis), analysis.n_words))
+        return out
+
+    def tick(k: int) -> None:
+        report(stage, sum(len(p) for p in pieces[:k]), len(documents))
+
+    tick(0)
+    results = []
+    for piece, out in zip(pieces, parallel_map(read, pieces, done=tick)):
+        for i, (analysis, rows, n_words) in zip(piece, out):
+            if analysis is not None:
+                remember_analysis(lexicon, documents[i], analysis)
+            results.append((rows, n_words))
+    return results
+
+
+def _scan_in_workers(lexicon: "Lexicon", model, documents: list, threshold: float, report,
+                     known: dict[str, tuple[list, int]] | None = None) -> tuple[list[Candidate], int]:
+    """The trained ``model``'s candidates in ``documents`` and their informant words, scanned in the worker
+    processes (``known``: the sentence rows and word counts of documents already read, by document id)."""
+    from duocode.precode import detector as trained
+    from duocode.precode.features import analyze_document
+    from duocode.precode.workers import parallel_map
+
+    known = known or {}
+    pieces = _batches(len(documents))
+
+    def scan(piece: range):
+        out = []
+        for i in piece:
+            doc = documents[i]
+            if doc.id in known:
+                doc_rows, n = known[doc.id]
+            else:
+                analysis = analyze_document(lexicon, doc)
+                doc_rows, n = trained.sentence_rows(lexicon, analysis), analysis.n_words
+            out.append((trained.trained_candidates(model, doc_rows, {doc.id: doc.text}, threshold=threshold), n))
+        return out
+
+    def tick(k: int) -> None:
+        report(SCANNING, sum(len(p) for p in pieces[:k]), len(documents))
+
+    tick(0)
+    found, n_words = [], 0
+    for out in parallel_map(scan, pieces, done=tick):
+        for candidates, n in out:
+            found += candidates
+            n_words += n
+    return found, n_words
 
 
 def _with_ids(candidates: list[Candidate], taken: set[str]) -> list[Candidate]:

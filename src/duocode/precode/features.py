@@ -133,13 +133,27 @@ def analyze_document(lexicon: Lexicon, document: "Document") -> DocAnalysis:
 
     Detection, suggestion and evaluation all analyse the same documents: each is analysed once per lexicon
     (keyed by its id, exact text and turns, so an edited document is analysed again)."""
-    key = (document.id, document.text, tuple((t.start, t.end, t.speaker) for t in document.turns))
-    found = lexicon.analyses.get(key)
+    found = lexicon.analyses.get(_cache_key(document))
     if found is None:
-        if len(lexicon.analyses) >= ANALYSIS_CACHE_SIZE:
-            lexicon.analyses.pop(next(iter(lexicon.analyses)))
-        found = lexicon.analyses[key] = _analyze(lexicon, document)
+        found = remember_analysis(lexicon, document, _analyze(lexicon, document))
     return found
+
+
+def is_analysed(lexicon: Lexicon, document: "Document") -> bool:
+    """Whether :func:`analyze_document` has this document's analysis at hand."""
+    return _cache_key(document) in lexicon.analyses
+
+
+def remember_analysis(lexicon: Lexicon, document: "Document", analysis: DocAnalysis) -> DocAnalysis:
+    """Keep ``analysis`` (made elsewhere, e.g. in a worker process) for :func:`analyze_document`."""
+    if len(lexicon.analyses) >= ANALYSIS_CACHE_SIZE:
+        lexicon.analyses.pop(next(iter(lexicon.analyses)))
+    lexicon.analyses[_cache_key(document)] = analysis
+    return analysis
+
+
+def _cache_key(document: "Document") -> tuple:
+    return document.id, document.text, tuple((t.start, t.end, t.speaker) for t in document.turns)
 
 
 def _analyze(lexicon: Lexicon, document: "Document") -> DocAnalysis:
