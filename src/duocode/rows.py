@@ -245,7 +245,8 @@ def read_rows(source: str | Path | Any, spec: TableSpec, *, path: str | None = N
     try:
         start, raw_header = next(records)
     except StopIteration:
-        raise InputError("the file is empty", path=name, location="line 1", expected=spec.header_expected) from None
+        raise InputError("the sheet is empty" if rows.sheet else "the file is empty", path=name,
+                         location=rows.where(1), expected=spec.header_expected) from None
     except CsvSyntaxError as exc:
         raise InputError(f"cannot read the header ({exc})", path=name, location="line 1",
                          expected=spec.header_expected) from None
