@@ -74,10 +74,9 @@ class Column:
     def expectation(self) -> str:
         if self.expected:
             return self.expected
-        if self.kind == "int":
-            return "a whole number" + (f" >= {_num(self.minimum)}" if self.minimum is not None else "")
-        if self.kind == "number":
-            return "a number" + (f" >= {_num(self.minimum)}" if self.minimum is not None else "")
+        if self.kind in ("int", "number"):
+            return ("a whole number" if self.kind == "int" else "a finite number") + (
+                f" of {_num(self.minimum)} or more" if self.minimum is not None else "")
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices)
         return f"a value in column {self.name}"
@@ -147,7 +146,7 @@ class Row:
     cells: dict[str, Any]
     extras: dict[str, str | None]
     bad: frozenset[str]
-    _rows: "Rows"
+    _rows: "Rows" = field(repr=False, compare=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.cells[name]
@@ -245,11 +244,14 @@ def read_rows(source: str | Path | Any, spec: TableSpec, *, path: str | None = N
     try:
         start, raw_header = next(records)
     except StopIteration:
-        raise InputError("the sheet is empty" if rows.sheet else "the file is empty", path=name,
-                         location=rows.where(1), expected=spec.header_expected) from None
+        raise InputError("the file is empty", path=name, location=rows.where(1),
+                         expected=spec.header_expected) from None
     except CsvSyntaxError as exc:
         raise InputError(f"cannot read the header ({exc})", path=name, location="line 1",
                          expected=spec.header_expected) from None
+    if rows.sheet is not None and spec.fixed is None and not any(raw_header):
+        raise InputError("the header row is blank", path=name, location=rows.where(start),
+                         expected=spec.header_expected)
     _read_header(rows, start, raw_header)
     _read_body(rows, records)
     return rows
@@ -421,19 +423,12 @@ def _check_cell(col: Column, value: str | None, present: bool) -> str | None:
     """The problem with one cell, or None."""
     if value is None:
         return None if col.blank or not present else f"the {col.name} cell is blank"
-    if col.kind == "int":
-        number = _int(value)
-        if number is None:
-            return f"{col.name} {value!r} is not a whole number" + (
+    if col.kind in ("int", "number"):
+        number = _int(value) if col.kind == "int" else _float(value)
+        if number is None or (col.minimum is not None and number < col.minimum):
+            what = "a whole number" if col.kind == "int" else "a number"
+            return f"{col.name} {value!r} is not {what}" + (
                 f" of {_num(col.minimum)} or more" if col.minimum is not None else "")
-        if col.minimum is not None and number < col.minimum:
-            return f"{col.name} {value!r} is not a whole number of {_num(col.minimum)} or more"
-    elif col.kind == "number":
-        number = _float(value)
-        if number is None:
-            return f"{col.name} {value!r} is not a number"
-        if col.minimum is not None and number < col.minimum:
-            return f"{col.name} {value!r} is below the minimum {_num(col.minimum)}"
     elif col.kind == "choice":
         if value.casefold() not in {c.casefold() for c in col.choices}:
             return f"{col.name} {value!r} is not one of the choices"
