@@ -2,6 +2,8 @@
 with its file and line or cell, all of them collected in one run."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from duocode.errors import InputError
@@ -57,16 +59,16 @@ def test_every_bad_cell_of_every_row_is_reported_in_file_order_with_its_line(tmp
 
 def test_header_problems_and_row_problems_come_together(tmp_path):
     path = write(tmp_path, "person,age,age,colour\nP1,1,2,red\nP2,z,,\n")
-    spec = TableSpec("people CSV", PEOPLE.columns, header_expected="a header", unknown="error")
+    spec = replace(PEOPLE, unknown="error")
     assert problems_of(path, spec) == [
         "line 1: column 'age' appears twice (columns 2 and 3) (expected each column once)",
         "line 1: unknown column 'colour' (column 4) (expected one of person, age, score, group, note)",
-        "line 3: age 'z' is not a whole number of 0 or more (expected a whole number of 0 or more)"]
+        "line 3: person P2: age 'z' is not a whole number of 0 or more (expected a whole number of 0 or more)"]
 
 
 def test_a_repeated_column_can_mean_the_first_one(tmp_path):
     path = write(tmp_path, "person,age,AGE\nP1,1,2\n")
-    spec = TableSpec("people CSV", PEOPLE.columns, header_expected="a header", repeated="first")
+    spec = replace(PEOPLE, repeated="first")
     assert [r["age"] for r in read_rows(path, spec)] == [1]
 
 
@@ -80,7 +82,7 @@ def test_a_missing_required_column_stops_the_reading_at_once_with_the_other_head
 def test_unknown_columns_are_ignored_or_kept_by_the_table_policy(tmp_path):
     path = write(tmp_path, "person,Sex\nP1,f\nP2,\n")
     assert [r.extras for r in read_rows(path, PEOPLE)] == [{}, {}]
-    keep = TableSpec("people CSV", PEOPLE.columns, header_expected="a header", unknown="keep")
+    keep = replace(PEOPLE, unknown="keep")
     assert [r.extras for r in read_rows(path, keep)] == [{"Sex": "f"}, {"Sex": None}]
 
 
@@ -88,7 +90,7 @@ def test_values_in_a_column_without_a_name_are_refused_once_per_column(tmp_path)
     path = write(tmp_path, "person,,age\nP1,,1\nP2,x,2\nP3,y,3\n")
     assert problems_of(path) == ["line 1: column 2 has values but no name in the header (first on line 3) "
                                  "(expected a name for every column that holds values)"]
-    ignore = TableSpec("people CSV", PEOPLE.columns, header_expected="a header", unnamed="ignore")
+    ignore = replace(PEOPLE, unnamed="ignore")
     assert len(read_rows(path, ignore)) == 3
 
 
@@ -96,7 +98,7 @@ def test_cells_past_the_header_are_refused_or_ignored(tmp_path):
     path = write(tmp_path, "person,age\nP1,1,surplus\nP2,2,\n")
     assert problems_of(path) == ["line 2: the row has 3 cells but the header names 2 columns "
                                  "(expected one cell per column of the header)"]
-    ignore = TableSpec("people CSV", PEOPLE.columns, header_expected="a header", extra_cells="ignore")
+    ignore = replace(PEOPLE, extra_cells="ignore")
     assert [r["person"] for r in read_rows(path, ignore)] == ["P1", "P2"]
 
 
@@ -127,7 +129,7 @@ def test_malformed_csv_is_reported_at_its_line_after_the_rows_before_it(tmp_path
     found = problems_of(path)
     assert found[0].startswith("line 2: person P1: age 'x'")
     assert found[1].startswith("line 3: malformed CSV: ")
-    spec = TableSpec("people CSV", PEOPLE.columns, header_expected="a header", lenient_quotes=True)
+    spec = replace(PEOPLE, lenient_quotes=True)
     assert [r["age"] for r in read_rows(write(tmp_path, 'person,note\nP2,"a" b\n'), spec)] == [None]
 
 
@@ -137,7 +139,7 @@ def test_an_empty_file_names_the_header_it_expected(tmp_path):
 
 
 def test_the_problem_list_is_capped(tmp_path):
-    spec = TableSpec("people CSV", PEOPLE.columns, header_expected="a header", max_problems=3)
+    spec = replace(PEOPLE, max_problems=3)
     path = write(tmp_path, "person,age\n" + "".join(f"P{i},x\n" for i in range(10)))
     found = problems_of(path, spec)
     assert len(found) == 4 and found[-1] == "too many problems; fix the ones above and run again"

@@ -15,6 +15,7 @@ edited) are raised at once, with the header's other problems; every other proble
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -424,7 +425,7 @@ def _check_cell(col: Column, value: str | None, present: bool) -> str | None:
     if value is None:
         return None if col.blank or not present else f"the {col.name} cell is blank"
     if col.kind in ("int", "number"):
-        number = _int(value) if col.kind == "int" else _float(value)
+        number = _int(value) if col.kind == "int" else finite_number(value)
         if number is None or (col.minimum is not None and number < col.minimum):
             what = "a whole number" if col.kind == "int" else "a number"
             return f"{col.name} {value!r} is not {what}" + (
@@ -439,7 +440,7 @@ def _convert(col: Column, value: str) -> Any:
     if col.kind == "int":
         return _int(value)
     if col.kind == "number":
-        return _float(value)
+        return finite_number(value)
     if col.kind == "choice":
         return next(c for c in col.choices if c.casefold() == value.casefold())
     return value
@@ -452,9 +453,8 @@ def _int(value: str) -> int | None:
         return None
 
 
-def _float(value: str) -> float | None:
-    import math
-
+def finite_number(value: str) -> float | None:
+    """The finite number a text stands for (``" 2.5 "``, ``"1e3"``), or None (not a number, inf, nan)."""
     try:
         number = float(value)
     except ValueError:
@@ -483,4 +483,4 @@ def _add(problems: ProblemCollector, spec: TableSpec, message: str, **kw: Any) -
         problems.add("too many problems; fix the ones above and run again", path=kw.get("path"))
 
 
-__all__ = ["Column", "KINDS", "Row", "Rows", "TableSpec", "read_rows"]
+__all__ = ["Column", "KINDS", "Row", "Rows", "TableSpec", "finite_number", "read_rows"]

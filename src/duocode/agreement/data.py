@@ -31,7 +31,7 @@ import numpy as np
 
 from duocode.errors import InputError, ProblemCollector
 from duocode.files import read_bytes
-from duocode.rows import Column, TableSpec, read_rows
+from duocode.rows import Column, TableSpec, finite_number, read_rows
 
 LEVELS = ("nominal", "ordinal", "interval")
 REQUIRED_COLUMNS = ("unit", "coder", "code")
@@ -76,14 +76,6 @@ def canonical_code(raw: Any) -> str | None:
 
 def _format_number(x: float) -> str:
     return str(int(x)) if x.is_integer() and abs(x) < 2**53 else repr(x)
-
-
-def _as_number(label: str) -> float | None:
-    try:
-        x = float(label)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -430,7 +422,7 @@ def _categories(labels: list[str], level: str, categories: Sequence[Any] | None,
     """Category labels in order, their numeric values, and each record's category index."""
     distinct = list(dict.fromkeys(labels))
     if level == "interval":
-        numbers = {lab: _as_number(lab) for lab in distinct}
+        numbers = {lab: finite_number(lab) for lab in distinct}
         bad = {lab for lab, x in numbers.items() if x is None}
         if bad:
             for i, lab in enumerate(labels):
@@ -462,7 +454,7 @@ def _categories(labels: list[str], level: str, categories: Sequence[Any] | None,
                 _add_capped(problems, f"code {lab!r} is not one of the categories", path=path, location=where,
                             expected="one of " + ", ".join(ordered))
     else:
-        numbers = {lab: _as_number(lab) for lab in distinct}
+        numbers = {lab: finite_number(lab) for lab in distinct}
         if all(x is not None for x in numbers.values()):
             ordered = sorted(distinct, key=lambda lab: numbers[lab])
         elif level == "ordinal":
