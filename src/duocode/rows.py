@@ -240,7 +240,7 @@ def read_rows(source: str | Path | Any, spec: TableSpec, *, path: str | None = N
         rows = Rows(name, spec, [], {}, problems, sheet=source.title)
     else:
         name = path or str(source)
-        records = _csv_records(source if data is None else None, data, name, spec)
+        records = _csv_records(source, data, name, spec)
         rows = Rows(name, spec, [], {}, problems)
     try:
         start, raw_header = next(records)
