@@ -263,7 +263,8 @@ def _csv_records(path, data: bytes | None, name: str, spec: TableSpec) -> Iterat
     raw = read_bytes(path) if data is None else data
     text = csv_text(raw, name, expected=spec.header_expected)
     for line, cells in csv_records(text, strict=not spec.lenient_quotes):
-        yield line, [csv_unsafe(c.strip()) or None for c in cells]
+        cells = [c.strip() or None for c in cells]
+        yield line, [csv_unsafe(c) if c and c[0] == "'" else c for c in cells]
 
 
 def _sheet_records(ws, spec: TableSpec) -> Iterator[tuple[int, list[str | None]]]:
@@ -346,55 +347,62 @@ def _raise_with(rows: Rows, fatal: ProblemCollector) -> None:
 # -- rows ------------------------------------------------------------------------------------------------------
 def _read_body(rows: Rows, records: Iterator[tuple[int, list[str | None]]]) -> None:
     spec = rows.spec
-    layout = rows.layout
-    columns = {c.name: c for c in spec.columns}
     width = rows.width
-    needed = max((rows.index[c.name] for c in spec.columns if c.required and c.name in rows.index), default=-1) + 1
+    # Per declared column: its position in the file (None when absent) and whether its text is taken as it is.
+    plan = [(c, rows.index.get(c.name), c.kind in ("text", "id")) for c in spec.columns]
+    extras = [(i, key) for i, key, what in rows.layout if what == "extra"]
+    unnamed = [i for i, _, what in rows.layout if what == "unnamed"] if spec.unnamed == "error" else []
+    label_at = rows.index.get(spec.label[0]) if spec.label else None
+    needed = max((i for c, i, _ in plan if c.required and i is not None), default=-1) + 1
     seen: dict[str, dict[Any, str]] = {c.name: {} for c in spec.columns if c.unique}
     unnamed_first: dict[int, int] = {}
+    no_problem: frozenset[str] = frozenset()
     try:
         for line, cells in records:
             if not any(cells):
                 continue
-            if spec.extra_cells == "error" and len(cells) > width and any(cells[width:]):
-                rows.add(f"the row has {len(cells)} cells but the header names {width} columns",
+            n = len(cells)
+            if n > width and spec.extra_cells == "error" and any(cells[width:]):
+                rows.add(f"the row has {n} cells but the header names {width} columns",
                          location=rows.where(line), expected="one cell per column of the header")
                 continue
-            if spec.short_rows == "error" and len(cells) < needed:
+            if n < needed and spec.short_rows == "error":
                 required = [c.name for c in spec.columns if c.required]
-                rows.add(f"the row has {len(cells)} field(s)", location=rows.where(line),
+                rows.add(f"the row has {n} field(s)", location=rows.where(line),
                          expected=f"at least {needed} fields ({', '.join(required)})")
                 continue
-            typed: dict[str, Any] = dict.fromkeys(columns)
-            extras: dict[str, str | None] = {}
-            for i, key, what in layout:
-                value = cells[i] if i < len(cells) else None
-                if what == "col":
-                    typed[key] = value
-                elif what == "extra":
-                    extras[key] = value
-                elif value is not None and spec.unnamed == "error":
-                    unnamed_first.setdefault(i, line)
-            label = _label(spec, typed)
-            bad: set[str] = set()
-            for name, col in columns.items():
-                value = typed[name]
-                problem = _check_cell(col, value, name in rows.index)
+            typed: dict[str, Any] = {}
+            bad: set[str] | None = None
+            for col, i, plain in plan:
+                value = cells[i] if i is not None and i < n else None
+                problem = None
+                if value is None:
+                    if not col.blank and i is not None:
+                        problem = f"the {col.name} cell is blank"
+                elif not plain:
+                    problem = _check_cell(col, value)
+                    value = None if problem else _convert(col, value)
+                if value is not None and col.unique:
+                    first = seen[col.name].get(value)
+                    if first is None:
+                        seen[col.name][value] = rows.where(line, col.name)
+                    else:
+                        rows.add(f"{col.noun or col.name} {value} appears twice (first {_on(first)})",
+                                 location=rows.where(line, col.name),
+                                 expected=f"each {col.name.replace('_', ' ')} once")
+                        bad = (bad or set()) | {col.name}
                 if problem is not None:
-                    rows.add(label + problem, location=rows.where(line, name), expected=col.expectation())
-                    typed[name] = None
-                    bad.add(name)
-                elif value is None:
-                    continue
-                elif col.unique and value in seen[name]:
-                    rows.add(f"{col.noun or col.name} {value} appears twice (first {_on(seen[name][value])})",
-                             location=rows.where(line, name), expected=f"each {col.name.replace('_', ' ')} once")
-                    bad.add(name)
-                else:
-                    if col.unique:
-                        seen[name][value] = rows.where(line, name)
-                    typed[name] = _convert(col, value)
-            rows.rows.append(Row(line, typed, extras, frozenset(bad), rows))
+                    label = cells[label_at] if label_at is not None and label_at < n else None
+                    prefix = spec.label[1].format(label) if label is not None else ""
+                    rows.add(prefix + problem, location=rows.where(line, col.name), expected=col.expectation())
+                    value = None
+                    bad = (bad or set()) | {col.name}
+                typed[col.name] = value
+            for i in unnamed:
+                if i < n and cells[i] is not None:
+                    unnamed_first.setdefault(i, line)
+            kept = {key: cells[i] if i < n else None for i, key in extras} if extras else {}
+            rows.rows.append(Row(line, typed, kept, frozenset(bad) if bad else no_problem, rows))
     except CsvSyntaxError as exc:
         rows.add(f"malformed CSV: {exc}", location=f"line {exc.line}", expected="CSV with quotes closed on every cell")
     for i, line in sorted(unnamed_first.items()):
@@ -420,10 +428,8 @@ def _on(where: str) -> str:
     return f"on {where}" if where.startswith("line ") else f"at {where}"
 
 
-def _check_cell(col: Column, value: str | None, present: bool) -> str | None:
-    """The problem with one cell, or None."""
-    if value is None:
-        return None if col.blank or not present else f"the {col.name} cell is blank"
+def _check_cell(col: Column, value: str) -> str | None:
+    """The problem with one filled cell of a number or choice column, or None."""
     if col.kind in ("int", "number"):
         number = _int(value) if col.kind == "int" else finite_number(value)
         if number is None or (col.minimum is not None and number < col.minimum):

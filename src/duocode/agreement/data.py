@@ -512,7 +512,7 @@ def read_long_table(path: str | Path, *, level: str = "nominal") -> _Table:
     rows: list[tuple[str, str, str, int]] = []
     seen_coders: dict[str, None] = {}  # coders with a code, also on rows reported for another problem
     for row in table:
-        unit, coder, code = row["unit"], row["coder"], row["code"]
+        unit, coder, code = row.cells["unit"], row.cells["coder"], row.cells["code"]
         if code is not None and coder is not None:
             seen_coders[coder] = None
         if code is not None and row.ok:  # an empty code is a missing rating, like an absent row
