@@ -205,3 +205,16 @@ def test_bytes_already_read_are_not_read_again(tmp_path):
     path = tmp_path / "gone.csv"   # never written: only the bytes given are read
     rows = read_rows(path, PEOPLE, data=b"person\r\nP1\r\n")
     assert [(r.line, r["person"]) for r in rows] == [(2, "P1")]
+
+
+def test_an_id_is_one_line_without_tabs(tmp_path):
+    path = write(tmp_path, 'person,age\n"P\n1",1\n"P\t2",2\nP 3,3\n')
+    assert problems_of(path) == [
+        "line 2: person 'P\\n1' holds a line break or a tab (expected a person id)",
+        "line 4: person 'P\\t2' holds a line break or a tab (expected a person id)"]
+
+
+def test_the_header_expected_by_default_names_the_table(tmp_path):
+    spec = TableSpec("people CSV", (Column("person", required=True),))
+    assert problems_of(write(tmp_path, "name\nP1\n"), spec) == [
+        "line 1: missing column(s): person (found: name) (expected a people CSV with a header line)"]

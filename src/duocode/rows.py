@@ -19,7 +19,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Iterator, Literal
 
 from duocode.csvio import CsvSyntaxError, csv_records, csv_text
 from duocode.errors import InputError, ProblemCollector
@@ -44,7 +44,7 @@ class Column:
     kind
         ``text`` (trimmed), ``int`` (a whole number, at least ``minimum`` when given), ``number`` (a finite
         number), ``choice`` (one of ``choices``, matched case-insensitively; the canonical spelling is returned) or
-        ``id`` (an identifier: trimmed text, blank refused unless ``blank``).
+        ``id`` (an identifier such as a case id: trimmed text on one line, without tabs).
     blank
         A blank cell is allowed (it is ``None`` in the row); otherwise it is a problem.
     unique
@@ -90,11 +90,12 @@ class TableSpec:
     Parameters
     ----------
     what
-        What the file is, for messages (``cases CSV``).
+        What the file is (``cases CSV``).
     columns
         The declared columns.
     header_expected
-        What the header should be, named when a required column is missing or the file is empty.
+        What the header should be, named when a required column is missing or the file is empty (by default
+        ``a cases CSV with a header line``).
     unknown
         A header name that is no declared column: ``error`` (a problem naming the allowed columns), ``ignore`` or
         ``keep`` (its trimmed cells are returned in :attr:`Row.extras` under the name as written).
@@ -122,7 +123,7 @@ class TableSpec:
 
     what: str
     columns: tuple[Column, ...]
-    header_expected: str
+    header_expected: str | None = None
     unknown: Literal["error", "ignore", "keep"] = "ignore"
     repeated: Literal["error", "first"] = "error"
     unnamed: Literal["error", "ignore"] = "error"
@@ -134,8 +135,9 @@ class TableSpec:
     lenient_quotes: bool = False
     max_problems: int | None = None
 
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
+    @property
+    def header_hint(self) -> str:
+        return self.header_expected or f"a {self.what} with a header line"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,13 +248,13 @@ def read_rows(source: str | Path | Any, spec: TableSpec, *, path: str | None = N
         start, raw_header = next(records)
     except StopIteration:
         raise InputError("the file is empty", path=name, location=rows.where(1),
-                         expected=spec.header_expected) from None
+                         expected=spec.header_hint) from None
     except CsvSyntaxError as exc:
         raise InputError(f"cannot read the header ({exc})", path=name, location="line 1",
-                         expected=spec.header_expected) from None
+                         expected=spec.header_hint) from None
     if rows.sheet is not None and spec.fixed is None and not any(raw_header):
         raise InputError("the header row is blank", path=name, location=rows.where(start),
-                         expected=spec.header_expected)
+                         expected=spec.header_hint)
     _read_header(rows, start, raw_header)
     _read_body(rows, records)
     return rows
@@ -261,7 +263,7 @@ def read_rows(source: str | Path | Any, spec: TableSpec, *, path: str | None = N
 # -- sources ---------------------------------------------------------------------------------------------------
 def _csv_records(path, data: bytes | None, name: str, spec: TableSpec) -> Iterator[tuple[int, list[str | None]]]:
     raw = read_bytes(path) if data is None else data
-    text = csv_text(raw, name, expected=spec.header_expected)
+    text = csv_text(raw, name, expected=spec.header_hint)
     for line, cells in csv_records(text, strict=not spec.lenient_quotes):
         cells = [c.strip() or None for c in cells]
         yield line, [csv_unsafe(c) if c and c[0] == "'" else c for c in cells]
@@ -329,7 +331,7 @@ def _read_header(rows: Rows, line: int, raw: list[str | None]) -> None:
         missing.append(" ".join(groups[0]) + "".join(f" (or {' and '.join(g)})" for g in groups[1:]))
     if missing:
         fatal.add(f"missing column(s): {', '.join(missing)} (found: {', '.join(rows.header) or 'none'})",
-                  path=rows.path, location=rows.where(line), expected=spec.header_expected)
+                  path=rows.path, location=rows.where(line), expected=spec.header_hint)
     _raise_with(rows, fatal)
 
 
@@ -349,7 +351,7 @@ def _read_body(rows: Rows, records: Iterator[tuple[int, list[str | None]]]) -> N
     spec = rows.spec
     width = rows.width
     # Per declared column: its position in the file (None when absent) and whether its text is taken as it is.
-    plan = [(c, rows.index.get(c.name), c.kind in ("text", "id")) for c in spec.columns]
+    plan = [(c, rows.index.get(c.name), c.kind == "text") for c in spec.columns]
     extras = [(i, key) for i, key, what in rows.layout if what == "extra"]
     unnamed = [i for i, _, what in rows.layout if what == "unnamed"] if spec.unnamed == "error" else []
     label_at = rows.index.get(spec.label[0]) if spec.label else None
@@ -392,7 +394,7 @@ def _read_body(rows: Rows, records: Iterator[tuple[int, list[str | None]]]) -> N
                                  expected=f"each {col.name.replace('_', ' ')} once")
                         bad = (bad or set()) | {col.name}
                 if problem is not None:
-                    label = cells[label_at] if label_at is not None and label_at < n else None
+                    label = cells[label_at] if label_at is not None and label_at < n and i != label_at else None
                     prefix = spec.label[1].format(label) if label is not None else ""
                     rows.add(prefix + problem, location=rows.where(line, col.name), expected=col.expectation())
                     value = None
@@ -429,7 +431,7 @@ def _on(where: str) -> str:
 
 
 def _check_cell(col: Column, value: str) -> str | None:
-    """The problem with one filled cell of a number or choice column, or None."""
+    """The problem with one filled cell of a number, choice or id column, or None."""
     if col.kind in ("int", "number"):
         number = _int(value) if col.kind == "int" else finite_number(value)
         if number is None or (col.minimum is not None and number < col.minimum):
@@ -439,6 +441,9 @@ def _check_cell(col: Column, value: str) -> str | None:
     elif col.kind == "choice":
         if value.casefold() not in {c.casefold() for c in col.choices}:
             return f"{col.name} {value!r} is not one of the choices"
+    elif col.kind == "id":
+        if any(ch in value for ch in "\n\r\t"):
+            return f"{col.name} {value!r} holds a line break or a tab"
     return None
 
 
