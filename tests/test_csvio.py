@@ -2,12 +2,20 @@
 import pytest
 
 from duocode.agreement import read_long_csv
-from duocode.coding.csvcodes import read_csv_records
-from duocode.csvio import read_csv
 from duocode.errors import InputError
+from duocode.rows import Column, TableSpec, read_rows
+
+CASES = TableSpec("cases CSV", (Column("case_id"), Column("quote")), header_expected="a header line")
 
 
-@pytest.mark.parametrize("read", [read_csv, read_csv_records, read_long_csv])
+def read_csv(path):
+    """Read and raise: the cases-like table of these tests through the one row reader."""
+    rows = read_rows(path, CASES)
+    rows.raise_if_any()
+    return rows
+
+
+@pytest.mark.parametrize("read", [read_csv, read_long_csv])
 def test_every_csv_reader_refuses_a_workbook_saved_as_csv(tmp_path, read):
     path = tmp_path / "cases.csv"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
@@ -30,4 +38,4 @@ def test_read_csv_reports_text_after_a_closing_quote_with_its_line(tmp_path):
 def test_rows_keep_the_line_they_start_on_after_a_cell_spanning_lines(tmp_path):
     path = tmp_path / "cases.csv"
     path.write_text('case_id;quote\nC1;"two\nlines"\nC2;one\n', encoding="utf-8")
-    assert [(line, row["case_id"]) for line, row in read_csv(path).rows] == [(2, "C1"), (4, "C2")]
+    assert [(row.line, row["case_id"]) for row in read_csv(path)] == [(2, "C1"), (4, "C2")]

@@ -21,7 +21,7 @@ def messages(exc: InputError) -> list[str]:
 
 @pytest.mark.parametrize("name,level,expected", [
     ("missing_coder_column.csv", "nominal",
-     "{p}:line 1: the header has no column coder (found: unit, rater, code) (expected columns unit, coder, code)"),
+     "{p}:line 1: missing column(s): coder (found: unit, rater, code) (expected a header line unit,coder,code)"),
     ("empty.csv", "nominal", "{p}:line 1: the file is empty (expected a header line unit,coder,code)"),
     ("header_only.csv", "nominal", "{p}:line 2: no ratings after the header (expected rows unit,coder,code)"),
     ("one_coder.csv", "nominal", "{p}: only one coder (A) in the file (expected codes from at least two coders)"),
@@ -118,7 +118,7 @@ def test_read_long_csv_reports_every_kind_of_problem_in_one_run_in_line_order(tm
         f"{path}:line 3: unit 1 is coded more than once by coder a (line 2 and line 3) "
         "(expected one code per unit and coder)",
         f"{path}:line 4: code 'x' is not a number (expected a finite number at interval level)",
-        f"{path}:line 5: empty unit (expected a unit id)",
+        f"{path}:line 5: the unit cell is blank (expected a unit id)",
     ]
 
 

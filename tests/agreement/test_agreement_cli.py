@@ -124,7 +124,7 @@ def test_agreement_writes_xlsx_picked_from_the_extension(k2011_csv, tmp_path):
 
 
 @pytest.mark.parametrize("name,args,message", [
-    ("missing_coder_column.csv", (), "line 1: the header has no column coder"),
+    ("missing_coder_column.csv", (), "line 1: missing column(s): coder"),
     ("empty.csv", (), "line 1: the file is empty"),
     ("one_coder.csv", (), "only one coder (A) in the file"),
     ("unit_coded_twice.csv", (), "line 6: unit 1 is coded more than once by coder A (line 2 and line 6)"),

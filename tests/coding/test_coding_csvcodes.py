@@ -63,10 +63,11 @@ def test_import_reads_a_utf8_bom_header(project):
                                   "(expected each case id once)"]),
     ("codes_duplicate_column.csv", ["codes_duplicate_column.csv:line 1: column 'kind' appears twice "
                                     "(columns 2 and 3) (expected each column once)"]),
-    ("codes_no_case_column.csv", ["codes_no_case_column.csv:line 1: no case_id column (expected a header with "
-                                  "case_id and variable ids, e.g. case_id,tmp_type)"]),
+    ("codes_no_case_column.csv", ["codes_no_case_column.csv:line 1: missing column(s): case_id (found: kind, good) "
+                                  "(expected a header line starting with case_id, then variable ids, e.g. "
+                                  "case_id,tmp_type)"]),
     ("codes_empty.csv", ["codes_empty.csv:line 1: the file is empty (expected a header line starting with "
-                         "case_id)"]),
+                         "case_id, then variable ids, e.g. case_id,tmp_type)"]),
 ])
 def test_import_of_a_bad_file_lists_every_problem_with_its_line_and_writes_nothing(project, runner, name,
                                                                                    expected):
@@ -187,11 +188,9 @@ def test_export_neutralises_formula_like_cells_and_import_reads_them_back(projec
         set_codes(project, [CodeRow("C02", "kind", "consensus", "beta", reason="=HYPERLINK(\"http://x\")")])
     text = export_codes(project, consensus=True).to_csv()
     assert "'=HYPERLINK" in text
-    from duocode.coding.csvcodes import read_csv_records
-
     path = tmp_path / "c.csv"
     path.write_text(text, encoding="utf-8")
-    assert read_csv_records(path)[1][1][-1] == "=HYPERLINK(\"http://x\")"
+    assert read_wide_csv(project, path)[0].extras["reason"] == "=HYPERLINK(\"http://x\")"
 
 
 def test_import_of_a_bom_file_with_invalid_bytes_is_an_error_not_a_traceback(project, runner, tmp_path):

@@ -49,7 +49,7 @@ def test_path_that_does_not_exist(runner, mini_project):
 
 @pytest.mark.parametrize("name, message", [
     ("informants_no_informant_column.csv",
-     ":line 1: no 'informant' column (found: participant, sex)"),
+     ":line 1: missing column(s): informant (found: participant, sex)"),
     ("informants_unknown_document.csv",
      ":line 3: informant 'H99' names unknown document 'H99' (expected a stored or ingested document id: "
      "rev_style)"),
@@ -78,7 +78,7 @@ def with_document(mini_project):
     ("cases_quote_twice.csv", ":line 2: case C01: quote found more than once in document rev_style"),
     ("cases_start_after_end.csv", ":line 2: case C01: start 40 is after end 10 (expected start < end)"),
     ("cases_past_end.csv", ":line 2: case C01: end 857 is past the end of document rev_style (852 characters)"),
-    ("cases_duplicate_id.csv", ":line 3: case C01: duplicate case id (also on line 2)"),
+    ("cases_duplicate_id.csv", ":line 3: case C01 appears twice (first on line 2)"),
     ("cases_unknown_document.csv", ":line 2: case C01: unknown document 'H99'"),
 ])
 def test_bad_cases_csv(runner, with_document, name, message):

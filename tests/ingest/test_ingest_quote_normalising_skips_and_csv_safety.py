@@ -164,9 +164,10 @@ def test_documents_csv_export_prefixes_an_id_that_looks_like_a_formula(mini_proj
 
 
 def test_reading_a_csv_drops_the_protective_quote_only_before_a_trigger(tmp_path):
-    from duocode.csvio import read_csv
+    from duocode.rows import Column, TableSpec, read_rows
 
     path = tmp_path / "x.csv"
     path.write_text("informant,note\n'=P1,'+x\n'plain,'\n", encoding="utf-8")
-    assert [row for _, row in read_csv(path).rows] == [{"informant": "=P1", "note": "+x"},
+    table = TableSpec("informants CSV", (Column("informant"),), header_expected="a header line", unknown="keep")
+    assert [{**row.cells, **row.extras} for row in read_rows(path, table)] == [{"informant": "=P1", "note": "+x"},
                                                        {"informant": "'plain", "note": "'"}]

@@ -29,13 +29,22 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from duocode.csvio import CsvSyntaxError, csv_records, csv_text
 from duocode.errors import InputError, ProblemCollector
 from duocode.files import read_bytes
+from duocode.rows import Column, TableSpec, finite_number, read_rows
 
 LEVELS = ("nominal", "ordinal", "interval")
 REQUIRED_COLUMNS = ("unit", "coder", "code")
 MAX_PROBLEMS = 50  # a broken file of 10,000 lines should not print 10,000 lines
+# Further columns are ignored; a repeated name reads its first column; a stray quote stays part of its cell, as
+# this reader has always done.
+LONG_TABLE = TableSpec(
+    "unit,coder,code CSV",
+    (Column("unit", required=True, kind="id", blank=False, expected="a unit id"),
+     Column("coder", required=True, kind="id", blank=False, expected="a coder id"),
+     Column("code", required=True)),
+    header_expected="a header line unit,coder,code", unknown="ignore", repeated="first", unnamed="ignore",
+    extra_cells="ignore", short_rows="error", lenient_quotes=True, max_problems=MAX_PROBLEMS)
 
 
 def check_level(level: Any, path: str | None = None) -> str:
@@ -67,14 +76,6 @@ def canonical_code(raw: Any) -> str | None:
 
 def _format_number(x: float) -> str:
     return str(int(x)) if x.is_integer() and abs(x) < 2**53 else repr(x)
-
-
-def _as_number(label: str) -> float | None:
-    try:
-        x = float(label)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -421,7 +422,7 @@ def _categories(labels: list[str], level: str, categories: Sequence[Any] | None,
     """Category labels in order, their numeric values, and each record's category index."""
     distinct = list(dict.fromkeys(labels))
     if level == "interval":
-        numbers = {lab: _as_number(lab) for lab in distinct}
+        numbers = {lab: finite_number(lab) for lab in distinct}
         bad = {lab for lab, x in numbers.items() if x is None}
         if bad:
             for i, lab in enumerate(labels):
@@ -453,7 +454,7 @@ def _categories(labels: list[str], level: str, categories: Sequence[Any] | None,
                 _add_capped(problems, f"code {lab!r} is not one of the categories", path=path, location=where,
                             expected="one of " + ", ".join(ordered))
     else:
-        numbers = {lab: _as_number(lab) for lab in distinct}
+        numbers = {lab: finite_number(lab) for lab in distinct}
         if all(x is not None for x in numbers.values()):
             ordered = sorted(distinct, key=lambda lab: numbers[lab])
         elif level == "ordinal":
@@ -507,56 +508,20 @@ def read_long_table(path: str | Path, *, level: str = "nominal") -> _Table:
     except InputError as exc:  # this reader's message since its first release; tests and users rely on it
         raise InputError(f"cannot read the file ({exc.problems[0].message})", path=name,
                          expected="a readable unit,coder,code CSV file") from None
-    text = csv_text(raw, name, expected="a header line unit,coder,code")
-    # Lenient quoting (strict=False), as this reader has always been: a stray quote stays part of the cell.
-    records = csv_records(text, strict=False)
-    try:
-        header = [h.strip() for h in next(records)[1]]
-    except CsvSyntaxError as exc:
-        raise InputError(f"cannot read the header ({exc})", path=name, location="line 1",
-                         expected="a header line unit,coder,code") from None
-    lower = [h.lower() for h in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in lower]
-    if missing:
-        raise InputError(f"the header has no column {', '.join(missing)} (found: {', '.join(header) or 'nothing'})",
-                         path=name, location="line 1", expected="columns unit, coder, code")
-    col = {c: lower.index(c) for c in REQUIRED_COLUMNS}
-    width = max(col.values()) + 1
-
-    problems = ProblemCollector(InputError)
+    table = read_rows(path, LONG_TABLE, path=name, data=raw)
     rows: list[tuple[str, str, str, int]] = []
     seen_coders: dict[str, None] = {}  # coders with a code, also on rows reported for another problem
-    while True:
-        try:
-            start, fields = next(records)
-        except StopIteration:
-            break
-        except CsvSyntaxError as exc:
-            _add_capped(problems, f"cannot read the row ({exc})", path=name, location=f"line {exc.line}",
-                        expected="a CSV row unit,coder,code")
-            break
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) < width:
-            _add_capped(problems, f"the row has {len(fields)} field(s)", path=name, location=f"line {start}",
-                        expected=f"at least {width} fields (unit, coder, code)")
-            continue
-        unit, coder, code = (fields[col[c]].strip() for c in REQUIRED_COLUMNS)
-        blank = False
-        for label, value in (("unit", unit), ("coder", coder)):
-            if not value:
-                _add_capped(problems, f"empty {label}", path=name, location=f"line {start}",
-                            expected=f"a {label} id")
-                blank = True
-        if code and coder:
+    for row in table:
+        unit, coder, code = row.cells["unit"], row.cells["coder"], row.cells["code"]
+        if code is not None and coder is not None:
             seen_coders[coder] = None
-        if code and not blank:  # an empty code is a missing rating, like an absent row
-            rows.append((unit, coder, code, start))
+        if code is not None and row.ok:  # an empty code is a missing rating, like an absent row
+            rows.append((unit, coder, code, row.line))
     if not rows:
-        if not problems:
+        if not table.problems:
             raise InputError("no ratings after the header", path=name, location="line 2",
                              expected="rows unit,coder,code")
-        _raise_sorted(problems)
+        table.raise_if_any()
 
     df = _Table(["unit", "coder", "code", "line"], rows)
     df.attrs["path"] = name
@@ -564,26 +529,13 @@ def read_long_table(path: str | Path, *, level: str = "nominal") -> _Table:
     # Every problem of the file in one run: the rows' own, duplicates, interval numbers and too few coders.
     # (The ordinal order is checked once the categories are known.)
     try:
-        _build(df, "nominal" if level == "ordinal" else level, None, name, problems=problems)
+        _build(df, "nominal" if level == "ordinal" else level, None, name, problems=table.problems)
     except InputError:
         pass
     if len(coders) < 2:
-        problems.add(f"only one coder ({coders[0]}) in the file", path=name,
-                     expected="codes from at least two coders")
-    if problems:
-        _raise_sorted(problems)
+        table.add(f"only one coder ({coders[0]}) in the file", expected="codes from at least two coders")
+    table.raise_if_any()
     return df
-
-
-def _line_key(problem) -> tuple[int, int]:
-    loc = problem.location or ""
-    return (0, int(loc[5:])) if loc.startswith("line ") and loc[5:].isdigit() else (1, 0)
-
-
-def _raise_sorted(problems: ProblemCollector) -> None:
-    """Raise every collected problem at once, in line order (problems without a line last)."""
-    problems.problems.sort(key=_line_key)
-    problems.raise_if_any()
 
 
 __all__ = ["LEVELS", "ReliabilityData", "as_reliability_data", "canonical_code", "check_level", "read_long_csv"]

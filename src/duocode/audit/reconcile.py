@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from duocode.audit.consensus import (NOT_CODED, NOT_CODED_LABEL, default_decided_by, vote_table)
 from duocode.errors import InputError, ProblemCollector
+from duocode.rows import Column, TableSpec, read_rows
 from duocode.store import CONSENSUS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -261,7 +262,7 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
         another project or codebook. Nothing is written.
     """
     from duocode.store import CodeRow, case_ids, consensus_codes, set_codes
-    from duocode.xlsx import cell_text, load_workbook_safely, read_meta_sheet
+    from duocode.xlsx import load_workbook_safely, read_meta_sheet
 
     source = str(path)
     if workbook is None:
@@ -284,26 +285,13 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
     if sheet_name not in workbook.sheetnames:
         problems.add(f"the sheet '{sheet_name}' is missing", path=source, expected="the workbook as duocode wrote it")
         problems.raise_if_any()
-    ws = workbook[sheet_name]
     columns = list(meta.get("columns") or [])
     coders = list(meta.get("coders") or [])
-    col = {name: i + 1 for i, name in enumerate(columns)}
-
-    def where(row: int, name: str) -> str:
-        from openpyxl.utils import get_column_letter
-
-        return f"{sheet_name}!{get_column_letter(col[name])}{row}"
-
-    width = len(columns)
-    rows = ws.iter_rows(min_row=1, max_col=width, values_only=True)
-    header = list(next(rows, ()) or ())
-    header += [None] * (width - len(header))
-    for name, i in col.items():
-        found = cell_text(header[i - 1])
-        if found != name:
-            problems.add(f"found header '{found or ''}'", path=source, location=where(1, name),
-                         expected=f"'{name}' (the header row as duocode wrote it)")
-    problems.raise_if_any()
+    sheet = read_rows(workbook[sheet_name], TableSpec(
+        "reconcile workbook", tuple(Column(name) for name in columns),
+        header_expected="the header row as duocode wrote it", fixed="the header row as duocode wrote it"),
+        path=source, problems=problems)
+    problems.raise_if_any()   # the workbook's own problems (another project, a changed codebook) come first
 
     known_cases = case_ids(project)
     table = vote_table(project)
@@ -313,34 +301,30 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
     seen: dict[tuple[str, str], str] = {}
     writes: list[CodeRow] = []
     settled = left_open = 0
-    for r, values in enumerate(rows, start=2):
-        values = list(values) + [None] * (width - len(values))
-        cells = {name: cell_text(values[i - 1]) for name, i in col.items()}
+    for row in sheet:
+        cells, where = row.cells, row.where
         agreed_raw, reason, decided_by = cells[AGREED_HEADER], cells[REASON_HEADER], cells[DECIDED_HEADER]
-        if not any(cells.values()):
-            continue
         if agreed_raw is None:
             left_open += 1
             if reason is None and decided_by is None:
                 continue
-            problems.add("a reason or decider is given but no agreed value", path=source,
-                         location=where(r, AGREED_HEADER),
-                         expected="the agreed value (or clear the row's reason to leave it open)")
+            sheet.add("a reason or decider is given but no agreed value", location=where(AGREED_HEADER),
+                      expected="the agreed value (or clear the row's reason to leave it open)")
             continue
         case_id, variable = cells[CASE_HEADER], cells[VARIABLE_HEADER]
         row_ok = True
         if not case_id:
-            problems.add("blank case id", path=source, location=where(r, CASE_HEADER),
-                         expected="the case id duocode wrote")
+            sheet.add(f"the {CASE_HEADER} cell is blank", location=where(CASE_HEADER),
+                      expected="the case id duocode wrote")
             row_ok = False
         elif case_id not in known_cases:
-            problems.add(f"unknown case '{case_id}'", path=source, location=where(r, CASE_HEADER),
-                         expected="a case id of this project (`duocode cases list`)")
+            sheet.add(f"unknown case '{case_id}'", location=where(CASE_HEADER),
+                      expected="a case id of this project (`duocode cases list`)")
             row_ok = False
         var = codebook.variables_by_id.get(variable or "")
         if var is None:
-            problems.add(f"unknown variable '{variable or ''}'", path=source, location=where(r, VARIABLE_HEADER),
-                         expected="one of " + ", ".join(codebook.variable_ids))
+            sheet.add(f"unknown variable '{variable or ''}'", location=where(VARIABLE_HEADER),
+                      expected="one of " + ", ".join(codebook.variable_ids))
             row_ok = False
         value: str | None = None
         if var is not None:
@@ -350,28 +334,28 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
                 try:
                     value = var.normalize(agreed_raw)
                 except ValueError as exc:
-                    problems.add(str(exc), path=source, location=where(r, AGREED_HEADER),
-                                 expected=f"{var.allowed_text()} or {NOT_CODED_LABEL}")
+                    sheet.add(str(exc), location=where(AGREED_HEADER),
+                              expected=f"{var.allowed_text()} or {NOT_CODED_LABEL}")
                     row_ok = False
         if not row_ok:
             continue
         key = (case_id, var.id)
         if not table.differs(case_id, var.id):
-            problems.add(f"case {case_id}, {var.id}: the coders did not disagree here, so there is nothing to "
-                         "settle", path=source, location=where(r, AGREED_HEADER),
-                         expected="agreed values only on the rows duocode wrote for disagreements")
+            sheet.add(f"case {case_id}, {var.id}: the coders did not disagree here, so there is nothing to "
+                      "settle", location=where(AGREED_HEADER),
+                      expected="agreed values only on the rows duocode wrote for disagreements")
             continue
         if key in seen:
-            problems.add(f"case {case_id}, {var.id} is settled twice (also at {seen[key]})", path=source,
-                         location=where(r, AGREED_HEADER), expected="one row per disagreement")
+            sheet.add(f"case {case_id}, {var.id} is settled twice (also at {seen[key]})",
+                      location=where(AGREED_HEADER), expected="one row per disagreement")
             continue
-        seen[key] = where(r, AGREED_HEADER)
+        seen[key] = where(AGREED_HEADER)
         decided = later.get(key)
         if decided is not None and decided.value != value:
-            problems.add(f"case {case_id}, {var.id} was settled as '{_shown(decided.value)}' after this workbook "
-                         f"was written ({decided.reason or 'no reason given'}); found '{agreed_raw}'", path=source,
-                         location=where(r, AGREED_HEADER),
-                         expected="that later decision (clear this cell), or a new workbook: duocode reconcile")
+            sheet.add(f"case {case_id}, {var.id} was settled as '{_shown(decided.value)}' after this workbook "
+                      f"was written ({decided.reason or 'no reason given'}); found '{agreed_raw}'",
+                      location=where(AGREED_HEADER),
+                      expected="that later decision (clear this cell), or a new workbook: duocode reconcile")
             continue
         current = table.votes[key]
         stale = False
@@ -379,23 +363,23 @@ def import_reconcile_sheet(project: "Project", path: str | Path, workbook=None, 
             shown = cells[coder]
             if coder not in current:
                 if shown is not None and shown != NOT_CODED_LABEL:
-                    problems.add(f"{coder} has not coded case {case_id}, {var.id}; the workbook shows '{shown}'",
-                                 path=source, location=where(r, coder),
-                                 expected="the coders' values as duocode wrote them (write a new workbook)")
+                    sheet.add(f"{coder} has not coded case {case_id}, {var.id}; the workbook shows '{shown}'",
+                              location=where(coder),
+                              expected="the coders' values as duocode wrote them (write a new workbook)")
                     stale = True
                 continue
             now = _shown(current[coder])
             if shown != now:
-                problems.add(f"{coder}'s value of case {case_id}, {var.id} is '{now}' in the project but "
-                             f"'{shown or ''}' here", path=source, location=where(r, coder),
-                             expected="the coders' values as duocode wrote them (run `duocode reconcile` again)")
+                sheet.add(f"{coder}'s value of case {case_id}, {var.id} is '{now}' in the project but "
+                          f"'{shown or ''}' here", location=where(coder),
+                          expected="the coders' values as duocode wrote them (run `duocode reconcile` again)")
                 stale = True
         if stale:
             continue
         settled += 1
         writes.append(CodeRow(case_id, var.id, CONSENSUS, value, reason=reason,
                               decided_by=decided_by or default_decided_by(sorted(current))))
-    problems.raise_if_any()
+    sheet.raise_if_any()
     with project.transaction():
         counts = set_codes(project, writes, source_file=source, action="consensus")
         project.log_event("import", "reconcile-sheet", None, coder=CONSENSUS, source_file=source,

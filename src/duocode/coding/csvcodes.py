@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from duocode.coding._common import check_coder
-from duocode.csvio import CsvSyntaxError, csv_records, csv_text
-from duocode.files import csv_safe, csv_unsafe, read_bytes
+from duocode.errors import InputError
+from duocode.files import csv_safe
+from duocode.rows import Column, TableSpec, read_rows
 from duocode.store import AGREED, CONSENSUS
-from duocode.errors import InputError, ProblemCollector
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Project
@@ -41,15 +41,15 @@ class WideRow:
     extras: dict[str, str | None] = field(default_factory=dict)
 
 
-def read_csv_records(path: str | Path) -> list[tuple[int, list[str]]]:
-    """``(line number of the record's first line, cells)`` for every record of a CSV file (header = line 1)."""
-    name = str(Path(path))
-    text = csv_text(read_bytes(path), name, expected="a header line starting with case_id")
-    try:
-        return [(line, [csv_unsafe(cell) for cell in record]) for line, record in csv_records(text)]
-    except CsvSyntaxError as exc:
-        raise InputError(f"the CSV cannot be parsed ({exc})", path=name, location=f"line {exc.start}",
-                         expected="comma-separated values with balanced double quotes") from None
+def wide_table(codebook, extra_columns: Iterable[str] = ()) -> TableSpec:
+    """The wide codes CSV of ``codebook``: ``case_id``, any of its variable ids, and the ``extra_columns``."""
+    return TableSpec(
+        "codes CSV",
+        (Column(CASE_COLUMN, required=True, kind="id", blank=False, unique=True, noun="case",
+                expected="a case id from `duocode cases list`"),
+         *(Column(v.id) for v in codebook.variables), *(Column(e) for e in extra_columns)),
+        header_expected="a header line starting with case_id, then variable ids, e.g. case_id,tmp_type",
+        unknown="error")
 
 
 def read_wide_csv(project: "Project", csv_path: str | Path, *, extra_columns: Iterable[str] = ("reason",)
@@ -80,90 +80,30 @@ def read_wide_csv(project: "Project", csv_path: str | Path, *, extra_columns: It
     """
     from duocode.store import list_cases
 
-    path = str(csv_path)
-    records = read_csv_records(csv_path)
     codebook = project.codebook
-    extras_wanted = {e.casefold(): e for e in extra_columns}
-    var_by_fold = {v.id.casefold(): v for v in codebook.variables}
-    problems = ProblemCollector(InputError)
-
-    header_line, header = records[0]
-    columns: list[tuple[int, str, str]] = []   # (index, kind: case|var|extra|ignore, canonical name)
-    seen: dict[str, int] = {}
-    for i, raw_name in enumerate(header):
-        name = raw_name.strip().lstrip("\ufeff").strip()
-        fold = name.casefold()
-        if not name:
-            columns.append((i, "blank", ""))
-            continue
-        if fold == CASE_COLUMN:
-            kind, canon = "case", CASE_COLUMN
-        elif fold in var_by_fold:
-            kind, canon = "var", var_by_fold[fold].id
-        elif fold in extras_wanted:
-            kind, canon = "extra", extras_wanted[fold]
-        else:
-            allowed = [CASE_COLUMN] + codebook.variable_ids + list(extras_wanted.values())
-            problems.add(f"unknown column '{name}' (column {i + 1})", path=path, location=f"line {header_line}",
-                         expected="one of " + ", ".join(allowed))
-            columns.append((i, "ignore", name))
-            continue
-        if canon in seen:
-            problems.add(f"column '{name}' appears twice (columns {seen[canon] + 1} and {i + 1})", path=path,
-                         location=f"line {header_line}", expected="each column once")
-            columns.append((i, "ignore", name))
-            continue
-        seen[canon] = i
-        columns.append((i, kind, canon))
-    if CASE_COLUMN not in seen:
-        problems.add("no case_id column", path=path, location=f"line {header_line}",
-                     expected="a header with case_id and variable ids, e.g. case_id,tmp_type")
-        problems.raise_if_any()
-    case_index = seen[CASE_COLUMN]
-
+    extras = tuple(extra_columns)
+    table = read_rows(csv_path, wide_table(codebook, extras))
+    variables = [v for v in codebook.variables if table.has(v.id)]
     status = {c.id: c.status for c in list_cases(project, status=None)}
-    first_line_of: dict[str, int] = {}
     out: list[WideRow] = []
-    for line, record in records[1:]:
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > len(header) and any(cell.strip() for cell in record[len(header):]):
-            problems.add(f"{len(record)} cells but the header has {len(header)} columns", path=path,
-                         location=f"line {line}", expected=f"at most {len(header)} cells")
-        case_id = record[case_index].strip() if case_index < len(record) else ""
-        where = f"line {line}"
-        if not case_id:
-            problems.add("blank case_id", path=path, location=where, expected="a case id from `duocode cases list`")
+    for row in table:
+        case_id, where = row[CASE_COLUMN], row.where()
+        if case_id is None or CASE_COLUMN in row.bad:
+            pass
         elif case_id not in status:
-            problems.add(f"unknown case id '{case_id}'", path=path, location=where,
-                         expected="a case id from `duocode cases list`")
+            table.add(f"unknown case id '{case_id}'", location=where, expected="a case id from `duocode cases list`")
         elif status[case_id] != "case":
-            problems.add(f"case {case_id} is a {status[case_id]} case, not an accepted one", path=path,
-                         location=where, expected="an accepted case id from `duocode cases list`")
-        elif case_id in first_line_of:
-            problems.add(f"case {case_id} appears twice (first on line {first_line_of[case_id]})", path=path,
-                         location=where, expected="each case id once")
-        else:
-            first_line_of[case_id] = line
+            table.add(f"case {case_id} is a {status[case_id]} case, not an accepted one", location=where,
+                      expected="an accepted case id from `duocode cases list`")
         values: dict[str, str | None] = {}
-        extras: dict[str, str | None] = {}
-        for i, kind, canon in columns:
-            cell = record[i] if i < len(record) else ""
-            if kind == "var":
-                var = codebook.variables_by_id[canon]
-                try:
-                    values[canon] = var.normalize(cell)
-                except ValueError as exc:
-                    label = f"case {case_id}, " if case_id else ""
-                    problems.add(f"{label}column {canon}: {exc}", path=path, location=where,
-                                 expected=var.allowed_text())
-            elif kind == "extra":
-                extras[canon] = cell.strip() or None
-            elif kind == "blank" and cell.strip():
-                problems.add(f"a value in column {i + 1}, which has no header", path=path, location=where,
-                             expected="a column name in line 1 (case_id or a variable id)")
-        out.append(WideRow(line, case_id, values, extras))
-    problems.raise_if_any()
+        for var in variables:
+            try:
+                values[var.id] = var.normalize(row[var.id])
+            except ValueError as exc:
+                label = f"case {case_id}, " if case_id else ""
+                table.add(f"{label}column {var.id}: {exc}", location=where, expected=var.allowed_text())
+        out.append(WideRow(row.line, case_id or "", values, {e: row[e] for e in extras if table.has(e)}))
+    table.raise_if_any()
     return out
 
 

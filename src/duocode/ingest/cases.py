@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from duocode.errors import InputError, ProblemCollector
+from duocode.errors import InputError
 from duocode.files import csv_safe
-from duocode.csvio import read_csv
+from duocode.rows import Column, Rows, TableSpec, read_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import Case, Project
@@ -127,12 +127,19 @@ def _occurrences(text: str, quote: str, limit: int = 3) -> list[tuple[int, int]]
     return out
 
 
-def _offset(value: str) -> int | None:
-    try:
-        number = int(value)
-    except ValueError:
-        return None
-    return number if number >= 0 else None
+def cases_table(need_case_id: bool = True) -> TableSpec:
+    """The cases CSV: ``case_id`` (required for cases, optional for a coder's proposals), ``document``, and
+    either ``quote`` or ``start`` and ``end``; other columns are ignored."""
+    offset = dict(kind="int", minimum=0, blank=False, expected="0-based character offsets")
+    return TableSpec(
+        "cases CSV",
+        (Column("case_id", required=need_case_id, kind="id", blank=not need_case_id, unique=True, noun="case",
+                expected="a case id"),
+         Column("document", required=True, blank=False, expected="a document id"),
+         Column("quote", blank=False, expected="the exact text of the case"),
+         Column("start", **offset), Column("end", **offset)),
+        header_expected="columns case_id, document and either quote or start and end",
+        alternatives=(("quote",), ("start", "end")), label=("case_id", "case {}: "))
 
 
 def parse_case_rows(project: "Project", csv_path: str | Path, *, need_case_id: bool = True,
@@ -165,115 +172,71 @@ def parse_case_rows(project: "Project", csv_path: str | Path, *, need_case_id: b
     """
     from duocode.store import document_text, list_cases
 
-    table = read_csv(csv_path, what="cases CSV")
-    problems = ProblemCollector(InputError)
-    path = table.path
-    cols = {name: table.column(name) for name in ("case_id", "document", "quote", "start", "end")}
-    required = ["document"] + (["case_id"] if need_case_id else [])
-    missing = [c for c in required if cols[c] is None]
-    has_quote, has_offsets = cols["quote"] is not None, cols["start"] is not None or cols["end"] is not None
-    if has_quote and has_offsets:
-        problems.add("has both a 'quote' column and 'start'/'end' columns", path=path, location="line 1",
-                     expected="one form per file: either 'quote' or 'start' and 'end'")
-    elif not has_quote:
-        missing += [c for c in ("start", "end") if cols[c] is None] if has_offsets else ["quote (or start and end)"]
-    if missing:
-        problems.add(f"missing column(s): {', '.join(missing)} (found: {', '.join(table.header) or 'none'})",
-                     path=path, location="line 1",
-                     expected="columns case_id, document and either quote or start and end")
-    problems.raise_if_any()
-
+    table = read_rows(csv_path, cases_table(need_case_id))
     extra = dict(extra_documents or {})
     texts: dict[str, str | None] = {}
     stored_cases = {c.id: c for c in list_cases(project, status=None)} if need_case_id else {}
-    first_line: dict[str, int] = {}
     out: list[CaseRow] = []
-    for line, row in table.rows:
-        where = f"line {line}"
-        case_id = row[cols["case_id"]] if cols["case_id"] else ""
-        label = f"case {case_id}: " if case_id else ""
-        document = row[cols["document"]]
-        ok = True
-        if not case_id and need_case_id:
-            problems.add("the case_id cell is blank", path=path, location=where, expected="a case id")
-            ok = False
-        elif case_id and case_id in first_line:
-            problems.add(f"{label}duplicate case id (also on line {first_line[case_id]})", path=path,
-                         location=where, expected="each case id once")
-            ok = False
-        elif case_id in stored_cases:
+    for row in table:
+        case_id, document, label, where = row["case_id"], row["document"], row.label, row.where()
+        ok = row.ok
+        if case_id in stored_cases and "case_id" not in row.bad:
             old = stored_cases[case_id]
-            problems.add(f"{label}the case id already exists in the project (document {old.document}, "
-                         f"{old.start}-{old.end})", path=path, location=where,
-                         expected="a new case id (case ids stay fixed once created)")
+            table.add(f"{label}the case id already exists in the project (document {old.document}, "
+                      f"{old.start}-{old.end})", location=where,
+                      expected="a new case id (case ids stay fixed once created)")
             ok = False
-        if case_id and case_id not in first_line:
-            first_line[case_id] = line
-        if not document:
-            problems.add(f"{label}the document cell is blank", path=path, location=where,
-                         expected="a document id")
+        if document is None:
             continue
         if document not in texts:
             texts[document] = extra[document] if document in extra else document_text(project, document)
         text = texts[document]
         if text is None:
-            problems.add(f"{label}unknown document {document!r}", path=path, location=where,
-                         expected="the id of an ingested document (see `duocode documents list`)")
+            table.add(f"{label}unknown document {document!r}", location=where,
+                      expected="the id of an ingested document (see `duocode documents list`)")
             continue
-        if has_quote:
-            span = _locate_quote(text, row[cols["quote"]], document, label, path, where, problems)
+        if table.has("quote"):
+            span = _locate_quote(text, row["quote"], document, label, table, where)
         else:
-            span = _check_offsets(text, row[cols["start"]], row[cols["end"]], document, label, path, where,
-                                  problems)
+            span = _check_offsets(text, row["start"], row["end"], document, label, table, where)
         if span is not None and ok:
-            out.append(CaseRow(line, case_id or None, document, span[0], span[1]))
-    problems.raise_if_any()
+            out.append(CaseRow(row.line, case_id, document, span[0], span[1]))
+    table.raise_if_any()
     return out
 
 
-def _locate_quote(text: str, quote: str, document: str, label: str, path: str, where: str,
-                  problems: ProblemCollector) -> tuple[int, int] | None:
-    if not quote:
-        problems.add(f"{label}the quote cell is blank", path=path, location=where,
-                     expected="the exact text of the case")
+def _locate_quote(text: str, quote: str | None, document: str, label: str, table: Rows, where: str
+                  ) -> tuple[int, int] | None:
+    if quote is None:   # blank: already reported
         return None
     spans = _occurrences(text, quote)
     short = quote if len(quote) <= 60 else quote[:57] + "..."
     if not spans:
-        problems.add(f"{label}quote not found in document {document}: {short!r}", path=path, location=where,
+        table.add(f"{label}quote not found in document {document}: {short!r}", location=where,
                      expected="text copied exactly from the document")
         return None
     if len(spans) > 1:
         at = ", ".join(f"{s}-{e}" for s, e in spans[:2]) + (", ..." if len(spans) > 2 else "")
-        problems.add(f"{label}quote found more than once in document {document} (at {at}): {short!r}",
-                     path=path, location=where,
-                     expected="a longer quote that occurs once, or start and end offsets")
+        table.add(f"{label}quote found more than once in document {document} (at {at}): {short!r}",
+                  location=where, expected="a longer quote that occurs once, or start and end offsets")
         return None
     return spans[0]
 
 
-def _check_offsets(text: str, start_cell: str, end_cell: str, document: str, label: str, path: str,
-                   where: str, problems: ProblemCollector) -> tuple[int, int] | None:
-    start, end = _offset(start_cell), _offset(end_cell)
-    bad = False
-    for name, cell, value in (("start", start_cell, start), ("end", end_cell, end)):
-        if value is None:
-            problems.add(f"{label}{name} {cell!r} is not a whole number of 0 or more", path=path, location=where,
-                         expected="0-based character offsets")
-            bad = True
-    if bad:
+def _check_offsets(text: str, start: int | None, end: int | None, document: str, label: str, table: Rows,
+                   where: str) -> tuple[int, int] | None:
+    if start is None or end is None:   # blank or not a whole number of 0 or more: already reported
         return None
     if start > end:
-        problems.add(f"{label}start {start} is after end {end}", path=path, location=where,
-                     expected="start < end")
+        table.add(f"{label}start {start} is after end {end}", location=where, expected="start < end")
         return None
     if start == end:
-        problems.add(f"{label}start and end are both {start}: the case is empty", path=path, location=where,
-                     expected="start < end")
+        table.add(f"{label}start and end are both {start}: the case is empty", location=where,
+                  expected="start < end")
         return None
     if end > len(text):
-        problems.add(f"{label}end {end} is past the end of document {document} ({len(text)} characters)",
-                     path=path, location=where, expected=f"offsets from 0 to {len(text)}")
+        table.add(f"{label}end {end} is past the end of document {document} ({len(text)} characters)",
+                  location=where, expected=f"offsets from 0 to {len(text)}")
         return None
     return start, end
 

@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from duocode.errors import InputError, ProblemCollector
-from duocode.csvio import read_csv
+from duocode.rows import Column, TableSpec, read_rows
 from duocode.store import Informant
+
+INFORMANTS = TableSpec(
+    "informants CSV",
+    (Column("informant", required=True, kind="id", blank=False, unique=True, expected="a document id"),
+     Column("document", blank=False, expected="a document id")),
+    header_expected="a column 'informant' holding document ids, then attribute columns",
+    unknown="keep", label=("informant", "informant {!r}: "))
 
 
 def parse_informants(path: str | Path, documents: Collection[str]) -> list[Informant]:
@@ -34,41 +40,20 @@ def parse_informants(path: str | Path, documents: Collection[str]) -> list[Infor
     InputError
         Every problem at once: no ``informant`` column, blank or repeated informants, unknown documents.
     """
-    table = read_csv(path, what="informants CSV")
-    problems = ProblemCollector(InputError)
-    inf_col = table.column("informant")
-    if inf_col is None:
-        raise InputError(f"no 'informant' column (found: {', '.join(table.header) or 'no columns'})",
-                         path=table.path, location="line 1",
-                         expected="a column 'informant' holding document ids, then attribute columns")
-    doc_col = table.column("document")
-    attr_cols = [c for c in table.header if c not in (inf_col, doc_col)]
+    table = read_rows(path, INFORMANTS)
     known = set(documents)
-    seen: dict[str, int] = {}
     out: list[Informant] = []
-    for line, row in table.rows:
-        inf_id = row[inf_col]
-        where = f"line {line}"
-        if not inf_id:
-            problems.add("the informant cell is blank", path=table.path, location=where,
-                         expected="a document id")
+    for row in table:
+        if not row.ok:
             continue
-        if inf_id in seen:
-            problems.add(f"informant {inf_id!r} is listed again (first on line {seen[inf_id]})", path=table.path,
-                         location=where, expected="one row per informant")
-            continue
-        seen[inf_id] = line
-        document = row[doc_col] if doc_col else inf_id
-        if not document:
-            problems.add(f"informant {inf_id!r}: the document cell is blank", path=table.path, location=where,
-                         expected="a document id")
-            continue
+        inf_id = row["informant"]
+        document = row["document"] if table.has("document") else inf_id
         if document not in known:
-            problems.add(f"informant {inf_id!r} names unknown document {document!r}", path=table.path,
-                         location=where, expected=_expected_documents(known))
+            table.add(f"informant {inf_id!r} names unknown document {document!r}", location=row.where(),
+                      expected=_expected_documents(known))
             continue
-        out.append(Informant(inf_id, document, {c: (row[c] or None) for c in attr_cols}))
-    problems.raise_if_any()
+        out.append(Informant(inf_id, document, dict(row.extras)))
+    table.raise_if_any()
     return out
 
 
