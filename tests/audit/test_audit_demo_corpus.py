@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 
 import numpy as np
 import openpyxl
@@ -75,6 +76,10 @@ def oracle_matrix(rows, order):
     return out
 
 
+# Four standard deviations of the Monte Carlo error of two p-values near 0.05 from 9999 resamples each.
+MC_TOLERANCE = 4 * math.sqrt(2) * 2 * math.sqrt(0.025 * 0.975 / 9999)
+
+
 def oracle_verdicts(rows, order):
     ids = [c for c in order if c in rows]
     of = lambda t: [c for c in ids if rows[c]["tmp_type"] == t]  # noqa: E731
@@ -104,7 +109,9 @@ def oracle_verdicts(rows, order):
             return "no_evidence", [], [], None, None
         mean = lambda group: sum(score(rows[c]) for c in group) / len(group)  # noqa: E731
         h, lows = mean(higher), [mean(low) for low in lowers]
-        # Permutation tests of the mean difference (9999 resamples, seed 1); every lower group must differ.
+        # Permutation tests of the mean difference (scipy shuffling every case, 9999 resamples); every lower group
+        # must differ. duocode draws its relabellings differently (see test_audit_verdicts.py), so its p may differ
+        # from these by Monte Carlo error; a p that close to alpha may fall on either side (verdict None: either).
         hs = np.array([score(rows[c]) for c in higher], dtype=float)
         ps, effects = [], []
         for low in lowers:
@@ -113,11 +120,14 @@ def oracle_verdicts(rows, order):
                                        vectorized=True, n_resamples=9999, rng=np.random.default_rng(1)).pvalue)
             # rank-biserial r from the Mann-Whitney U of the higher group: 2U / (n1 n2) - 1
             effects.append(2 * mannwhitneyu(hs, ls).statistic / (len(hs) * len(ls)) - 1)
-        if len(higher) < 5 or any(len(low) < 5 for low in lowers) or max(ps) >= 0.05:
+        decided = "supported" if all(h > m for m in lows) else "contradicted" if all(h < m for m in lows) \
+            else "mixed"
+        if len(higher) < 5 or any(len(low) < 5 for low in lowers):
             verdict = "inconclusive"
+        elif abs(max(ps) - 0.05) <= MC_TOLERANCE:
+            verdict = None
         else:
-            verdict = "supported" if all(h > m for m in lows) else "contradicted" if all(h < m for m in lows) \
-                else "mixed"
+            verdict = "inconclusive" if max(ps) >= 0.05 else decided
         sup = [c for c in higher if score(rows[c]) > max(lows)]
         con = [c for c in higher if score(rows[c]) < min(lows)]
         for low in lowers:
@@ -223,11 +233,22 @@ def test_demo_summary_matches_the_independent_count(demo):
 def test_demo_verdicts_match_the_independent_reading(demo):
     _, _, result = demo
     order = [c.id for c in result.cases]
-    expected = {pid: {"verdict": v, "supporting": s, "contradicting": k, "p_value": p if p is None else pytest.approx(p, abs=1e-12),
-                      "effect_size": e if e is None else pytest.approx(e, abs=1e-12)}
-                for pid, (v, s, k, p, e) in oracle_verdicts(oracle_rows(), order).items()}
+    oracle = oracle_verdicts(oracle_rows(), order)
+    props = result.to_dict()["propositions"]
+    compare_rule = {pid for pid, d in result.to_dict()["proposition_details"].items() if d["rule"] == "compare"}
     got = {pid: {key: entry[key] for key in ("verdict", "supporting", "contradicting", "p_value", "effect_size")}
-           for pid, entry in result.to_dict()["propositions"].items()}
+           for pid, entry in props.items()}
+    expected = {}
+    for pid, (v, s, k, p, e) in oracle.items():
+        if p is None:
+            p_expected = None
+        elif pid in compare_rule:   # Monte Carlo: within its error of scipy's own estimate
+            tail = min(max(p / 2, 1e-4), 0.5)
+            p_expected = pytest.approx(p, abs=4 * math.sqrt(2) * 2 * math.sqrt(tail * (1 - tail) / 9999) + 2e-4)
+        else:                       # exact binomial: the same number
+            p_expected = pytest.approx(p, abs=1e-12)
+        expected[pid] = {"verdict": got[pid]["verdict"] if v is None else v, "supporting": s, "contradicting": k,
+                         "p_value": p_expected, "effect_size": e if e is None else pytest.approx(e, abs=1e-12)}
     assert got == expected
 
 
@@ -249,7 +270,7 @@ def test_demo_table_ii_shows_every_effect_and_at_least_one_not_found_cell(demo):
 # C311, C324, C351, C359, C362, C397, C412, C415 and C455 (interaction, privacy sensitivity high, positive
 # benevolence) go against it. P2b is inconclusive: the mean value score of transaction-outcome cases is 0.281 with
 # clear preferences (89 cases) against 0.306 with fuzzy ones (36), permutation p = 0.99. P2a is inconclusive
-# (p = 0.052), P3b too (3 cases, fewer than the 5 the test needs) and P3e (30 for, 28 against: permutation p = 1.0;
+# (p = 0.051, close to alpha), P3b too (3 cases, fewer than the 5 the test needs) and P3e (30 for, 28 against: permutation p = 1.0;
 # under the count rule it was supported because its means differed). P3d is supported (86 for, C241 and C357
 # against, both also for).
 PINNED_SHA256 = "af74c0615dcb092f92fd5b8c89401fccc06d24f9d000e46424bf91de10baff7a"

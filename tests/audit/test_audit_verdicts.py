@@ -83,13 +83,32 @@ def test_permutation_p_and_rank_biserial_match_scipy_and_a_hand_example():
     # Five 1s against five 0s: of the C(10,5) = 252 arrangements two reach |difference| 1: p = 2/252.
     verdict, p, comps = compare_outcome([1.0] * 5, [[0.0] * 5], COMPARE)
     assert verdict == "supported" and p == pytest.approx(2 / 252, rel=1e-12) and comps[0].rank_biserial == 1.0
+    # Small groups (C(11, 5) = 462 arrangements): scipy's exact test, the same number.
     rng = np.random.default_rng(7)
-    higher = list(rng.integers(-2, 3, 40).astype(float) + 0.5)
-    lower = list(rng.integers(-2, 3, 35).astype(float))
-    verdict, p, comps = compare_outcome(higher, [lower], COMPARE)
-    assert p == pytest.approx(_scipy_permutation_p(higher, lower), rel=1e-12)
+    higher, lower = list(rng.integers(-2, 3, 6).astype(float)), list(rng.integers(-3, 2, 5).astype(float))
+    _, p, comps = compare_outcome(higher, [lower], COMPARE)
+    assert p == _scipy_permutation_p(higher, lower)
     u = mannwhitneyu(higher, lower).statistic
     assert comps[0].rank_biserial == pytest.approx(2 * u / (len(higher) * len(lower)) - 1)
+
+
+@pytest.mark.parametrize("n_h,n_l,shift", [(40, 35, 0.3), (60, 50, 0.0), (300, 280, 0.15), (25, 30, 0.6)])
+def test_large_groups_get_the_same_p_as_scipys_random_permutations_within_monte_carlo_error(n_h, n_l, shift):
+    # Too many arrangements for an exact test: the relabellings are drawn as multivariate hypergeometric counts
+    # per distinct score; scipy shuffles every case. Both estimate the same p, each with Monte Carlo error
+    # sd <= 2 * sqrt(tail (1 - tail) / 9999) (two-sided = twice a tail); the two may differ by 4 combined sd.
+    rng = np.random.default_rng(n_h)
+    higher = list(rng.integers(0, 4, n_h) + (rng.random(n_h) < shift))
+    lower = list(rng.integers(0, 4, n_l).astype(float))
+    higher = [float(x) for x in higher]
+    _, p, comps = compare_outcome(higher, [lower], COMPARE)
+    reference = _scipy_permutation_p(higher, lower)
+    tail = min(max(reference / 2, 1 / 10000), 0.5)
+    sd = 2 * math.sqrt(tail * (1 - tail) / 9999)
+    assert abs(p - reference) <= 4 * math.sqrt(2) * sd + 2 / 10000
+    u = mannwhitneyu(higher, lower).statistic
+    assert comps[0].rank_biserial == pytest.approx(2 * u / (n_h * n_l) - 1)
+    assert compare_outcome(higher, [lower], COMPARE)[1] == p            # the fixed seed: the same p again
 
 
 def test_close_means_are_inconclusive_with_a_number_of_cases_to_decide():
