@@ -27,8 +27,11 @@ allows it; an inconclusive one says about how many more cases, at the observed s
 - ``compare``: a named score (``scores`` in the codebook: +1 per ``plus`` item that holds, -1 per ``minus`` item;
   an item is a variable id, holding when coded ``yes``, or a condition) is averaged over the ``higher`` group and
   each ``lower`` group, all taken among the bearing cases. ``no_evidence`` if a group is empty. Otherwise a
-  two-sided permutation test (scipy ``permutation_test``, fixed seed, exact when the arrangements are fewer than
-  the resamples) of the difference in mean score between the higher group and each lower group; effect size the
+  two-sided permutation test of the difference in mean score between the higher group and each lower group:
+  exact (scipy ``permutation_test``) when there are no more arrangements than ``permutations``, else that many
+  random relabellings with the fixed seed (drawn as multivariate hypergeometric counts of each score, which is
+  what a random relabelling does to the statistic, see :func:`duocode.audit.verdicts.mean_difference_p`); effect
+  size the
   rank-biserial correlation of the weakest comparison. ``supported`` when every comparison is significant with
   the higher mean above, ``contradicted`` when every one is with it below, ``mixed`` when every one is
   significant but they point different ways, else ``inconclusive`` (also when a group has fewer than
