@@ -93,3 +93,13 @@ def test_no_code_names_the_second_codebook_and_the_demo_code_names_no_tmp_variab
                     src / "precode" / "demo.py", src / "cli" / "demo.py"]
     found = {p.relative_to(src).as_posix(): sorted(_words(p) & banned) for p in demo_modules}
     assert found == {p.relative_to(src).as_posix(): [] for p in demo_modules}
+
+
+def test_terminal_audit_shows_each_test_and_the_conditions_brackets(telecare_demo, runner):
+    directory, _, audit = telecare_demo
+    result = runner.invoke(main, ["audit", "--project", str(directory)])
+    assert result.exit_code == 0, result.output
+    assert "Propositions: the tests behind the verdicts" in result.output
+    assert "exact binomial test" in result.output and "permutation test" in result.output
+    # P2's groups are "mode in [phone, message]": shown as written, not swallowed as rich markup
+    assert "[phone" in result.output

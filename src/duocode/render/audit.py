@@ -1,6 +1,7 @@
 """Reconciliation and the audit, for a terminal (rich); agreement over a project: :mod:`duocode.render.agree`."""
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from duocode.audit import (PROPOSITIONS_GROUP, VERDICT_WORDS, AuditResult, ConsensusImportResult,
@@ -70,5 +71,7 @@ def _propositions_table(result: AuditResult, title: str) -> Table:
         props.add_column(name, overflow="fold")
     props.add_column("Basis", overflow="fold")
     for p in result.propositions.values():
-        props.add_row(p.id, VERDICT_WORDS[p.verdict], *result.proposition_stats(p), p.explanation)
+        # escaped: explanations quote conditions such as "mode in [phone, video]", which rich reads as markup
+        props.add_row(*(escape(text) for text in (p.id, VERDICT_WORDS[p.verdict], *result.proposition_stats(p),
+                                                  p.explanation)))
     return props
