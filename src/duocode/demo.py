@@ -15,9 +15,54 @@ from duocode._util import no_progress
 from duocode.errors import RefusedError
 
 
-def corpus_dir() -> Path:
-    """The bundled demo corpus (``corpora/demo``)."""
-    return Path(__file__).resolve().parent / "data" / "corpora" / "demo"
+DEFAULT_CODEBOOK = "tmp"
+
+
+def corpora_root() -> Path:
+    """Where the bundled corpora live (``corpora/``)."""
+    return Path(__file__).resolve().parent / "data" / "corpora"
+
+
+def corpus_dir(codebook_id: str = DEFAULT_CODEBOOK) -> Path:
+    """The bundled corpus of a bundled codebook: ``corpora/ID`` when there is one, else the bundled corpus the
+    codebook names as its pre-coder's seed (``precode.seed_corpus``; the default codebook's is ``corpora/demo``).
+
+    Raises
+    ------
+    InputError
+        ``codebook_id`` is no bundled codebook with a bundled corpus (the message lists those that have one).
+    """
+    found = _bundled_corpus(codebook_id)
+    if found is None:
+        from duocode.errors import InputError
+
+        raise InputError(f"no bundled corpus for codebook '{codebook_id}'",
+                         expected="one of " + ", ".join(demo_codebooks()))
+    return found
+
+
+def demo_codebooks() -> list[str]:
+    """The bundled codebooks that have a bundled corpus (what ``duocode demo --codebook`` accepts)."""
+    from duocode.codebook import bundled_codebook_names
+
+    return [name for name in bundled_codebook_names() if _bundled_corpus(name) is not None]
+
+
+def _bundled_corpus(codebook_id: str) -> Path | None:
+    from duocode.codebook import bundled_codebook_names, load_codebook
+
+    if codebook_id not in bundled_codebook_names():
+        return None
+    root = corpora_root()
+    for name in (codebook_id, load_codebook(codebook_id).seed_corpus):
+        if name and "/" not in name and (root / name / "cases.csv").is_file():
+            return root / name
+    return None
+
+
+def corpus_coders(corpus: Path) -> list[str]:
+    """The demo coders of a corpus: one per ``codes_NAME.csv``."""
+    return sorted(p.stem[len("codes_"):] for p in corpus.glob("codes_*.csv") if p.stem != "codes_")
 
 
 @dataclass
@@ -33,8 +78,6 @@ class DemoResult:
         return {"project": self.directory, "steps": [{"step": s, "result": r} for s, r in self.steps],
                 "figures": self.figures, "audit": self.audit_path}
 
-
-DEMO_CODERS = ("ines", "jonas")
 
 # What `duocode demo` writes into its folder (the project database with SQLite's side files, the coders' and
 # the reconcile workbooks, the audit workbook).
@@ -57,22 +100,27 @@ def _remove_demo_outputs(directory: Path) -> None:
 
 
 def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str], None] | None = None,
-             learning_curve: bool = False) -> DemoResult:
-    """Build ``directory`` from the bundled corpus and run every stage; returns what each step did.
+             learning_curve: bool = False, codebook: str = DEFAULT_CODEBOOK) -> DemoResult:
+    """Build ``directory`` from the bundled corpus of ``codebook`` and run every stage; returns what each step
+    did.
 
     An existing demo project in ``directory`` (one made by this command) is rebuilt; any other project there is
-    refused, unchanged.
+    refused, unchanged. An unknown ``codebook`` (or one without a bundled corpus) is refused before anything is
+    touched.
     """
     from duocode.codebook import load_codebook
     from duocode.store import DB_NAME, Project
 
     directory = Path(directory)
-    corpus = corpus_dir()
+    corpus = corpus_dir(codebook)
     say = progress or no_progress
     if (directory / DB_NAME).exists():
         with Project.open(directory) as existing:
             is_demo = existing.meta("demo") == "1"
-            added = sorted(set(existing.coders(kind="human")) - set(DEMO_CODERS))
+            # the coders the earlier demo created (recorded since demos run on several corpora), else this one's
+            recorded = existing.meta("demo_coders")
+            made = recorded.split(",") if recorded else corpus_coders(corpus)
+            added = sorted(set(existing.coders(kind="human")) - set(made))
         if is_demo and added:
             raise RefusedError("this demo project holds the work of coders the demo did not create ("
                                + ", ".join(added) + "); rebuilding it would lose that work, so choose another "
@@ -82,10 +130,11 @@ def run_demo(directory: str | Path = "demo-project", *, progress: Callable[[str]
                                "folder", path=str(directory))
         _remove_demo_outputs(directory)
     result = DemoResult(str(directory))
-    project = Project.create(directory, load_codebook("tmp"))
+    project = Project.create(directory, load_codebook(codebook))
     try:
         with project.transaction():
             project.set_meta("demo", "1")
+            project.set_meta("demo_coders", ",".join(corpus_coders(corpus)))
         _run_stages(project, corpus, directory, result, say, learning_curve)
     finally:
         project.close()
@@ -102,7 +151,7 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
     result.figures["documents"] = ing.n_added
 
     cases = import_cases(project, corpus / "cases.csv")
-    result.steps.append(("cases", f"{len(cases.cases)} personalization cases imported from cases.csv"))
+    result.steps.append(("cases", f"{len(cases.cases)} cases imported from cases.csv"))
     result.figures["cases"] = len(cases.cases)
 
     say("writing, filling and importing the coders' workbooks")

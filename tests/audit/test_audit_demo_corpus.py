@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 
+import numpy as np
 import openpyxl
 import pytest
+from scipy.stats import binomtest, mannwhitneyu, permutation_test
 
 from audit_fixtures import REPO
 
@@ -73,30 +76,66 @@ def oracle_matrix(rows, order):
     return out
 
 
+# Four standard deviations of the Monte Carlo error of two p-values near 0.05 from 9999 resamples each.
+MC_TOLERANCE = 4 * math.sqrt(2) * 2 * math.sqrt(0.025 * 0.975 / 9999)
+
+
 def oracle_verdicts(rows, order):
     ids = [c for c in order if c in rows]
     of = lambda t: [c for c in ids if rows[c]["tmp_type"] == t]  # noqa: E731
 
     def rule(bearing, sup, con):
+        # The codebook's verdicts: alpha 0.05, threshold 0.5, mixed band 0.75, at least 5 cases; the test on
+        # the cases on one side only, by scipy's own two-sided binomial test and its exact interval.
         s = [c for c in bearing if sup(rows[c])]
         k = [c for c in bearing if con(rows[c])]
-        verdict = "no_evidence" if not s and not k else "supported" if not k else "contradicted" if not s \
-            else "mixed"
-        return verdict, s, k
+        n_s, n_k = len(set(s) - set(k)), len(set(k) - set(s))
+        if not s and not k:
+            return "no_evidence", s, k, None, None
+        test = binomtest(n_s, n_s + n_k, 0.5)
+        ci = test.proportion_ci(0.95, "exact")
+        if n_s + n_k < 5:
+            verdict = "inconclusive"
+        elif test.pvalue < 0.05:
+            verdict = "supported" if n_s > n_k else "contradicted"
+        elif n_s and n_k and 0.25 <= ci.low and ci.high <= 0.75:
+            verdict = "mixed"
+        else:
+            verdict = "inconclusive"
+        return verdict, s, k, test.pvalue, n_s / (n_s + n_k)
 
     def compare(score, higher, lowers):
         if not higher or any(not low for low in lowers):
-            return "no_evidence", [], []
+            return "no_evidence", [], [], None, None
         mean = lambda group: sum(score(rows[c]) for c in group) / len(group)  # noqa: E731
         h, lows = mean(higher), [mean(low) for low in lowers]
-        verdict = "supported" if all(h > m for m in lows) else "contradicted" if all(h < m for m in lows) \
+        # Permutation tests of the mean difference (scipy shuffling every case, 9999 resamples); every lower group
+        # must differ. duocode draws its relabellings differently (see test_audit_verdicts.py), so its p may differ
+        # from these by Monte Carlo error; a p that close to alpha may fall on either side (verdict None: either).
+        hs = np.array([score(rows[c]) for c in higher], dtype=float)
+        ps, effects = [], []
+        for low in lowers:
+            ls = np.array([score(rows[c]) for c in low], dtype=float)
+            ps.append(permutation_test((hs, ls), lambda x, y, axis: x.mean(axis=axis) - y.mean(axis=axis),
+                                       vectorized=True, n_resamples=9999, rng=np.random.default_rng(1)).pvalue)
+            # rank-biserial r from the Mann-Whitney U of the higher group: 2U / (n1 n2) - 1
+            effects.append(2 * mannwhitneyu(hs, ls).statistic / (len(hs) * len(ls)) - 1)
+        decided = "supported" if all(h > m for m in lows) else "contradicted" if all(h < m for m in lows) \
             else "mixed"
+        if len(higher) < 5 or any(len(low) < 5 for low in lowers):
+            verdict = "inconclusive"
+        elif abs(max(ps) - 0.05) <= MC_TOLERANCE:
+            verdict = None
+        else:
+            verdict = "inconclusive" if max(ps) >= 0.05 else decided
         sup = [c for c in higher if score(rows[c]) > max(lows)]
         con = [c for c in higher if score(rows[c]) < min(lows)]
         for low in lowers:
             sup += [c for c in low if score(rows[c]) < h and c not in sup]
             con += [c for c in low if score(rows[c]) > h and c not in con]
-        return verdict, sorted(sup, key=ids.index), sorted(con, key=ids.index)
+        # the effect of the weakest comparison: the largest p, and among equal ones the smallest |r|
+        weakest = min((i for i in range(len(ps)) if ps[i] == max(ps)), key=lambda i: abs(effects[i]))
+        return verdict, sorted(sup, key=ids.index), sorted(con, key=ids.index), max(ps), effects[weakest]
 
     def dims(r):
         return {d for d, pair in {"perf": ("positive_performance", "negative_performance"),
@@ -194,9 +233,23 @@ def test_demo_summary_matches_the_independent_count(demo):
 def test_demo_verdicts_match_the_independent_reading(demo):
     _, _, result = demo
     order = [c.id for c in result.cases]
-    expected = {pid: {"verdict": v, "supporting": s, "contradicting": k}
-                for pid, (v, s, k) in oracle_verdicts(oracle_rows(), order).items()}
-    assert result.to_dict()["propositions"] == expected
+    oracle = oracle_verdicts(oracle_rows(), order)
+    props = result.to_dict()["propositions"]
+    compare_rule = {pid for pid, d in result.to_dict()["proposition_details"].items() if d["rule"] == "compare"}
+    got = {pid: {key: entry[key] for key in ("verdict", "supporting", "contradicting", "p_value", "effect_size")}
+           for pid, entry in props.items()}
+    expected = {}
+    for pid, (v, s, k, p, e) in oracle.items():
+        if p is None:
+            p_expected = None
+        elif pid in compare_rule:   # Monte Carlo: within its error of scipy's own estimate
+            tail = min(max(p / 2, 1e-4), 0.5)
+            p_expected = pytest.approx(p, abs=4 * math.sqrt(2) * 2 * math.sqrt(tail * (1 - tail) / 9999) + 2e-4)
+        else:                       # exact binomial: the same number
+            p_expected = pytest.approx(p, abs=1e-12)
+        expected[pid] = {"verdict": got[pid]["verdict"] if v is None else v, "supporting": s, "contradicting": k,
+                         "p_value": p_expected, "effect_size": e if e is None else pytest.approx(e, abs=1e-12)}
+    assert got == expected
 
 
 def test_demo_table_ii_shows_every_effect_and_at_least_one_not_found_cell(demo):
@@ -212,19 +265,23 @@ def test_demo_table_ii_shows_every_effect_and_at_least_one_not_found_cell(demo):
 # Read off the oracle for the consensus.csv with this hash; re-derive them when the corpus changes.
 # Interaction 150 cases (74 positive, 57 negative, 19 equilibrium: no majority, hence "leaning"), transaction
 # outcome 129 (73/41/15), continuity 201 (91/100/10: no majority); the one empty cell: transaction outcome x
-# positive benevolence. P1b is mixed: against it, C070, C115, C137, C147, C221, C231, C276, C284, C309, C311, C324,
-# C351, C359, C362, C397, C412, C415 and C455 (interaction, privacy sensitivity high, positive benevolence). P2b is
-# contradicted: the mean value score of transaction-outcome cases is 0.281 with clear preferences (89 cases)
-# against 0.306 with fuzzy ones (36); it was supported (0.284 against 0.214) before H65-H76 joined. P3d is mixed
-# (86 for, C241 and C357 against); P3e is supported (30 for, 28 against: the verdict compares means).
+# positive benevolence. Weighed by the codebook's tests (alpha 0.05): P1b is supported (49 for, 18 against, of which
+# none on both sides: exact binomial p = 0.00019) although C070, C115, C137, C147, C221, C231, C276, C284, C309,
+# C311, C324, C351, C359, C362, C397, C412, C415 and C455 (interaction, privacy sensitivity high, positive
+# benevolence) go against it. P2b is inconclusive: the mean value score of transaction-outcome cases is 0.281 with
+# clear preferences (89 cases) against 0.306 with fuzzy ones (36), permutation p = 0.99. P2a is inconclusive
+# (p = 0.051, close to alpha), P3b too (3 cases, fewer than the 5 the test needs) and P3e (30 for, 28 against: permutation p = 1.0;
+# under the count rule it was supported because its means differed). P3d is supported (86 for, C241 and C357
+# against, both also for).
 PINNED_SHA256 = "af74c0615dcb092f92fd5b8c89401fccc06d24f9d000e46424bf91de10baff7a"
 PINNED = {
     "cases_audited": 480, "cells_found": 17, "cells_not_found": 1,
     "effects_found": ["accuracy", "customization_cost", "customized_value", "illusionary_benevolence", "other",
                       "privacy_halo", "service_tendencies"],
-    "verdicts": {"P1": "mixed", "P1a": "mixed", "P1b": "mixed", "P2": "mixed", "P2a": "supported",
-                 "P2b": "contradicted", "P2c": "supported", "P3": "mixed", "P3a": "supported", "P3b": "supported",
-                 "P3c": "mixed", "P3d": "mixed", "P3e": "supported"},
+    "verdicts": {"P1": "supported", "P1a": "supported", "P1b": "supported", "P2": "supported",
+                 "P2a": "inconclusive", "P2b": "inconclusive", "P2c": "supported", "P3": "supported",
+                 "P3a": "supported", "P3b": "inconclusive", "P3c": "supported", "P3d": "supported",
+                 "P3e": "inconclusive"},
 }
 PINNED_SYNTHESIS = {"interaction": "leaning positive surplus (74 of 150)",
                     "transaction_outcome": "slight majority positive surplus (73 of 129)",

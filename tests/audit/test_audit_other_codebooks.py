@@ -66,7 +66,10 @@ def test_audit_without_layout_still_reports_cases_and_propositions_in_markdown(g
     assert "declares no Table II layout" in md and "docs/CODEBOOK\\_FORMAT.md" in md
     assert "## Cases" in md and "| in the audit | 9 |" in md
     assert "## Propositions" in md and "| G1a |" in md
-    assert result.to_dict()["propositions"]["G1a"]["verdict"] == "supported"
+    # G1a: A1 A2 for, A3 against (A4 on both sides left out): 2 of 3 against a threshold of 0.6 cannot decide it.
+    g1a = result.to_dict()["propositions"]["G1a"]
+    assert (g1a["verdict"], g1a["p_value"]) == ("inconclusive", 1.0)
+    assert "| G1a | advice | inconclusive |" in md
 
 
 def test_cli_audit_json_and_xlsx_work_without_layout(garden_without_layout, runner, tmp_path):

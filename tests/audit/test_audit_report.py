@@ -82,7 +82,8 @@ def test_audit_takes_over_agreed_values_when_nothing_is_open(tmp_path, tmp_codeb
     p = build_project(tmp_path / "p", tmp_codebook_path, handmade.texts(), coded_by_two(handmade.consensus(), {}))
     data = build_audit(p).to_dict()
     assert data["matrix"]["interaction"]["negative_benevolence"]["cases"] == ["I3", "I4"]
-    assert data["propositions"]["P1b"]["verdict"] == "supported"
+    # I3 and I4 support P1b, nothing contradicts it: 2 of 2, p = 2 * (1/2)^2 = 0.5, too few cases to decide.
+    assert (data["propositions"]["P1b"]["verdict"], data["propositions"]["P1b"]["p_value"]) == ("inconclusive", 0.5)
     p.close()
 
 
@@ -102,8 +103,15 @@ def test_cli_audit_json_is_one_document_in_the_contract_shape(audited, runner):
     assert data["matrix"]["interaction"]["positive_benevolence"] == {
         "found": ["illusionary_benevolence", "privacy_halo"], "not_found": [], "cases": ["I1", "I2", "I4"]}
     assert data["summary"]["interaction"] == {"negative": 1, "equilibrium": 1, "positive": 3}
-    assert data["propositions"]["P1b"] == {"verdict": "supported", "supporting": ["I3", "I4"],
-                                           "contradicting": []}
+    p1b = data["propositions"]["P1b"]
+    assert {k: p1b[k] for k in ("verdict", "supporting", "contradicting")} == {
+        "verdict": "inconclusive", "supporting": ["I3", "I4"], "contradicting": []}
+    # 2 of 2: p = 2 * (1/2)^2 = 0.5; at the observed share (all for) 6 of 6 is the first with p < 0.05
+    # (2/64 = 0.031; 5 of 5 gives 0.0625), so 4 more cases would decide it, as supported.
+    assert (p1b["p_value"], p1b["effect_size"], p1b["cases_to_decide"], p1b["would_become"]) == (
+        0.5, 1.0, 4, "supported")
+    assert p1b["test"].startswith("exact binomial test") and p1b["effect_measure"] == "supporting share s/(s+k)"
+    assert (p1b["n_cases"], p1b["n_supporting"], p1b["n_contradicting"]) == (2, 2, 0)
 
 
 def test_cli_audit_refusal_exits_1_with_one_line_per_unresolved_disagreement(two_coder_project, runner):
@@ -140,7 +148,9 @@ def test_cli_audit_markdown_has_table_ii_and_propositions(audited, runner, tmp_p
             "Other effect (1 case)<br>Privacy halo: Not found | Customized value (1 case)<br>Customization cost: "
             "Not found | Accuracy (2 cases)<br>Service tendencies: Not found |") in text
     assert "| **Summary attribution** | | mostly positive surplus (3 of 5)<br>" in text
-    assert "| P1b | Interaction personalization | supported | I3, I4 | — |" in text
+    assert ("| P1b | Interaction personalization | inconclusive | I3, I4 | — | exact binomial test, two-sided, of "
+            "the supporting share against 0.5 | 0.500 | 1.00 (supporting share s/(s+k)) | about 4 more cases "
+            "(supported) |") in text
 
 
 def test_cli_audit_without_output_prints_table_ii(audited, runner):
@@ -178,9 +188,10 @@ def test_table_ii_is_laid_out_like_the_paper(audited):
     assert ws["E8"].value == "Accuracy (1 case)\nService tendencies: Not found"
     assert ws["D9"].value == ("split between equilibrium and positive surplus (2 each of 5)\n"
                               "Negative increment 1 · Equilibrium 2 · Positive surplus 2")
-    assert ws["C10"].value.splitlines() == ["P1: mixed (4 supporting, 1 contradicting)",
-                                            "P1a: mixed (3 supporting, 1 contradicting)",
-                                            "P1b: supported (2 supporting, 0 contradicting)"]
+    # P1: 4 against 1, p = 12/32; P1a: I4 on both sides is left out, 2 against 0 as in P1b: p = 2/4.
+    assert ws["C10"].value.splitlines() == ["P1: inconclusive (4 supporting, 1 contradicting, p = 0.375)",
+                                            "P1a: inconclusive (3 supporting, 1 contradicting, p = 0.500)",
+                                            "P1b: inconclusive (2 supporting, 0 contradicting, p = 0.500)"]
 
 
 def test_table_ii_is_styled_to_paste_and_print_on_one_landscape_page(audited):
@@ -231,16 +242,21 @@ def test_propositions_sheet_lists_verdicts_with_case_ids_and_basis(audited):
     ws = openpyxl.load_workbook(path)["Propositions"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert list(rows) == ["P1", "P1a", "P1b", "P2", "P2a", "P2b", "P2c", "P3", "P3a", "P3b", "P3c", "P3d", "P3e"]
-    assert rows["P1a"][5:11] == ("mixed", 3, 3, "I1, I2, I4", 1, "I4")
-    assert rows["P2c"][11] == ("mean Value-provision net score: privacy_sensitivity=low 1.00 (n=2) vs "
-                               "privacy_sensitivity=high -0.50 (n=2)")
+    header = next(ws.iter_rows(max_row=1, values_only=True))
+    assert header[11:16] == ("Test", "p-value", "Effect size", "Effect measure", "To decide")
+    assert rows["P1a"][5:11] == ("inconclusive", 3, 3, "I1, I2, I4", 1, "I4")
+    assert rows["P1a"][12:16] == (0.5, 1, "supporting share s/(s+k)", "about 4 more cases (supported)")
+    assert rows["P1a"][11].startswith("exact binomial test")
+    assert rows["P2c"][16].startswith("mean Value-provision net score: privacy_sensitivity=low 1.00 (n=2) vs "
+                                      "privacy_sensitivity=high -0.50 (n=2)")
+    assert "permutation test" in rows["P2c"][11]
 
 
 def test_moderators_sheet_breaks_down_the_propositions_moderators(audited):
     _, _, path = audited
     values = [c for row in openpyxl.load_workbook(path)["Moderators"].iter_rows(values_only=True) for c in row]
-    assert "P1a (mixed) by Privacy sensitivity" in values
-    assert "P3e (supported) by Past accurate recommendations" in values
+    assert "P1a (inconclusive) by Privacy sensitivity" in values
+    assert "P3e (inconclusive) by Past accurate recommendations" in values
 
 
 def test_cases_informants_codebook_and_log_sheets_are_filled(audited):
@@ -357,7 +373,7 @@ def test_workbook_of_another_codebook_follows_its_audit_section(tmp_path):
     assert [ws.cell(row=r, column=1).value for r in range(3, 8)] == [
         "Good words", "Bad words", "Overall", "Research propositions", "Propositions (all types)"]
     assert ws["C4"].value == "Upselling (2 cases)\nExpertise: Not found"
-    assert ws["C7"].value == "G1: mixed (from G1a, G1b)"
+    assert ws["C7"].value == "G1: inconclusive (from G1a, G1b)"
     assert "E2" not in {str(r).split(":")[0] for r in ws.merged_cells.ranges}
     assert result.to_dict()["moderators"]["visits"]["advice"]["5"] == {"n": 1, "bad": 0, "fine": 0, "good": 1}
     p.close()

@@ -1,29 +1,57 @@
 """Verdicts on the codebook's propositions, from the consensus codes of the audited cases.
 
 The rules are data (docs/CODEBOOK_FORMAT.md, "Conditions" and "Verdicts"); conditions are interpreted by
-:func:`duocode.codebook.conditions.matches`, never evaluated as code.
+:func:`duocode.codebook.conditions.matches`, never evaluated as code. Every verdict weighs the evidence with a
+test (the arithmetic is in :mod:`duocode.audit.verdicts`), with the settings of the codebook's ``verdicts:``
+section and the proposition's own ``verdicts:`` overrides: significance level alpha (default 0.05), the share
+a side must exceed t (``threshold``, 0.5), the mixed band m (``mixed_band``, 0.75), the minimum number of cases
+(``min_cases``, 5), the permutation count and seed (9999, 1) and how several comparisons combine
+(``combine``: ``largest_p`` or ``holm``). A verdict other than ``inconclusive`` is given only when the test
+allows it; an inconclusive one says about how many more cases, at the observed share or effect, would decide it
+(``cases_to_decide``, and the verdict they would give, ``would_become``).
 
 - ``supports``/``contradicts``: the *bearing* cases match ``cases`` (every audited case when absent);
   supporting = bearing cases matching ``supports``, contradicting = bearing cases matching ``contradicts`` (a
-  case may be on both sides). ``no_evidence`` if both are empty, ``supported`` if only supporting,
-  ``contradicted`` if only contradicting, else ``mixed`` - unless ``threshold`` t is given: then ``supported``
-  when supporting / (supporting + contradicting) >= t and ``contradicted`` when <= 1 - t.
+  case may be on both sides; such a case carries no net evidence and is left out of the test). ``no_evidence``
+  when no bearing case supports or contradicts it. Otherwise an exact binomial test (scipy ``binomtest``) of the
+  s supporting-only against the k contradicting-only cases: p is twice the upper tail of the majority side's
+  count under a share of t (for t = 0.5 the ordinary two-sided test; 9 of 10 gives p = 0.021484375), and the
+  (1 - alpha) Clopper-Pearson interval of the supporting share s / (s + k) is the one this test inverts.
+  ``supported`` when p < alpha with support the majority (the interval lies above t), ``contradicted`` when
+  p < alpha with contradiction the majority (the interval lies below 1 - t), ``mixed`` when both sides are
+  present and the interval lies inside [1 - m, m] (even at its edge neither side holds more than m of the
+  evidence: they are settled as balanced), else ``inconclusive`` (also when s + k < ``min_cases``). Effect size:
+  the supporting share, with Cohen's h against 0.5. A proposition's legacy ``threshold`` t sets both t and m,
+  keeping its old reading (a side must reach t; mixed between 1 - t and t), now judged on the interval instead of
+  the point share.
 - ``compare``: a named score (``scores`` in the codebook: +1 per ``plus`` item that holds, -1 per ``minus`` item;
   an item is a variable id, holding when coded ``yes``, or a condition) is averaged over the ``higher`` group and
-  each ``lower`` group, all taken among the bearing cases. ``no_evidence`` if a group is empty; ``supported`` if
-  the higher mean exceeds every lower mean; ``contradicted`` if it is below every one; else ``mixed``. So that a
-  comparison also traces back to quotes, a case *supports* it when it pulls its group the predicted way (a
-  higher-group case scoring above the highest lower mean, a lower-group case scoring below the higher mean) and
-  *contradicts* it when it pulls the other way (a higher-group case below the lowest lower mean, a lower-group
-  case above the higher mean).
-- ``from``: ``supported`` if all children are supported, ``contradicted`` if all are contradicted,
-  ``no_evidence`` if all have no evidence, else ``mixed``; its cases are the union of its children's.
+  each ``lower`` group, all taken among the bearing cases. ``no_evidence`` if a group is empty. Otherwise a
+  two-sided permutation test of the difference in mean score between the higher group and each lower group:
+  exact (scipy ``permutation_test``) when there are no more arrangements than ``permutations``, else that many
+  random relabellings with the fixed seed (drawn as multivariate hypergeometric counts of each score, which is
+  what a random relabelling does to the statistic, see :func:`duocode.audit.verdicts.mean_difference_p`); effect
+  size the
+  rank-biserial correlation of the weakest comparison. ``supported`` when every comparison is significant with
+  the higher mean above, ``contradicted`` when every one is with it below, ``mixed`` when every one is
+  significant but they point different ways, else ``inconclusive`` (also when a group has fewer than
+  ``min_cases`` cases). Several lower groups combine by the largest p-value (an intersection-union test: every
+  comparison must reject) or, with ``combine: holm``, by Holm's adjustment. So that a comparison also traces back
+  to quotes, a case *supports* it when it pulls its group the predicted way (a higher-group case scoring above the
+  highest lower mean, a lower-group case scoring below the higher mean) and *contradicts* it when it pulls the
+  other way (a higher-group case below the lowest lower mean, a lower-group case above the higher mean).
+- ``from``: a combination of its children's verdicts, no test of its own: ``supported`` if all children are
+  supported, ``contradicted`` if all are contradicted, ``no_evidence`` if all have no evidence, else ``mixed``;
+  an inconclusive child makes it ``inconclusive`` unless the decided children already disagree (or one is
+  mixed), in which case it is ``mixed`` whatever the open child becomes. Its cases are the union of its
+  children's.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from duocode.audit import verdicts as vt
 from duocode.codebook import matches
 from duocode.errors import InputError
 
@@ -31,7 +59,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from duocode.audit.matrix import AuditCase
     from duocode.codebook import Codebook
 
-VERDICTS = ("supported", "contradicted", "mixed", "no_evidence")
+VERDICTS = ("supported", "contradicted", "mixed", "no_evidence", "inconclusive")
 NOT_CODED_GROUP = "(not coded)"
 MAX_INTERVAL_GROUPS = 12
 
@@ -87,26 +115,68 @@ class PropositionResult:
     lower: list[Group] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
     moderators: dict[str, list[ModeratorRow]] = field(default_factory=dict)
+    # the test behind the verdict
+    test: str = ""
+    p_value: float | None = None
+    reason: str | None = None           # why there is no p-value
+    effect_size: float | None = None
+    effect_measure: str | None = None
+    ci: tuple[float, float] | None = None      # supports/contradicts: the supporting share's exact interval
+    cohens_h: float | None = None
+    n_both: int = 0                     # cases on both sides (left out of the binomial test)
+    cases_to_decide: int | None = None  # inconclusive: about how many more cases would decide it
+    would_become: str | None = None     # ... and the verdict they would give
+    children_to_decide: dict[str, int | None] = field(default_factory=dict)
+    comparisons: list[vt.Comparison] = field(default_factory=list)
+    settings: vt.VerdictSettings | None = None
 
     def to_dict(self) -> dict:
-        """The contract's entry: verdict, supporting and contradicting case ids."""
-        return {"verdict": self.verdict, "supporting": list(self.supporting),
-                "contradicting": list(self.contradicting)}
+        """The contract's entry: verdict, supporting and contradicting case ids, the test with its p-value (or
+        the reason there is none) and the effect size; the counts; and for an inconclusive verdict how many more
+        cases would decide it."""
+        d: dict[str, Any] = {"verdict": self.verdict, "supporting": list(self.supporting),
+                             "contradicting": list(self.contradicting), "test": self.test,
+                             "p_value": self.p_value, "effect_size": self.effect_size,
+                             "effect_measure": self.effect_measure, "n_cases": len(self.cases),
+                             "n_supporting": len(self.supporting), "n_contradicting": len(self.contradicting)}
+        if self.p_value is None:
+            d["reason"] = self.reason
+        if self.verdict == "inconclusive":
+            d["cases_to_decide"] = self.cases_to_decide
+            if self.would_become:
+                d["would_become"] = self.would_become
+        d["explanation"] = self.explanation
+        return d
 
     def detail(self) -> dict:
         """Everything behind the verdict (an extra key of the audit JSON)."""
         d: dict[str, Any] = {"statement": self.statement, "type": self.type, "parent": self.parent,
                              "rule": self.rule, "verdict": self.verdict, "n_cases": len(self.cases),
                              "cases": list(self.cases), "n_supporting": len(self.supporting),
-                             "n_contradicting": len(self.contradicting), "explanation": self.explanation}
+                             "n_contradicting": len(self.contradicting), "explanation": self.explanation,
+                             "test": self.test, "p_value": self.p_value, "effect_size": self.effect_size,
+                             "effect_measure": self.effect_measure}
+        if self.settings is not None:
+            d["settings"] = self.settings.to_dict()
         if self.threshold is not None:
             d["threshold"] = self.threshold
+        if self.rule == "supports/contradicts":
+            d["n_both"] = self.n_both
+            if self.ci is not None:
+                d["ci"] = list(self.ci)
+                d["cohens_h"] = self.cohens_h
         if self.rule == "compare":
             d["score"] = self.score
             d["higher"] = self.higher.to_dict() if self.higher else None
             d["lower"] = [g.to_dict() for g in self.lower]
+            d["comparisons"] = [c.to_dict() for c in self.comparisons]
         if self.children:
             d["from"] = list(self.children)
+        if self.children_to_decide:
+            d["children_to_decide"] = dict(self.children_to_decide)
+        if self.verdict == "inconclusive":
+            d["cases_to_decide"] = self.cases_to_decide
+            d["would_become"] = self.would_become
         if self.moderators:
             d["moderators"] = {m: [row.to_dict() for row in rows] for m, rows in self.moderators.items()}
         return d
@@ -191,24 +261,58 @@ def _judge_rules(codebook, prop, cases) -> PropositionResult:
     bearing = _bearing(codebook, prop, cases)
     sup = [c.id for c in bearing if "supports" in prop and matches(prop["supports"], c.codes, codebook)]
     con = [c.id for c in bearing if "contradicts" in prop and matches(prop["contradicts"], c.codes, codebook)]
-    threshold = prop.get("threshold")
-    s, k = len(sup), len(con)
-    if not s and not k:
-        verdict = "no_evidence"
-    elif s and not k:
-        verdict = "supported"
-    elif k and not s:
-        verdict = "contradicted"
-    elif threshold is not None:
-        share = s / (s + k)
-        verdict = "supported" if share >= threshold else "contradicted" if share <= 1 - threshold else "mixed"
+    st = vt.settings_for(codebook.verdicts, prop, "supports/contradicts")
+    both = len(set(sup) & set(con))
+    s, k = len(sup) - both, len(con) - both
+    explanation = f"{len(sup)} supporting, {len(con)} contradicting of {len(bearing)} bearing cases"
+    if both:
+        explanation += f" ({both} on both sides, left out of the test)"
+    res = _base(prop, "supports/contradicts", "no_evidence", sup, con, [c.id for c in bearing], explanation)
+    res.settings, res.n_both = st, both
+    res.effect_measure = "supporting share s/(s+k)"
+    if not sup and not con:
+        res.test = vt.binomial_test_name(st)
+        res.reason = "no bearing case supports or contradicts it, so there is nothing to test"
+        res.explanation += "; no evidence either way"
+        return res
+    out = vt.binomial_outcome(s, k, st)
+    res.verdict, res.test, res.p_value, res.reason = out.verdict, out.test, out.p_value, out.reason
+    res.effect_size, res.ci, res.cohens_h = out.share, out.ci, out.cohens_h
+    if out.p_value is not None:
+        res.explanation += (f"; supporting share {out.share:.0%} ({1 - st.alpha:.0%} CI {out.ci[0]:.2f}-"
+                            f"{out.ci[1]:.2f}), p = {_p(out.p_value)}")
+    if res.verdict == "inconclusive":
+        res.cases_to_decide, res.would_become = vt.binomial_cases_to_decide(s, k, st)
+        res.explanation += "; " + _to_decide(res, s + k < st.min_cases, st, "share")
     else:
-        verdict = "mixed"
-    explanation = f"{s} supporting, {k} contradicting of {len(bearing)} bearing cases"
-    if s + k:
-        explanation += f" ({s / (s + k):.0%} of the evidence supports"
-        explanation += f"; threshold {threshold:g})" if threshold is not None else ")"
-    return _base(prop, "supports/contradicts", verdict, sup, con, [c.id for c in bearing], explanation)
+        res.explanation += "; " + _decided_because(res.verdict, st)
+    return res
+
+
+def _decided_because(verdict: str, st) -> str:
+    if verdict == "supported":
+        return f"the share is significantly above {st.threshold:g} (alpha {st.alpha:g})"
+    if verdict == "contradicted":
+        return f"the share is significantly below {1 - st.threshold:g} (alpha {st.alpha:g})"
+    return (f"both sides present and the interval lies within {1 - st.mixed_band:g}-{st.mixed_band:g}: "
+            f"neither side dominates")
+
+
+def _to_decide(res: PropositionResult, too_few: bool, st, what: str) -> str:
+    if too_few:
+        head = (f"inconclusive: fewer than {st.min_cases} cases carry evidence" if what == "share" else
+                f"inconclusive: a group has fewer than {st.min_cases} cases")
+    else:
+        head = f"inconclusive at alpha {st.alpha:g}"
+    if res.cases_to_decide is None:
+        return head + f"; at the observed {what} no number of further cases would decide it"
+    where = "observed share" if what == "share" else "observed means and spreads (normal approximation)"
+    tail = f", as {res.would_become}" if res.would_become else ""
+    return head + f"; about {res.cases_to_decide} more cases at the {where} would decide it{tail}"
+
+
+def _p(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _judge_compare(codebook, prop, cases) -> PropositionResult:
@@ -216,6 +320,7 @@ def _judge_compare(codebook, prop, cases) -> PropositionResult:
     name = spec["score"]
     bearing = _bearing(codebook, prop, cases)
     scores = {c.id: score_of(codebook, name, c.codes) for c in bearing}
+    st = vt.settings_for(codebook.verdicts, prop, "compare")
 
     def group(cond) -> Group:
         ids = [c.id for c in bearing if matches(cond, c.codes, codebook)]
@@ -232,33 +337,54 @@ def _judge_compare(codebook, prop, cases) -> PropositionResult:
     explanation = f"mean {label}: " + " vs ".join(parts)
     sup: list[str] = []
     con: list[str] = []
+    res = _base(prop, "compare", "no_evidence", sup, con, [c.id for c in bearing], explanation)
+    res.score, res.higher, res.lower, res.settings = name, higher, lowers, st
+    res.test = vt.permutation_test_name(st, len(lowers))
+    res.effect_measure = "rank-biserial correlation, higher vs lower group (weakest comparison)"
     if not higher.cases or any(not g.cases for g in lowers):
-        verdict = "no_evidence"
-    else:
-        low_means = [g.mean for g in lowers]
-        if all(higher.mean > m for m in low_means):
-            verdict = "supported"
-        elif all(higher.mean < m for m in low_means):
-            verdict = "contradicted"
-        else:
-            verdict = "mixed"
-        top, bottom = max(low_means), min(low_means)
-        for cid in higher.cases:
-            if scores[cid] > top:
+        res.reason = "a group of the comparison has no case, so there is nothing to compare"
+        res.explanation += "; no evidence: a group is empty"
+        return res
+    low_means = [g.mean for g in lowers]
+    top, bottom = max(low_means), min(low_means)
+    for cid in higher.cases:
+        if scores[cid] > top:
+            sup.append(cid)
+        elif scores[cid] < bottom:
+            con.append(cid)
+    for g in lowers:
+        for cid in g.cases:
+            if scores[cid] < higher.mean and cid not in sup:
                 sup.append(cid)
-            elif scores[cid] < bottom:
+            elif scores[cid] > higher.mean and cid not in con:
                 con.append(cid)
-        for g in lowers:
-            for cid in g.cases:
-                if scores[cid] < higher.mean and cid not in sup:
-                    sup.append(cid)
-                elif scores[cid] > higher.mean and cid not in con:
-                    con.append(cid)
-        order = {c.id: i for i, c in enumerate(bearing)}
-        sup.sort(key=order.__getitem__)
-        con.sort(key=order.__getitem__)
-    res = _base(prop, "compare", verdict, sup, con, [c.id for c in bearing], explanation)
-    res.score, res.higher, res.lower = name, higher, lowers
+    order = {c.id: i for i, c in enumerate(bearing)}
+    sup.sort(key=order.__getitem__)
+    con.sort(key=order.__getitem__)
+    high_scores = [float(scores[i]) for i in higher.cases]
+    low_scores = [[float(scores[i]) for i in g.cases] for g in lowers]
+    if min(len(x) for x in [high_scores] + low_scores) < 2:
+        res.verdict, res.reason = "inconclusive", ("a group has a single case, and the permutation test needs "
+                                                   "at least two in each group")
+        res.cases_to_decide = vt.compare_cases_to_decide(high_scores, low_scores, st)
+        res.explanation += "; inconclusive: a group has a single case; " + (
+            f"about {res.cases_to_decide} more cases at the observed means would decide it"
+            if res.cases_to_decide is not None else "at the observed means no number of cases would decide it")
+        return res
+    verdict, p, comps = vt.compare_outcome(high_scores, low_scores, st)
+    weakest = max(comps, key=lambda c: (c.p_adjusted, -abs(c.rank_biserial)))
+    res.verdict, res.p_value, res.comparisons, res.effect_size = verdict, p, comps, weakest.rank_biserial
+    res.explanation += f"; p = {_p(p)}, rank-biserial r = {weakest.rank_biserial:.2f}"
+    if verdict == "inconclusive":
+        too_few = len(high_scores) < st.min_cases or any(len(x) < st.min_cases for x in low_scores)
+        res.cases_to_decide = vt.compare_cases_to_decide(high_scores, low_scores, st)
+        if res.cases_to_decide is not None:
+            signs = {c.difference > 0 for c in comps}
+            res.would_become = ("supported" if signs == {True} else "contradicted" if signs == {False}
+                                else "mixed")
+        res.explanation += "; " + _to_decide(res, too_few, st, "means")
+    else:
+        res.explanation += f"; every comparison significant (alpha {st.alpha:g})"
     return res
 
 
@@ -281,15 +407,7 @@ def describe_condition(cond: dict) -> str:
 
 
 def _judge_from(prop, children: list[PropositionResult]) -> PropositionResult:
-    verdicts = [c.verdict for c in children]
-    if all(v == "supported" for v in verdicts):
-        verdict = "supported"
-    elif all(v == "contradicted" for v in verdicts):
-        verdict = "contradicted"
-    elif all(v == "no_evidence" for v in verdicts):
-        verdict = "no_evidence"
-    else:
-        verdict = "mixed"
+    verdict = vt.combine_verdicts([c.verdict for c in children])
 
     def union(lists) -> list[str]:
         out: list[str] = []
@@ -301,6 +419,19 @@ def _judge_from(prop, children: list[PropositionResult]) -> PropositionResult:
     res = _base(prop, "from", verdict, union(c.supporting for c in children),
                 union(c.contradicting for c in children), union(c.cases for c in children), explanation)
     res.children = [c.id for c in children]
+    res.test = "combination of the children's verdicts (" + ", ".join(res.children) + "), no test of its own"
+    res.reason = "a combination of its children's verdicts; their tests carry the p-values"
+    res.settings = vt.settings_for(None, prop, "from")
+    open_children = [c for c in children if c.verdict == "inconclusive"]
+    if verdict == "inconclusive":
+        res.children_to_decide = {c.id: c.cases_to_decide for c in open_children}
+        res.explanation += "; inconclusive until " + ", ".join(
+            f"{c.id} is decided" + (f" (about {c.cases_to_decide} more cases)" if c.cases_to_decide is not None
+                                    else " (no number of cases at its observed evidence)")
+            for c in open_children)
+    elif open_children:
+        res.explanation += "; decided by the other children whatever " + ", ".join(c.id for c in open_children) \
+            + " turns out to be"
     return res
 
 

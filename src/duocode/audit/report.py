@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from duocode.store import ConsensusEvent, Project
 
 VERDICT_WORDS = {"supported": "supported", "contradicted": "contradicted", "mixed": "mixed",
-                 "no_evidence": "no evidence"}
+                 "no_evidence": "no evidence", "inconclusive": "inconclusive"}
 STATUS_WORDS = {"included": "in the audit", "unresolved": "left out: unresolved disagreement",
                 "not_a_case": "left out: not a case (consensus)", "no_consensus": "left out: no consensus codes"}
 NOT_FOUND = "Not found"
@@ -148,12 +148,29 @@ class AuditResult:
 
     def proposition_line(self, p: PropositionResult) -> str:
         head = f"{p.id}" + (f" {p.label}" if p.label else "") + f": {VERDICT_WORDS[p.verdict]}"
+        stats = "" if p.p_value is None else f", p = {format_p(p.p_value)}"
         if p.rule == "compare":
             lows = ", ".join(_fmt_mean(g.mean) for g in p.lower)
-            return f"{head} (mean {p.score} {_fmt_mean(p.higher.mean)} vs {lows})"
+            return f"{head} (mean {p.score} {_fmt_mean(p.higher.mean)} vs {lows}{stats})"
         if p.rule == "from":
             return f"{head} (from {', '.join(p.children)})"
-        return f"{head} ({len(p.supporting)} supporting, {len(p.contradicting)} contradicting)"
+        return f"{head} ({len(p.supporting)} supporting, {len(p.contradicting)} contradicting{stats})"
+
+    @staticmethod
+    def proposition_stats(p: PropositionResult) -> tuple[str, str, str, str]:
+        """The test, p-value (or why there is none), effect size with its measure, and what would decide an
+        inconclusive verdict, as text for the tables."""
+        pv = format_p(p.p_value) if p.p_value is not None else f"— ({p.reason})" if p.reason else "—"
+        effect = "—" if p.effect_size is None else f"{p.effect_size:.2f} ({p.effect_measure})"
+        if p.verdict != "inconclusive":
+            decide = ""
+        elif p.rule == "from":
+            decide = "when " + ", ".join(f"{c} is decided" for c in p.children_to_decide)
+        elif p.cases_to_decide is None:
+            decide = "no number of cases at the observed evidence"
+        else:
+            decide = f"about {p.cases_to_decide} more cases" + (f" ({p.would_become})" if p.would_become else "")
+        return p.test, pv, effect, decide
 
     def propositions_of(self, t: str | None) -> list[PropositionResult]:
         return [p for p in self.propositions.values() if p.type == t]
@@ -225,12 +242,15 @@ class AuditResult:
 
     def _markdown_propositions(self) -> list[str]:
         lines = ["", "## Propositions", "",
-                  "| Proposition | Type | Verdict | Supporting | Contradicting | Basis |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+                  "| Proposition | Type | Verdict | Supporting | Contradicting | Test | p | Effect size | "
+                  "To decide | Basis |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for p in self.propositions.values():
+            test, pv, effect, decide = self.proposition_stats(p)
             lines.append(f"| {_md(p.id)} | {_md(self.type_label(p.type)) if p.type else ''} | "
                          f"{VERDICT_WORDS[p.verdict]} | {_md(', '.join(p.supporting)) or '—'} | "
-                         f"{_md(', '.join(p.contradicting)) or '—'} | {_md(p.explanation)} |")
+                         f"{_md(', '.join(p.contradicting)) or '—'} | {_md(test)} | {_md(pv)} | {_md(effect)} | "
+                         f"{_md(decide) or '—'} | {_md(p.explanation)} |")
         lines += ["", "## Statements", ""]
         lines += [f"- **{_md(p.id)}** {_md(p.statement)}" for p in self.propositions.values()]
         return lines
@@ -257,6 +277,11 @@ class AuditResult:
 
 def _n_cases(n: int) -> str:
     return f"{n} case" if n == 1 else f"{n} cases"
+
+
+def format_p(p: float) -> str:
+    """A p-value for tables: three decimals, or ``<0.001``."""
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _fmt_mean(x: float | None) -> str:

@@ -287,12 +287,17 @@ def _evidence(ws, result: "AuditResult", st: _Styles) -> None:
 # -- Propositions and moderators -------------------------------------------------------------------------------
 def _propositions(ws, result: "AuditResult", st: _Styles) -> None:
     names = ["Proposition", "Parent", "Type", "Statement", "Rule", "Verdict", "Bearing cases", "Supporting",
-             "Supporting cases", "Contradicting", "Contradicting cases", "Basis"]
-    _header(ws, 1, names, st, [12, 9, 22, 60, 18, 13, 10, 11, 30, 13, 30, 50])
+             "Supporting cases", "Contradicting", "Contradicting cases", "Test", "p-value", "Effect size",
+             "Effect measure", "To decide", "Basis"]
+    _header(ws, 1, names, st, [12, 9, 22, 60, 18, 13, 10, 11, 30, 13, 30, 40, 10, 10, 30, 24, 50])
     for i, p in enumerate(result.propositions.values(), start=2):
+        decide = result.proposition_stats(p)[3]
         values = [p.id, p.parent or "", result.type_label(p.type) if p.type else "", p.statement, p.rule,
                   VERDICT_WORDS[p.verdict], len(p.cases), len(p.supporting), _join(p.supporting),
-                  len(p.contradicting), _join(p.contradicting), p.explanation]
+                  len(p.contradicting), _join(p.contradicting), p.test,
+                  p.p_value if p.p_value is not None else (p.reason or ""),
+                  p.effect_size if p.effect_size is not None else "", p.effect_measure or "", decide,
+                  p.explanation]
         for j, v in enumerate(values, start=1):
             _put(ws, i, j, v, alignment=st.wrap)
 

@@ -136,6 +136,7 @@ class Codebook:
     source: str = ""
     packs: tuple[str, ...] = ()   # the pre-coder's cue packs this codebook opts into (``precode.packs``)
     seed_corpus: str = ""         # the coded corpus the pre-coder learns from first (``precode.seed_corpus``)
+    verdicts: dict = field(default_factory=dict)   # how verdicts weigh the evidence (``verdicts:``)
 
     def __post_init__(self) -> None:
         self.variables_by_id = {v.id: v for v in self.variables}
@@ -181,6 +182,8 @@ class Codebook:
         precode = {k: v for k, v in (("packs", list(self.packs)), ("seed_corpus", self.seed_corpus)) if v}
         if precode:
             out["precode"] = precode
+        if self.verdicts:
+            out["verdicts"] = self.verdicts
         return out
 
 
@@ -333,7 +336,14 @@ def _build(data: dict, text: str, source: str) -> Codebook:
                     description=data.get("description", ""), variables=variables, scores=data.get("scores") or {},
                     audit=data.get("audit"), propositions=data.get("propositions") or [], text=text,
                     source=source, packs=_tuple((data.get("precode") or {}).get("packs")),
-                    seed_corpus=(data.get("precode") or {}).get("seed_corpus") or "")
+                    seed_corpus=(data.get("precode") or {}).get("seed_corpus") or "",
+                    verdicts=data.get("verdicts") or {})
+
+
+# Which keys of a proposition's ``verdicts:`` each rule's test uses.
+_VERDICT_KEYS = {"supports/contradicts": ("alpha", "min_cases", "threshold", "mixed_band"),
+                 "compare": ("alpha", "min_cases", "permutations", "seed", "combine"),
+                 "from": ()}
 
 
 def _reference_problems(cb: Codebook, data: dict, lines, source) -> list[Problem]:
@@ -434,6 +444,14 @@ def _reference_problems(cb: Codebook, data: dict, lines, source) -> list[Problem
         for m, vid in enumerate(prop.get("moderators", [])):
             if vid not in cb.variables_by_id:
                 add(base + ("moderators", m), f"proposition '{pid}' names unknown moderator '{vid}'")
+        if len(forms) == 1:
+            # The overrides a rule's test can use (duocode.audit.verdicts judges with them).
+            fits = _VERDICT_KEYS[forms[0]]
+            for key in prop.get("verdicts") or {}:
+                if key not in fits:
+                    add(base + ("verdicts", key), f"proposition '{pid}': verdicts.{key} does not apply to a "
+                        f"{forms[0]} rule", "one of " + ", ".join(fits) if fits else
+                        "no verdicts overrides (a `from` rule combines its children's verdicts)")
     for i, prop in enumerate(cb.propositions):
         for k, child in enumerate(prop.get("from", [])):
             if child not in prop_ids:

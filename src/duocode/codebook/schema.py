@@ -79,6 +79,44 @@ AUDIT = {
     },
 }
 
+# How verdicts weigh the evidence (docs/CODEBOOK_FORMAT.md, "Verdicts"); the defaults are in
+# duocode/audit/verdicts.py and written out in the bundled codebooks.
+_ALPHA = {"type": "number", "exclusiveMinimum": 0, "maximum": 0.5}
+_MIN_CASES = {"type": "integer", "minimum": 1}
+_SHARE = {"type": "number", "minimum": 0.5, "exclusiveMaximum": 1}
+_BAND = {"type": "number", "minimum": 0.5, "maximum": 1}
+_PERMUTATIONS = {"type": "integer", "minimum": 99, "maximum": 1000000}
+_SEED = {"type": "integer", "minimum": 0}
+_COMBINE = {"enum": ["largest_p", "holm"]}
+VERDICTS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "alpha": _ALPHA,
+        "min_cases": _MIN_CASES,
+        "supports_contradicts": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"test": {"enum": ["binomial"]}, "threshold": _SHARE, "mixed_band": _BAND},
+        },
+        "compare": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"test": {"enum": ["permutation"]}, "permutations": _PERMUTATIONS, "seed": _SEED,
+                           "combine": _COMBINE},
+        },
+        "from": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"test": {"enum": ["combination"]}},
+        },
+    },
+}
+# A proposition's own overrides; which keys fit its rule is checked in model.py.
+PROPOSITION_VERDICTS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"alpha": _ALPHA, "min_cases": _MIN_CASES, "threshold": _SHARE, "mixed_band": _BAND,
+                   "permutations": _PERMUTATIONS, "seed": _SEED, "combine": _COMBINE},
+}
+
 PROPOSITION = {
     "type": "object",
     "additionalProperties": False,
@@ -105,6 +143,7 @@ PROPOSITION = {
         },
         "from": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "moderators": {"type": "array", "items": _ID},
+        "verdicts": PROPOSITION_VERDICTS,
     },
 }
 
@@ -135,5 +174,6 @@ CODEBOOK = {
         "audit": AUDIT,
         "propositions": {"type": "array", "items": PROPOSITION},
         "precode": PRECODE,
+        "verdicts": VERDICTS,
     },
 }

@@ -63,9 +63,11 @@ def precode_demo(project: "Project", *, seed: int = 0, learning_curve: bool = Fa
         if evaluation.detection is not None:
             figures["detection_recall"] = evaluation.detection.recall
             figures["detection_precision"] = evaluation.detection.precision
-        tt = evaluation.variables.get("tmp_type")
+        # the accuracy on the codebook's Table II type variable, keyed by its id
+        type_var = (project.codebook.audit or {}).get("type_variable")
+        tt = evaluation.variables.get(type_var) if type_var else None
         if tt is not None:
-            figures["tmp_type_accuracy"] = tt.accuracy
+            figures[f"{type_var}_accuracy"] = tt.accuracy
     summary = (f"{len(det.candidates)} new candidate cases ({det.skipped_existing} spans already cases), "
                f"{len(sug.suggestions)} suggestions ({len(trained)} variables trained on the consensus, or agreed, codes)"
                + (f", pooled cross-validated accuracy {figures['pooled_accuracy']:.2f}"

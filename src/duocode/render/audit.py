@@ -1,6 +1,7 @@
 """Reconciliation and the audit, for a terminal (rich); agreement over a project: :mod:`duocode.render.agree`."""
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from duocode.audit import (PROPOSITIONS_GROUP, VERDICT_WORDS, AuditResult, ConsensusImportResult,
@@ -41,13 +42,7 @@ def audit_result(result: AuditResult) -> list:
     if not result.has_layout:
         out_: list = [f"[italic]{n}[/italic]" for n in result.notes()]
         if result.propositions:
-            props = Table(title=f"Propositions: {result.codebook.title}", show_lines=True)
-            props.add_column("Proposition")
-            props.add_column("Verdict")
-            props.add_column("Basis", overflow="fold")
-            for p in result.propositions.values():
-                props.add_row(p.id, VERDICT_WORDS[p.verdict], p.explanation)
-            out_.insert(0, props)
+            out_.insert(0, _propositions_table(result, f"Propositions: {result.codebook.title}"))
         return out_
     table = Table(title=f"Table II. Audit matrix: {result.codebook.title}", show_lines=True)
     table.add_column("")
@@ -64,5 +59,19 @@ def audit_result(result: AuditResult) -> list:
         table.add_row(PROPOSITIONS_GROUP, "", *("\n".join(result.proposition_line(p)
                                                           for p in result.propositions_of(t)) for t in m.types))
     out: list = [table]
+    if result.propositions:
+        out.append(_propositions_table(result, "Propositions: the tests behind the verdicts"))
     out += [f"[italic]{n}[/italic]" for n in result.notes()]
     return out
+
+
+def _propositions_table(result: AuditResult, title: str) -> Table:
+    props = Table(title=title, show_lines=True)
+    for name in ("Proposition", "Verdict", "Test", "p", "Effect size", "To decide"):
+        props.add_column(name, overflow="fold")
+    props.add_column("Basis", overflow="fold")
+    for p in result.propositions.values():
+        # escaped: explanations quote conditions such as "mode in [phone, video]", which rich reads as markup
+        props.add_row(*(escape(text) for text in (p.id, VERDICT_WORDS[p.verdict], *result.proposition_stats(p),
+                                                  p.explanation)))
+    return props
