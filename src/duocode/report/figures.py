@@ -88,8 +88,10 @@ def _heat_map(types: list[str], rows: list[str], counts: list[list[int]], fmt: s
     for i, row in enumerate(counts):
         for j, n in enumerate(row):
             ax.text(j, i, str(n), ha="center", va="center", color="white" if top and n > top / 2 else "black")
+    import textwrap
+
     ax.set_xticks(range(len(types)))
-    ax.set_xticklabels(types)
+    ax.set_xticklabels([textwrap.fill(t, 18) for t in types])
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels(rows)
     fig.colorbar(image, ax=ax, label="consensus cases")
