@@ -13,7 +13,7 @@ from duocode.cli import main
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _small(tmp_path, *, reason: str | None = None):
+def _small(tmp_path, *, reason: str | None = None, settle: bool = True):
     """A mini-codebook project: one transcript, two cases; with ``reason``, two coders who disagree once and a
     consensus that settles it for that reason."""
     from duocode.codebook import load_codebook
@@ -29,9 +29,10 @@ def _small(tmp_path, *, reason: str | None = None):
         insert_cases(project, [Case("C1", "D1", 5, 54, ""), Case("C2", "D1", 60, len(text) - 1, "")])
         if reason is not None:
             set_codes(project, [CodeRow("C1", "kind", "ann", "alpha"), CodeRow("C1", "kind", "ben", "beta"),
-                                CodeRow("C2", "kind", "ann", "beta"), CodeRow("C2", "kind", "ben", "beta"),
-                                CodeRow("C1", "kind", "consensus", "alpha", reason=reason,
-                                        decided_by="ann & ben")])
+                                CodeRow("C2", "kind", "ann", "beta"), CodeRow("C2", "kind", "ben", "beta")])
+            if settle:
+                set_codes(project, [CodeRow("C1", "kind", "consensus", "alpha", reason=reason,
+                                            decided_by="ann & ben")])
     project.close()
     return tmp_path / "proj"
 
@@ -75,6 +76,18 @@ def test_settled_disagreements_carry_who_decided_and_why(tmp_path, runner):
                                  "consensus": "alpha", "decided_by": "ann & ben",
                                  "reason": "the name is recognition"}]
     assert rec["unsettled"] == []
+
+
+def test_an_unsettled_disagreement_is_listed_and_the_report_still_builds(tmp_path, runner):
+    proj = _small(tmp_path, reason="", settle=False)
+    out = tmp_path / "r.md"
+    result = runner.invoke(main, ["report", "-o", str(out), "--project", str(proj)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(runner.invoke(main, ["report", "--format", "json", "--project", str(proj)]).stdout)
+    assert data["reconciliation"]["unsettled"] == [{"case_id": "C1", "variable": "kind",
+                                                    "values": {"ann": "alpha", "ben": "beta"}}]
+    assert data["audit"]["cases"]["unresolved"] == ["C1"]
+    assert "| C1 | kind | ann: alpha; ben: beta |" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name, message", [

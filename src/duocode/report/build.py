@@ -81,13 +81,14 @@ def build_report(project: "Project", *, bootstrap: int = 1000, seed: int = 0) ->
     codebook = project.codebook
     agreement = agree(project, bootstrap=bootstrap, seed=seed)
     agreement_dict = agreement.to_dict()
+    audit = _audit(project)
     return Report(
         corpus=_corpus(project),
         case_finding=_case_finding(project, bootstrap, seed),
         coding=_coding(project),
         agreement=_agreement(agreement_dict, bootstrap, seed),
-        reconciliation=_reconciliation(project, agreement_dict),
-        audit=_audit(project),
+        reconciliation=_reconciliation(project, agreement_dict, audit.get("unresolved")),
+        audit={k: v for k, v in audit.items() if k != "unresolved"},
         precoder=_precoder(project, agreement_dict),
         title=codebook.title,
     )
@@ -215,8 +216,9 @@ def _agreement(agreement: dict[str, Any], bootstrap: int, seed: int) -> dict[str
 
 
 # -- reconciliation -------------------------------------------------------------------------------------------------
-def _reconciliation(project, agreement: dict[str, Any]) -> dict[str, Any]:
-    from duocode.audit import disagreements
+def _reconciliation(project, agreement: dict[str, Any], unresolved: list | None = None) -> dict[str, Any]:
+    """``unresolved``: the audit's open disagreements (the same list :func:`duocode.audit.disagreements` gives),
+    read again only when the audit could not be built."""
     from duocode.store import consensus_codes
 
     between = agreement.get("disagreements", {})
@@ -234,7 +236,12 @@ def _reconciliation(project, agreement: dict[str, Any]) -> dict[str, Any]:
             if s is not None:
                 decisions.append({"case_id": d["case_id"], "variable": var, "values": d["values"],
                                   "consensus": s.value, "decided_by": s.decided_by, "reason": s.reason})
-    unsettled = [{"case_id": d.case_id, "variable": d.variable, "values": d.values} for d in disagreements(project)]
+    if unresolved is None:
+        from duocode.audit import disagreements
+
+        unresolved = [{"case_id": d.case_id, "variable": d.variable, "values": d.values}
+                      for d in disagreements(project)]
+    unsettled = list(unresolved)
     auto = sum(1 for c in settled_by.values() if c.decided_by == "auto")
     return {"disagreements": sum(v["disagreements"] for v in per_variable.values()),
             "per_variable": per_variable, "decisions": decisions,
@@ -268,7 +275,7 @@ def _audit(project) -> dict[str, Any]:
             "summary_label": result.summary_group() if m.summary_variable else None,
             "summary_lines": {t: result.summary_lines(t) for t in m.types},
             "propositions": propositions, "cases": d["cases"], "notes": result.notes(),
-            "codebook": d["codebook"]}
+            "codebook": d["codebook"], "unresolved": d["unresolved"]}
 
 
 # -- pre-coder ------------------------------------------------------------------------------------------------------
