@@ -151,3 +151,19 @@ def test_a_pdf_keeps_its_page_count_and_the_report_counts_pages(mini_project, tm
     corpus = build_report(mini_project, bootstrap=0).to_dict()["corpus"]
     assert corpus["totals"]["pages"] == 3 and corpus["totals"]["documents_with_pages"] == 1
     assert {d["id"]: d["pages"] for d in corpus["documents"]} == {"P1": 3, "T1": None}
+
+
+def test_figures_are_deterministic_and_carry_no_date_or_software_stamp(tmp_path):
+    from duocode.report import build_report
+    from duocode.report.figures import figure_bytes
+    from duocode.store import Project
+
+    with Project.open(_small(tmp_path, reason="r")) as p:
+        data = build_report(p, bootstrap=50).to_dict()
+    png = figure_bytes("agreement", data, "png")
+    assert png == figure_bytes("agreement", data, "png")
+    assert png.startswith(b"\x89PNG") and b"Software" not in png and b"matplotlib" not in png
+    svg = figure_bytes("agreement", data, "svg")
+    assert svg == figure_bytes("agreement", data, "svg")
+    assert b"<dc:date>" not in svg and b"<dc:creator>" not in svg
+    assert figure_bytes("table2", data) is None       # the mini codebook declares no Table II layout
