@@ -36,9 +36,9 @@ class DemoResult:
 DEMO_CODERS = ("ines", "jonas")
 
 # What `duocode demo` writes into its folder (the project database with SQLite's side files, the coders' and
-# the reconcile workbooks, the audit workbook).
+# the reconcile workbooks, the audit workbook, the methods report).
 DEMO_OUTPUTS = ("duocode.db", "duocode.db-wal", "duocode.db-shm", "workbooks", "audit.xlsx", "reconcile.xlsx",
-                "report.md", "report.docx")
+                "report.md")
 
 
 def _remove_demo_outputs(directory: Path) -> None:
@@ -137,5 +137,4 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
     result.figures["precode"] = {k: v for k, v in pre.items() if k != "summary"}
     from duocode.report import build_report, write_report   # the methods-and-results report of all the above
 
-    report = build_report(project)
-    write_report(report, directory / "report.md"), write_report(report, directory / "report.docx")
+    write_report(build_report(project), directory / "report.md")

@@ -20,11 +20,23 @@ def _json(runner, args):
 
 
 @pytest.fixture(scope="module")
-def demo_report(built_demo):
-    """The demo project's report JSON, through the CLI (the report writes nothing, so the session demo serves)."""
-    from click.testing import CliRunner
+def demo_reports(built_demo, tmp_path_factory):
+    """The demo project's report, built once through the API (it writes nothing, so the session demo serves) and
+    written as JSON, Word and HTML; returns (the JSON, the folder holding report.docx and report.html)."""
+    from duocode.report import build_report, write_report
+    from duocode.store import Project
 
-    return _json(CliRunner(), ["report", "--format", "json", "--project", str(built_demo[0])])
+    out = tmp_path_factory.mktemp("report")
+    with Project.open(built_demo[0]) as project:
+        report = build_report(project)
+    write_report(report, out / "report.docx")
+    write_report(report, out / "report.html")
+    return json.loads(json.dumps(report.to_dict())), out
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_reports):
+    return demo_reports[0]
 
 
 def test_report_json_has_exactly_the_contract_keys(demo_report):
@@ -101,8 +113,8 @@ def test_precoder_quality_is_the_recorded_evaluation_with_its_date(demo_report, 
     assert f"`precode evaluate` of {stored['at'][:10]}" in text.replace("\\`", "`")
 
 
-def test_the_demo_writes_report_md_and_docx(built_demo):
-    assert (built_demo[0] / "report.md").is_file() and (built_demo[0] / "report.docx").is_file()
+def test_the_demo_writes_report_md(built_demo):
+    assert (built_demo[0] / "report.md").read_text(encoding="utf-8").startswith("# Methods and results: ")
 
 
 def _tables(text: str) -> list[list[str]]:
@@ -130,10 +142,10 @@ def test_markdown_tables_are_well_formed_pipe_tables_without_html(built_demo):
                             "## Audit: Table II and the propositions", "## Pre-coder"]
 
 
-def test_docx_has_headings_tables_with_header_rows_captions_and_both_figures(built_demo):
+def test_docx_has_headings_tables_with_header_rows_captions_and_both_figures(demo_reports):
     import docx
 
-    document = docx.Document(str(built_demo[0] / "report.docx"))
+    document = docx.Document(str(demo_reports[1] / "report.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[:7] == ["Corpus", "Case finding", "Coding", "Agreement", "Reconciliation",
                             "Audit: Table II and the propositions", "Pre-coder"]
@@ -149,12 +161,20 @@ def test_docx_has_headings_tables_with_header_rows_captions_and_both_figures(bui
     assert agreement.rows[0]._tr.trPr.xpath("./w:tblHeader")      # a real, repeated header row
 
 
+def test_html_embeds_both_figures_and_matches_the_markdown_tables(demo_reports, built_demo):
+    html = (demo_reports[1] / "report.html").read_text(encoding="utf-8")
+    assert html.count('<img src="data:image/png;base64,') == 2
+    md = (built_demo[0] / "report.md").read_text(encoding="utf-8")
+    assert html.count("<table>") == len(_tables(md))
+
+
 def test_report_writes_nothing_to_the_project(demo_copy, runner, take_snapshot, tmp_path):
     from duocode.store import Project
 
     with Project.open(demo_copy) as p:
         before = take_snapshot(p)
-    result = runner.invoke(main, ["report", "-o", str(tmp_path / "r.md"), "--project", str(demo_copy)])
+    result = runner.invoke(main, ["report", "-o", str(tmp_path / "r.md"), "--bootstrap", "0", "--project",
+                                  str(demo_copy)])
     assert result.exit_code == 0, result.output
     with Project.open(demo_copy) as p:
         assert take_snapshot(p) == before
