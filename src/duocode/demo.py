@@ -80,8 +80,9 @@ class DemoResult:
 
 
 # What `duocode demo` writes into its folder (the project database with SQLite's side files, the coders' and
-# the reconcile workbooks, the audit workbook).
-DEMO_OUTPUTS = ("duocode.db", "duocode.db-wal", "duocode.db-shm", "workbooks", "audit.xlsx", "reconcile.xlsx")
+# the reconcile workbooks, the audit workbook, the methods report).
+DEMO_OUTPUTS = ("duocode.db", "duocode.db-wal", "duocode.db-shm", "workbooks", "audit.xlsx", "reconcile.xlsx",
+                "report.md")
 
 
 def _remove_demo_outputs(directory: Path) -> None:
@@ -184,3 +185,6 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
     result.evaluation = pre.pop("evaluation", None)
     result.steps.append(("pre-coding", pre.get("summary", "")))
     result.figures["precode"] = {k: v for k, v in pre.items() if k != "summary"}
+    from duocode.report import build_report, write_report   # the methods-and-results report of all the above
+
+    write_report(build_report(project), directory / "report.md")

@@ -77,3 +77,30 @@ def check_zip(path, *, what: str, max_total: int, max_part: int | None = None,
     for info in infos:
         if info.filename.startswith(("/", "\\")) or ".." in Path(info.filename).parts:
             raise InputError(f"the {what} holds a part with an unsafe name ({info.filename!r})", path=label)
+
+
+def write_atomic(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so an interrupted or
+    failed write never leaves half a file; OS errors become an :class:`InputError` naming the path."""
+    import os
+    import tempfile
+
+    out = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=str(out.parent))
+    except OSError as exc:
+        raise InputError(f"cannot write the file: {exc.strerror or exc}", path=str(out)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)   # the permissions a plain open() would have given
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write the file: {exc.strerror or exc}", path=str(out)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

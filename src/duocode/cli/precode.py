@@ -150,7 +150,7 @@ def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, ex
 
     Accuracy, macro-F1, Cohen's kappa (next to the human coders' kappa), per-class precision and recall,
     expected calibration error, a learning curve, and detection recall and precision against human cases.
-    Nothing is written to the project.
+    Only the summary figures are kept in the project, with the date, for `duocode report`.
 
     \b
     Example:
@@ -171,6 +171,7 @@ def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, ex
             result = precode.evaluate(proj, folds=folds, seed=seed, variables=split_ids(variables),
                                       learning_curve=not no_learning_curve, detection=not no_detection,
                                       progress=report)
+        precode.record_evaluation(proj, result)
         emit(result, fmt, output)
 
 

@@ -131,9 +131,10 @@ def pdf_text(data: bytes, path: str, layout: PdfLayout | None = None) -> str:
 
 def parse_pdf_file(path: Path, doc_id: str) -> Document:
     """A ``.pdf`` file as a :class:`Document`."""
-    text = pdf_text(read_bytes(path), str(path))
+    layout = PdfLayout()
+    text = pdf_text(read_bytes(path), str(path), layout)
     return Document(id=doc_id, text=text, format="pdf", source_path=str(path), encoding=None,
-                    turns=find_turns(text, lines_are_paragraphs=True))
+                    turns=find_turns(text, lines_are_paragraphs=True), pages=layout.pages)
 
 
 # --- reading ---------------------------------------------------------------------------------------------------

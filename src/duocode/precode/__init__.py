@@ -28,11 +28,12 @@ and numpy are imported inside the functions that use them, so ``import duocode.p
 from duocode.precode.active import NextResult, next_cases
 from duocode.precode.demo import precode_demo
 from duocode.precode.detect import LIST_CANDIDATES, DetectResult, ReviewResult, accept, detect, reject
-from duocode.precode.evaluate import OVERLAP_RULE, EvaluationResult, evaluate
+from duocode.precode.evaluate import (OVERLAP_RULE, EvaluationResult, evaluate, record_evaluation,
+                                     recorded_evaluation)
 from duocode.precode.evaluate import _detection_method as detection_method
 from duocode.precode.external import ExternalEvaluation, evaluate_external
 from duocode.precode.suggest import AdoptResult, SettingResult, SuggestResult, adopt, set_hide_suggestions, suggest
 
 __all__ = ["LIST_CANDIDATES", "OVERLAP_RULE", "AdoptResult", "DetectResult", "EvaluationResult", "ExternalEvaluation", "NextResult", "ReviewResult",
            "SettingResult", "SuggestResult", "accept", "adopt", "detect", "detection_method", "evaluate", "evaluate_external",
-           "next_cases", "precode_demo", "reject", "set_hide_suggestions", "suggest"]
+           "next_cases", "precode_demo", "record_evaluation", "recorded_evaluation", "reject", "set_hide_suggestions", "suggest"]

@@ -25,7 +25,7 @@ def precode_demo(project: "Project", *, seed: int = 0, learning_curve: bool = Fa
     (the same cross-validation again at every smaller training size, most of the time evaluation takes) only
     with ``learning_curve=True``."""
     from duocode.precode.detect import detect
-    from duocode.precode.evaluate import evaluate
+    from duocode.precode.evaluate import evaluate, record_evaluation
     from duocode.precode.labels import training_labels
     from duocode.precode.suggest import suggest
 
@@ -47,6 +47,7 @@ def precode_demo(project: "Project", *, seed: int = 0, learning_curve: bool = Fa
             evaluation = evaluate(project, folds=min(DEMO_FOLDS, most), seed=seed, learning_curve=learning_curve,
                                   progress=step("evaluating against the consensus" + (", with the learning curve"
                                                                                        if learning_curve else "")))
+            record_evaluation(project, evaluation)
         except InputError as exc:  # too few coded cases: report, do not stop the demo
             note = f"; evaluation skipped: {exc}"
     else:

@@ -606,3 +606,45 @@ def detection_row(method: str, threshold: float, candidates: list, human_spans: 
 
 def _detection_method(method: str, folds: int | None) -> str:
     return f"trained ({folds}-fold, documents out)" if method == "trained" else "rules (codebook)"
+
+
+# -- the record kept for `duocode report` --------------------------------------------------------------------------
+EVALUATION_KEY = "precode_evaluation"   # meta key: the summary of the latest `precode evaluate` run
+
+
+def evaluation_summary(result: EvaluationResult, *, at: str) -> dict[str, Any]:
+    """The figures of an evaluation that a methods report quotes: per variable n, accuracy, macro-F1, kappa and
+    ECE; the pooled accuracy and ECE; detection recall and precision at the default threshold."""
+    det = result.detection
+    return {
+        "at": at, "folds": result.folds, "seed": result.seed,
+        "pooled": {k: result.pooled.get(k) for k in ("accuracy", "ece", "n")},
+        "variables": {v.variable: {"n": v.n, "accuracy": v.accuracy, "macro_f1": v.macro_f1, "kappa": v.kappa,
+                                   "ece": v.ece, "model": v.mode} for v in result.variables.values()},
+        "detection": None if det is None else {
+            "recall": det.recall, "precision": det.precision, "threshold": det.threshold,
+            "method": _detection_method(det.method, det.folds), "n_human": det.n_human,
+            "n_candidates": det.n_candidates, "rule": det.rule},
+    }
+
+
+def record_evaluation(project: "Project", result: EvaluationResult) -> dict[str, Any]:
+    """Keep the summary of ``result`` in the project (one JSON in ``meta``, replaced by the next run, the change
+    logged), so that ``duocode report`` can quote the pre-coder's measured quality without running it again."""
+    import json
+
+    from duocode.store import utcnow
+
+    summary = evaluation_summary(result, at=utcnow())
+    with project.transaction():
+        project.set_meta(EVALUATION_KEY, json.dumps(summary, sort_keys=True))
+        project.log_event("evaluate", "precoder", None, detail={"folds": result.folds, "seed": result.seed})
+    return summary
+
+
+def recorded_evaluation(project: "Project") -> dict[str, Any] | None:
+    """The summary kept by :func:`record_evaluation`, or ``None`` when the project has no evaluation run."""
+    import json
+
+    text = project.meta(EVALUATION_KEY)
+    return None if not text else json.loads(text)

@@ -16,7 +16,7 @@ from duocode.store.coding import changes_since, coded_counts, coder_kinds, memo_
 from duocode.store.consensus import (ConsensusCode, ConsensusEvent, consensus_codes, consensus_events,
                                      consensus_values, count_consensus_events, informant_of_documents)
 from duocode.store.documents import (Document, DocumentSummary, Informant, Turn, count_words, document_hashes,
-                                     document_ids, document_text, get_document, informant_attributes, informants,
+                                     document_ids, document_pages, document_text, get_document, informant_attributes, informants,
                                      insert_document, list_documents, text_sha256, write_informants)
 from duocode.store.precode import (ADOPT_ACTION, ADOPT_SOURCE, adopted_codes, case_spans, coded_pairs,
                                    coders_with_own_codes, labelled_codes, set_case_status, suggestion_rows)
@@ -29,7 +29,7 @@ __all__ = [
     "Turn", "adopted_codes", "case_context", "case_ids", "case_informant", "case_spans", "case_speaker",
     "changes_since", "code_rows", "coded_counts", "coded_pairs", "coder_kinds", "coders_with_own_codes",
     "codes_by_case", "consensus_codes", "consensus_events", "consensus_values", "count_consensus_events",
-    "count_words", "document_case_counts", "document_hashes", "document_ids", "document_text", "get_case",
+    "count_words", "document_case_counts", "document_hashes", "document_ids", "document_pages", "document_text", "get_case",
     "get_document", "informant_attributes", "informant_of_documents", "informants", "insert_cases",
     "insert_codes", "insert_document", "insert_proposals", "labelled_codes", "link_proposals", "list_cases", "list_documents",
     "list_proposals", "memo_counts", "memos", "proposal_coders", "set_case_status", "set_codes", "set_memo",

@@ -32,6 +32,7 @@ class Document:
     sha256: str = ""
     encoding: str | None = None
     turns: list[Turn] = field(default_factory=list)
+    pages: int | None = None    # known for paged formats (PDF) only
 
     def to_dict(self) -> dict:
         """The contract's JSON of ``documents show``."""
@@ -55,14 +56,14 @@ def insert_document(project: "Project", doc: Document, *, replace: bool = False)
     if replace:
         conn.execute("DELETE FROM turns WHERE document_id = ?", (doc.id,))
         conn.execute("UPDATE documents SET text = ?, sha256 = ?, source_path = ?, format = ?, encoding = ?, "
-                     "n_chars = ?, n_words = ?, ingested_at = ? WHERE id = ?",
+                     "n_chars = ?, n_words = ?, pages = ?, ingested_at = ? WHERE id = ?",
                      (doc.text, sha, doc.source_path, doc.format, doc.encoding, len(doc.text),
-                      count_words(doc.text), utcnow(), doc.id))
+                      count_words(doc.text), doc.pages, utcnow(), doc.id))
     else:
         conn.execute("INSERT INTO documents(id, text, sha256, source_path, format, encoding, n_chars, n_words, "
-                     "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "pages, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (doc.id, doc.text, sha, doc.source_path, doc.format, doc.encoding, len(doc.text),
-                      count_words(doc.text), utcnow()))
+                      count_words(doc.text), doc.pages, utcnow()))
     conn.executemany("INSERT INTO turns(document_id, seq, speaker, start, \"end\", media_start, media_end) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
                      [(doc.id, i, t.speaker, t.start, t.end, t.media_start, t.media_end)
@@ -83,6 +84,11 @@ def get_document(project: "Project", document_id: str) -> Document | None:
 
 def document_ids(project: "Project") -> list[str]:
     return [r[0] for r in project.conn.execute("SELECT id FROM documents ORDER BY id")]
+
+
+def document_pages(project: "Project") -> dict[str, int | None]:
+    """document id -> its page count, ``None`` where the format has no pages (txt, docx, vtt) or it is not known."""
+    return {r[0]: r[1] for r in project.conn.execute("SELECT id, pages FROM documents ORDER BY id")}
 
 
 def document_text(project: "Project", document_id: str) -> str | None:

@@ -140,5 +140,10 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 """
 
-MIGRATIONS: list[str] = [V1]
+# Version 2: the page count of a transcript where its format has pages (PDF); NULL = not known.
+V2 = """
+ALTER TABLE documents ADD COLUMN pages INTEGER CHECK (pages IS NULL OR pages >= 0);
+"""
+
+MIGRATIONS: list[str] = [V1, V2]
 SCHEMA_VERSION = len(MIGRATIONS)
