@@ -24,7 +24,8 @@ def test_demo_names_each_stage_as_it_starts(built_demo):
                       detecting + "scanning the documents",
                       suggesting + "reading the cases", suggesting + "fitting 13 variables",
                       evaluating + "reading the coded cases", evaluating + "cross-validating 13 variables (3 folds)",
-                      evaluating + "cross-validating detection (3 folds, documents out)"]
+                      evaluating + "cross-validating detection (3 folds, documents out)",
+                      "writing the methods report"]
 
 
 def test_demo_progress_on_a_terminal_is_a_rich_bar_per_stage(monkeypatch, capsys):
@@ -55,9 +56,11 @@ def test_progress_off_a_terminal_is_one_line_per_stage_not_per_item(capsys):
 def test_demo_reports_every_stage_and_the_audit_path(demo_run):
     directory, data = demo_run
     assert [s["step"] for s in data["steps"]] == ["ingest", "cases", "dual coding", "agreement",
-                                                  "consensus + audit", "pre-coding"]
+                                                  "consensus + audit", "pre-coding", "report"]
     assert data["audit"] == str(directory / "audit.xlsx")
     assert (directory / "audit.xlsx").is_file()
+    assert data["report"] == str(directory / "report.md")
+    assert (directory / "report.md").read_text(encoding="utf-8").startswith("# Methods and results")
     # built over an earlier demo project: what that one left (workbooks/stale.xlsx) is gone
     assert {p.name for p in (directory / "workbooks").iterdir()} == {"ines.xlsx", "jonas.xlsx"}
 

@@ -71,18 +71,22 @@ class DemoResult:
     steps: list[tuple[str, str]] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
     audit_path: str | None = None
+    report_path: str | None = None
     agreement: Any = None
     evaluation: Any = None
 
     def to_dict(self) -> dict:
         return {"project": self.directory, "steps": [{"step": s, "result": r} for s, r in self.steps],
-                "figures": self.figures, "audit": self.audit_path}
+                "figures": self.figures, "audit": self.audit_path, "report": self.report_path}
 
 
 # What `duocode demo` writes into its folder (the project database with SQLite's side files, the coders' and
 # the reconcile workbooks, the audit workbook, the methods report).
 DEMO_OUTPUTS = ("duocode.db", "duocode.db-wal", "duocode.db-shm", "workbooks", "audit.xlsx", "reconcile.xlsx",
                 "report.md")
+
+# Bootstrap replicates of the agreement intervals, in the demo's agreement table and its methods report alike
+REPORT_BOOTSTRAP = 1000
 
 
 def _remove_demo_outputs(directory: Path) -> None:
@@ -165,7 +169,8 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
     say("computing agreement")
     from duocode.audit import agree
 
-    result.agreement = agree(project)
+    # with the report's bootstrap intervals, so that the report reuses it
+    result.agreement = agree(project, bootstrap=REPORT_BOOTSTRAP, seed=0)
     result.steps.append(("agreement", "per variable for the demo coders (table below)"))
 
     say("reconciling and writing the audit workbook")
@@ -185,6 +190,11 @@ def _run_stages(project, corpus: Path, directory: Path, result: DemoResult, say,
     result.evaluation = pre.pop("evaluation", None)
     result.steps.append(("pre-coding", pre.get("summary", "")))
     result.figures["precode"] = {k: v for k, v in pre.items() if k != "summary"}
+
+    say("writing the methods report")
     from duocode.report import build_report, write_report   # the methods-and-results report of all the above
 
-    write_report(build_report(project), directory / "report.md")
+    report_path = directory / "report.md"
+    write_report(build_report(project, bootstrap=REPORT_BOOTSTRAP, seed=0, agreement=result.agreement), report_path)
+    result.steps.append(("report", "methods and results, every figure from the project (duocode report)"))
+    result.report_path = str(report_path)

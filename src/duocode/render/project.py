@@ -22,6 +22,8 @@ def demo_result(result: DemoResult) -> list:
         out.extend(tables(result.evaluation))
     if result.audit_path:
         out.append(f"[bold]Audit workbook:[/bold] {result.audit_path}")
+    if result.report_path:
+        out.append(f"[bold]Methods report:[/bold] {result.report_path}")
     return out
 
 

@@ -60,7 +60,7 @@ class Report:
         return report_markdown(self.to_dict(), title=self.title)
 
 
-def build_report(project: "Project", *, bootstrap: int = 1000, seed: int = 0) -> Report:
+def build_report(project: "Project", *, bootstrap: int = 1000, seed: int = 0, agreement: Any = None) -> Report:
     """Gather the report's figures from ``project`` (read only).
 
     Parameters
@@ -71,6 +71,9 @@ def build_report(project: "Project", *, bootstrap: int = 1000, seed: int = 0) ->
     seed : int, default 0
         The seed of both, so that ``duocode agree --bootstrap N --seed S`` and ``duocode agree --spans --seed S``
         give the same figures as the report.
+    agreement : ProjectAgreement, optional
+        ``agree(project, bootstrap=bootstrap, seed=seed)`` when the caller already has it (the demo computes it
+        once for its own table and for the report).
 
     Returns
     -------
@@ -79,7 +82,8 @@ def build_report(project: "Project", *, bootstrap: int = 1000, seed: int = 0) ->
     from duocode.audit import agree
 
     codebook = project.codebook
-    agreement = agree(project, bootstrap=bootstrap, seed=seed)
+    if agreement is None:
+        agreement = agree(project, bootstrap=bootstrap, seed=seed)
     agreement_dict = agreement.to_dict()
     audit = _audit(project)
     return Report(
