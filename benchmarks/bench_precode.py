@@ -11,7 +11,7 @@ re-scans every document with the detector trained on the accepted cases (``detec
 has cases), reported separately.
 
 Both stages run as one command would: in this process and the pre-coder's forked worker processes (one per core,
-at most 4, or DUOCODE_WORKERS; precode/workers.py), so on at most the 2 cores the target allows. Peak memory is
+at most 4, or DUOCODE_WORKERS; duocode/workers.py), so on at most the 2 cores the target allows. Peak memory is
 this process's maximum resident set size plus the largest worker's (a forked worker shares the parent's pages
 until it writes them, so the sum overstates what the machine needs).
 
@@ -191,7 +191,7 @@ def main(argv: list[str]) -> int:
           f"recall of generated episodes {recall:.3f}")
     print(f"suggest: {len(sug.suggestions):,} suggestions for {sug.n_cases:,} cases in {t_suggest:.1f} s; "
           f"modes: " + ", ".join(f"{k}: {v.split(' ')[0]}" for k, v in sug.models.items()))
-    from duocode.precode.workers import workers
+    from duocode.workers import workers
 
     print(f"detect + suggest: {n_words / total:,.0f} words/s with {workers()} worker processes on "
           f"{os.cpu_count()} cores "

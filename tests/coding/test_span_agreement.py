@@ -119,3 +119,13 @@ def test_a_documents_gamma_does_not_depend_on_the_bootstrap_setting(marked):
     with_ci = span_agreement(marked, bootstrap=200).documents["D1"]
     without = span_agreement(marked, bootstrap=0).documents["D1"]
     assert with_ci.gamma == without.gamma and without.ci_low is None and with_ci.ci_low is not None
+
+
+def test_span_agreement_is_the_same_with_one_or_two_worker_processes(marked, monkeypatch):
+    from duocode import coding
+
+    runs = []
+    for n in ("1", "2"):
+        monkeypatch.setenv("DUOCODE_WORKERS", n)
+        runs.append(coding.span_agreement(marked, bootstrap=50, seed=3).to_dict())
+    assert runs[0] == runs[1] and len(runs[0]["documents"]) >= 2

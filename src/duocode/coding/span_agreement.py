@@ -125,19 +125,28 @@ def span_agreement(project, *, coders: Sequence[str] | str | None = None, bootst
         if p.coder in selected:
             by_doc.setdefault(p.document, {c: [] for c in selected})[p.coder].append((p.start, p.end))
 
-    documents: dict[str, SpanScores] = {}
+    from duocode.workers import parallel_map
+
     all_pieces, continua = [], []
     m = len(selected)
-    for doc in sorted(by_doc):
+    names = sorted(by_doc)
+    for doc in names:
         spans = [np.array(by_doc[doc][c], dtype=np.int64).reshape(-1, 2) for c in selected]
-        pieces = unitizing_pieces(spans, lengths[doc])
-        continuum = Continuum.of(spans, lengths[doc])
-        all_pieces.append(pieces)
-        continua.append(continuum)
-        documents[doc] = _scores(pieces, [continuum], m, bootstrap, samples, seed, doc,
-                                 {c: len(by_doc[doc][c]) for c in selected})
-    totals = {c: sum(s.spans[c] for s in documents.values()) for c in selected}
-    overall = _scores(np.concatenate(all_pieces), continua, m, bootstrap, samples, seed, "\0overall", totals)
+        all_pieces.append(unitizing_pieces(spans, lengths[doc]))
+        continua.append(Continuum.of(spans, lengths[doc]))
+    totals = {c: sum(len(by_doc[d][c]) for d in names) for c in selected}
+
+    def score(k: int) -> SpanScores:
+        """Document k's scores, or the corpus's (k = -1); each has its own seeded generators, so the pieces can
+        be computed in any order, in worker processes."""
+        if k < 0:
+            return _scores(np.concatenate(all_pieces), continua, m, bootstrap, samples, seed, "\0overall", totals)
+        doc = names[k]
+        return _scores(all_pieces[k], [continua[k]], m, bootstrap, samples, seed, doc,
+                       {c: len(by_doc[doc][c]) for c in selected})
+
+    *per_document, overall = parallel_map(score, [*range(len(names)), -1])
+    documents = dict(zip(names, per_document))
     return SpanAgreementResult(overall=overall, documents=documents, coders=selected, bootstrap=bootstrap,
                                samples=samples, seed=seed)
 

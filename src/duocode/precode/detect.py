@@ -394,7 +394,7 @@ def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], th
 def _batches(n: int) -> list[range]:
     """``range(n)`` in about four pieces per worker (so that a slow piece does not hold the others up), and
     never more than :data:`BATCH` documents in one (results come back, and memory is freed, piece by piece)."""
-    from duocode.precode.workers import workers
+    from duocode.workers import workers
 
     size = max(1, min(BATCH, -(-n // (4 * workers()))))
     return [range(a, min(n, a + size)) for a in range(0, n, size)]
@@ -408,7 +408,7 @@ def _read_in_workers(lexicon: "Lexicon", documents: list, report, stage: str) ->
     come back into this process's cache (suggest and evaluate use them next) where they fit in it."""
     from duocode.precode import detector as trained
     from duocode.precode.features import ANALYSIS_CACHE_SIZE, analyze_document, remember_analysis
-    from duocode.precode.workers import parallel_map
+    from duocode.workers import parallel_map
 
     keep = len(documents) <= ANALYSIS_CACHE_SIZE
     pieces = _batches(len(documents))
@@ -439,7 +439,7 @@ def _scan_in_workers(lexicon: "Lexicon", model, documents: list, threshold: floa
     processes (``known``: the sentence rows and word counts of documents already read, by document id)."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
-    from duocode.precode.workers import parallel_map
+    from duocode.workers import parallel_map
 
     known = known or {}
     pieces = _batches(len(documents))

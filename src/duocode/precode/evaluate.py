@@ -361,7 +361,7 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
         points = _curve(var, ids, y_all, feats, cold, splits, seed, labels, design) if learning_curve else {}
         return out, points
 
-    from duocode.precode.workers import parallel_map
+    from duocode.workers import parallel_map
 
     report = progress or no_progress
     stage = f"cross-validating {plural(len(plans), 'variable')} ({folds} folds)"
@@ -577,7 +577,7 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
             return default, {thr: trained.trained_candidates(model, test_rows, texts, threshold=thr, probs=probs)
                              for thr in grid}
 
-        from duocode.precode.workers import parallel_map
+        from duocode.workers import parallel_map
 
         report = progress or no_progress
         stage = f"cross-validating detection ({folds} folds, documents out)"

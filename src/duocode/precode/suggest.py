@@ -94,7 +94,7 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
             return model, [model.adjust_cold(cold[cid][var.id]) for cid in ids]
         return model, m.predict_trained(model, [feats[c] for c in ids], [cold[c] for c in ids])
 
-    from duocode.precode.workers import parallel_map
+    from duocode.workers import parallel_map
 
     stage = f"fitting {plural(len(chosen), 'variable')}"
     report = progress or no_progress

@@ -1,4 +1,5 @@
-"""Running independent pieces of pre-coding work side by side, in forked worker processes.
+"""Running independent pieces of work side by side, in forked worker processes (the pre-coder's fits, span
+agreement's documents).
 
 Fitting one calibrated classifier per variable (``suggest``) and per variable and fold (``evaluate``) is many
 small scikit-learn fits whose time goes mostly to Python code around the solvers, which holds the interpreter
@@ -7,7 +8,7 @@ inherits the parent's data (features, vocabularies, the lexicon) without copying
 result comes back, pickled.
 
 Results come back in the order of the inputs, and every piece is computed from the same inherited state with its
-own seed, so the output is byte-identical whatever the number of workers (``tests/precode/test_workers.py``).
+own seed, so the output is byte-identical whatever the number of workers (``tests/test_workers.py``).
 Workers never touch the project database: the pieces are pure functions of data already read.
 
 ``DUOCODE_WORKERS`` sets the number of processes (1 runs everything in the calling process, as do platforms
