@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
+MINI_CODEBOOK = Path(__file__).resolve().parents[1] / "data" / "mini_codebook.yaml"
 N_CASES = 40
 CODERS = ("ana", "ben", "cai", "dee")
 
@@ -15,8 +16,6 @@ CODERS = ("ana", "ben", "cai", "dee")
 def _project_with_cases(folder: Path, database: str | None) -> None:
     from duocode.codebook import load_codebook
     from duocode.store import Case, Document, Project, insert_cases, insert_document
-
-    from conftest import MINI_CODEBOOK
 
     text = " ".join(f"w{i:03d}" for i in range(N_CASES))
     with Project.create(folder, load_codebook(MINI_CODEBOOK), database=database) as p, p.transaction():
@@ -67,6 +66,7 @@ def test_coders_importing_at_once_lose_nothing(tmp_path, database):
 KILLED_WRITER = r"""
 import sys, time
 from duocode.store import CodeRow, Project, set_codes
+
 p = Project.open(sys.argv[1])
 with p.transaction():
     set_codes(p, [CodeRow(f"C{i:02d}", "kind", "zed", "alpha") for i in range(40)], source_file="half.csv")

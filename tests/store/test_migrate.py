@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from pipeline_helpers import run_pipeline
+
+MINI_CODEBOOK = Path(__file__).resolve().parents[1] / "data" / "mini_codebook.yaml"
 
 
 def _report(runner, main, folder) -> dict:
@@ -62,8 +65,6 @@ def test_migrate_refuses_a_database_that_holds_a_project_and_changes_nothing(tmp
     from duocode.cli import main
     from duocode.codebook import load_codebook
     from duocode.store import Project
-
-    from conftest import MINI_CODEBOOK
 
     Project.create(tmp_path / "other", load_codebook(MINI_CODEBOOK), database=pg_url).close()
     with Project.create(tmp_path / "lite", load_codebook(MINI_CODEBOOK)) as p:

@@ -1,5 +1,6 @@
 """The project store: creation, refusal, migrations, atomic transactions, append-only log."""
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,8 @@ from duocode.store.cases import Case, insert_cases, list_cases
 from duocode.store.codes import CodeRow, codes_by_case, set_codes
 from duocode.store.documents import Document, Turn, get_document, insert_document
 from duocode.store.schema import SCHEMA_VERSION
+
+MINI_CODEBOOK = Path(__file__).resolve().parents[1] / "data" / "mini_codebook.yaml"
 
 
 def add_doc(project, doc_id="D1", text="Ann: hello there\nBob: hi\n"):
@@ -111,8 +114,6 @@ def test_both_backends_make_the_same_tables_and_columns_in_the_same_order(tmp_pa
     """``migrate`` copies rows column by column: the two schemas must agree (PostgreSQL adds only ``team_roles``)."""
     from duocode.codebook import load_codebook
 
-    from conftest import MINI_CODEBOOK
-
     def columns(project):
         return {t: [d[0] for d in project.conn.execute(f"SELECT * FROM {t} LIMIT 0").description or []]
                 if project.backend == "sqlite" else
@@ -131,8 +132,6 @@ def test_both_backends_make_the_same_tables_and_columns_in_the_same_order(tmp_pa
 
 def test_a_postgresql_project_folder_records_no_password(tmp_path, pg_server):
     from duocode.codebook import load_codebook
-
-    from conftest import MINI_CODEBOOK
 
     name = pg_server.new_database()
     url = pg_server.url(name).replace("postgresql://postgres@", "postgresql://postgres:s3cret@")

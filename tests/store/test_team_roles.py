@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
+
+MINI_CODEBOOK = Path(__file__).resolve().parents[1] / "data" / "mini_codebook.yaml"
 
 psycopg = pytest.importorskip("psycopg")
 
@@ -20,8 +23,6 @@ def team(tmp_path, pg_url, monkeypatch):
     from duocode.codebook import load_codebook
     from duocode.store import (Case, CodeRow, Document, Project, add_team_role, insert_cases, insert_document,
                                set_codes, set_memo)
-
-    from conftest import MINI_CODEBOOK
 
     folder = tmp_path / "study"
     suffix = os.urandom(3).hex()   # roles belong to the whole server: one name per test
