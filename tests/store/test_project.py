@@ -1,4 +1,5 @@
 """The project store: creation, refusal, migrations, atomic transactions, append-only log."""
+import os
 import sqlite3
 from pathlib import Path
 
@@ -144,3 +145,36 @@ def test_a_postgresql_project_folder_records_no_password(tmp_path, pg_server):
     with pytest.raises(RefusedError, match="already holds a duocode project"):
         Project.create(tmp_path / "q", load_codebook(MINI_CODEBOOK), database=url)
     assert not (tmp_path / "q").exists()
+
+
+def test_a_sqlite_project_never_imports_psycopg(mini_project):
+    import subprocess
+    import sys
+
+    code = ("import sys; from duocode.store import Project, list_cases; p = Project.open(sys.argv[1]); "
+            "list_cases(p); print('psycopg' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(mini_project.directory)], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_team_commands_on_postgresql(tmp_path, pg_url, runner):
+    import json
+
+    from duocode.cli import main
+
+    folder = str(tmp_path / "study")
+    made = runner.invoke(main, ["init", folder, "--database", pg_url, "--format", "json"])
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.stdout)["database"] == pg_url
+    role = f"ines_{os.urandom(3).hex()}"
+    added = runner.invoke(main, ["team", "add", role, "--coder", "ines", "--project", folder, "--format", "json"])
+    assert added.exit_code == 0, added.output
+    roles = json.loads(added.stdout)["roles"]
+    assert [(r["role"], r["coder"], r["lead"]) for r in roles if r["role"] == role] == [(role, "ines", False)]
+    again = runner.invoke(main, ["team", "add", role, "--coder", "ines", "--project", folder])
+    assert again.exit_code == 1 and "already in the team" in again.stderr
+    both = runner.invoke(main, ["team", "add", "x", "--coder", "x", "--lead", "--project", folder])
+    assert both.exit_code == 1 and "either a coder name or lead" in both.stderr
+    listed = runner.invoke(main, ["team", "list", "--project", folder])
+    assert listed.exit_code == 0 and role in listed.stdout
