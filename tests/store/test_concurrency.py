@@ -99,3 +99,39 @@ def test_a_writer_killed_mid_transaction_leaves_the_project_as_it_was(tmp_path, 
         with p.transaction():   # and the project takes the next writer at once
             set_codes(p, [CodeRow("C00", "kind", "zed", "beta")])
         assert p.conn.execute("SELECT count(*) FROM codes").fetchone()[0] == 1
+
+
+def test_a_deadlocked_writer_is_run_again_and_both_finish(tmp_path, pg_url):
+    """Two writers lock the same two rows in opposite orders: PostgreSQL breaks the deadlock by giving one up,
+    and :meth:`Project.retrying` runs that one again once the other has committed."""
+    from duocode.store import Project
+
+    folder = tmp_path / "study"
+    _project_with_cases(folder, pg_url)
+    meet = threading.Barrier(2, timeout=20)
+    attempts: list[str] = []
+    errors: list[BaseException] = []
+
+    def writer(name: str, first: str, second: str) -> None:
+        try:
+            with Project.open(folder) as p:
+                def work():
+                    attempts.append(name)
+                    p.set_meta(first, name)
+                    if attempts.count(name) == 1:
+                        meet.wait()   # both hold their first row: each now waits for the other's
+                    p.set_meta(second, name)
+                p.retrying(work)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=("one", "x", "y")),
+               threading.Thread(target=writer, args=("two", "y", "x"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(attempts) == 3   # exactly one writer was given up and run again
+    with Project.open(folder) as p:
+        assert p.meta("x") == p.meta("y")   # the second writer to commit wrote both rows

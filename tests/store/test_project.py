@@ -119,7 +119,8 @@ def test_both_backends_make_the_same_tables_and_columns_in_the_same_order(tmp_pa
         return {t: [d[0] for d in project.conn.execute(f"SELECT * FROM {t} LIMIT 0").description or []]
                 if project.backend == "sqlite" else
                 [r[0] for r in project.conn.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() "
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                    "AND table_schema = current_schema() "
                     "ORDER BY ordinal_position", (t,))]
                 for t in project.tables()}
 

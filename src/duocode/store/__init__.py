@@ -29,14 +29,17 @@ from duocode.store.team import TeamRole, add_team_role, session_role, team_roles
 from duocode.store.transfer import Transfer, move_project
 
 __all__ = [
-    "ADOPT_ACTION", "ADOPT_SOURCE", "AGREED", "CONSENSUS", "DATABASE_ENV", "DB_NAME", "Retryable", "URL_NAME", "PRECODER", "RESERVED_CODERS", "Case",
+    "ADOPT_ACTION", "ADOPT_SOURCE", "AGREED", "CONSENSUS", "DB_NAME", "PRECODER", "RESERVED_CODERS", "Case",
     "CodeRow", "ConsensusCode", "ConsensusEvent", "Document", "DocumentSummary", "Informant", "Project", "Proposal",
-    "TeamRole", "Transfer", "Turn", "add_team_role", "adopted_codes", "case_context", "case_ids", "case_informant", "case_spans", "case_speaker",
+    "Turn", "adopted_codes", "case_context", "case_ids", "case_informant", "case_spans", "case_speaker",
     "changes_since", "code_rows", "coded_counts", "coded_pairs", "coder_kinds", "coders_with_own_codes",
     "codes_by_case", "consensus_codes", "consensus_events", "consensus_values", "count_consensus_events",
     "count_words", "document_case_counts", "document_hashes", "document_ids", "document_text", "get_case",
     "get_document", "informant_attributes", "informant_of_documents", "informants", "insert_cases",
     "insert_codes", "insert_document", "insert_proposals", "labelled_codes", "link_proposals", "list_cases", "list_documents",
-    "list_proposals", "memo_counts", "memos", "move_project", "proposal_coders", "set_case_status", "set_codes", "set_memo",
-    "session_role", "suggestion_rows", "team_roles", "text_sha256", "utcnow", "workbook_baseline", "write_informants",
+    "list_proposals", "memo_counts", "memos", "proposal_coders", "set_case_status", "set_codes", "set_memo",
+    "suggestion_rows", "text_sha256", "utcnow", "workbook_baseline", "write_informants",
+    # the PostgreSQL backend, team roles and migrate
+    "DATABASE_ENV", "Retryable", "TeamRole", "Transfer", "URL_NAME", "add_team_role", "move_project", "session_role",
+    "team_roles",
 ]

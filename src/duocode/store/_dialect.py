@@ -67,8 +67,10 @@ class IntegrityError(sqlite3.IntegrityError):
     catch one exception type whatever the backend."""
 
 
-class Retryable(Exception):
-    """PostgreSQL gave up a transaction that may simply be run again (serialization failure, deadlock)."""
+class Retryable(RefusedError):
+    """PostgreSQL gave up a transaction that may simply be run again (a serialization failure or a deadlock with
+    another writer); nothing of it was written. :meth:`Project.retrying` runs it again; a command that meets it
+    says so and exits 1."""
 
 
 class _RowClass:
@@ -126,7 +128,8 @@ class PgConnection:
         import psycopg
 
         if isinstance(exc, (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)):
-            return Retryable(str(exc).strip())
+            return Retryable(f"another writer conflicted with this one ({str(exc).strip()}); nothing was written",
+                             expected="the same command again")
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
             return RefusedError(f"the database refused this for your role: {str(exc).strip()}",
                                 expected="a lead's role, or your own coder's codes")
