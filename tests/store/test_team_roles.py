@@ -108,3 +108,25 @@ def test_roles_are_refused_on_sqlite(mini_project):
     with pytest.raises(RefusedError, match="only in a PostgreSQL project"):
         add_team_role(mini_project, "ann", coder="ann")
     assert team_roles(mini_project) == []
+
+
+def test_commands_in_a_coders_session(team, monkeypatch, runner, tmp_path):
+    """A coder's own commands work as their role; writing another coder's codes is refused by the database with
+    one clear line (exit 1), and nothing is written."""
+    from duocode.cli import main
+
+    folder, url, roles = team
+    monkeypatch.setenv("DUOCODE_DATABASE", as_role(url, roles["ann"]))
+    mine = tmp_path / "ann2.csv"
+    mine.write_text("case_id,kind\nC1,beta\n", encoding="utf-8")
+    ok = runner.invoke(main, ["codes", "import", str(mine), "--coder", "ann", "--project", str(folder)])
+    assert ok.exit_code == 0, ok.output
+    sheet = runner.invoke(main, ["sheet", "--coder", "ann", "-o", str(tmp_path / "ann.xlsx"), "--project",
+                                 str(folder)])
+    assert sheet.exit_code == 0, sheet.output
+    forged = runner.invoke(main, ["codes", "import", str(mine), "--coder", "bob", "--project", str(folder)])
+    assert forged.exit_code == 1
+    assert "the database refused this for your role" in forged.stderr and "Traceback" not in forged.output
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT case_id, coder, value FROM codes ORDER BY coder, case_id").fetchall() == [
+            ("C1", "ann", "beta"), ("C2", "ann", "alpha"), ("C1", "bob", "beta"), ("C2", "bob", "beta")]
