@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any, Iterable, Sequence
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from duocode.errors import InputError, RefusedError
 
@@ -25,17 +25,23 @@ def is_postgres_url(url: str | None) -> bool:
 
 
 def url_without_password(url: str) -> str:
-    """The connection URL with any password removed (what the project folder records).
+    """The connection URL with any password removed (what the project folder records), whether it was given
+    before the host or as a ``password=`` parameter.
 
     >>> url_without_password("postgresql://lead:secret@db.example.org:5432/study?sslmode=require")
     'postgresql://lead@db.example.org:5432/study?sslmode=require'
+    >>> url_without_password("postgresql://lead@db/study?password=secret&sslmode=require")
+    'postgresql://lead@db/study?sslmode=require'
     """
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
+    if parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        user = parts.username or ""
+        parts = parts._replace(netloc=f"{user}@{host}" if user else host)
+    if "password" in parts.query.lower():
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != "password"]
+        parts = parts._replace(query=urlencode(kept, safe="/"))
+    return urlunsplit(parts)
 
 
 def _placeholders(sql: str) -> str:
