@@ -29,6 +29,69 @@ def mini_project(tmp_path):
     project.close()
 
 
+# -- PostgreSQL: one throw-away server per test session, a fresh database per test --------------------------------
+
+def pytest_collection_modifyitems(items):
+    """Every test that takes the PostgreSQL server (directly or through ``pg_url``) is marked ``postgres``, so that
+    ``pytest -m postgres`` runs exactly the PostgreSQL tests (the ``backend`` parameter marks its own)."""
+    for item in items:
+        if {"pg_server", "pg_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server (:class:`pg_test_server.TempServer`); skips, saying why, where none can start."""
+    import pg_test_server
+
+    reason = pg_test_server.unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL tests need a server: {reason}")
+    server = pg_test_server.TempServer()
+    try:
+        server.start()
+    except Exception as exc:   # e.g. a locked-down machine; the reason is in the skip message
+        server.stop()
+        detail = getattr(exc, "stderr", b"") or b""
+        pytest.skip(f"the PostgreSQL test server did not start: {exc} {detail.decode(errors='replace')[-300:]}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a new, empty place for a project on the session's server (as its superuser)."""
+    return pg_server.fresh_url()
+
+
+# Tests taking ``backend`` run once on SQLite and once on PostgreSQL; `pytest -m postgres` runs the second only.
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database(request, backend) -> str | None:
+    """``None`` for SQLite, else a fresh PostgreSQL database's URL: the ``database`` of ``Project.create``."""
+    if backend == "sqlite":
+        return None
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def any_project(tmp_path, database):
+    """:func:`mini_project` on each backend."""
+    from duocode.codebook import load_codebook
+    from duocode.store import Project
+
+    project = Project.create(tmp_path / "proj", load_codebook(MINI_CODEBOOK), database=database)
+    yield project
+    project.close()
+
+
 @pytest.fixture
 def runner():
     from click.testing import CliRunner
@@ -39,9 +102,7 @@ def runner():
 def snapshot(project) -> dict:
     """Every row of every table, to prove that a refused command changed nothing."""
     conn = project.conn
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    return {t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t}")] for t in tables}
+    return {t: sorted((tuple(r) for r in conn.execute(f"SELECT * FROM {t}")), key=repr) for t in project.tables()}
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 HEAVY = ("pandas", "numpy", "spacy", "sklearn", "openpyxl", "docx", "pypdf", "scipy", "rich", "wordllama",
-         "tokenizers")
+         "tokenizers", "psycopg")
 
 
 def test_loading_every_command_imports_no_heavy_library():

@@ -14,31 +14,31 @@ def _case(project):
         insert_cases(project, [Case("C01", "D1", 0, 3, "")])
 
 
-def test_insert_codes_stores_and_logs_each_code(mini_project):
+def test_insert_codes_stores_and_logs_each_code(any_project):
     from duocode.store.codes import CodeRow, codes_by_case, insert_codes
 
-    _case(mini_project)
-    with mini_project.transaction():
-        n = insert_codes(mini_project, [CodeRow("C01", "kind", "ana", "alpha"),
+    _case(any_project)
+    with any_project.transaction():
+        n = insert_codes(any_project, [CodeRow("C01", "kind", "ana", "alpha"),
                                         CodeRow("C01", "kind", "consensus", "alpha", reason="r", decided_by="x")],
                          source_file="f.qdpx", action="import")
     assert n == 2
-    assert codes_by_case(mini_project, "ana") == {"C01": {"kind": "alpha"}}
-    events = mini_project.events(entity="code")
+    assert codes_by_case(any_project, "ana") == {"C01": {"kind": "alpha"}}
+    events = any_project.events(entity="code")
     assert [(e["coder"], e["new_value"], e["action"], e["source_file"]) for e in events] == [
         ("ana", "alpha", "import", "f.qdpx"), ("consensus", "alpha", "import", "f.qdpx")]
     assert '"decided_by": "x"' in events[1]["detail"]
-    assert mini_project.coders() == ["ana"]
+    assert any_project.coders() == ["ana"]
 
 
-def test_insert_codes_refuses_a_taken_slot_and_writes_nothing(mini_project, take_snapshot):
+def test_insert_codes_refuses_a_taken_slot_and_writes_nothing(any_project, take_snapshot):
     from duocode.store.codes import CodeRow, insert_codes, set_codes
 
-    _case(mini_project)
-    with mini_project.transaction():
-        set_codes(mini_project, [CodeRow("C01", "kind", "ana", "alpha")])
-    before = take_snapshot(mini_project)
+    _case(any_project)
+    with any_project.transaction():
+        set_codes(any_project, [CodeRow("C01", "kind", "ana", "alpha")])
+    before = take_snapshot(any_project)
     with pytest.raises(sqlite3.IntegrityError):
-        with mini_project.transaction():
-            insert_codes(mini_project, [CodeRow("C01", "good", "ben", "yes"), CodeRow("C01", "kind", "ana", "beta")])
-    assert take_snapshot(mini_project) == before
+        with any_project.transaction():
+            insert_codes(any_project, [CodeRow("C01", "good", "ben", "yes"), CodeRow("C01", "kind", "ana", "beta")])
+    assert take_snapshot(any_project) == before

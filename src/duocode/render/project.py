@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from duocode.demo import DemoResult
-from duocode.project import InitResult
+from duocode.project import InitResult, MigrateResult, TeamList
 from duocode.render import renderer, renders, tables
 
 
@@ -29,8 +29,27 @@ def demo_result(result: DemoResult) -> list:
 
 @renders(InitResult)
 def init_result(result: InitResult) -> list:
-    return [f"Created project [bold]{result.directory}[/bold] with codebook {result.codebook_id} "
+    where = f" in the PostgreSQL database {result.database}" if result.database else ""
+    return [f"Created project [bold]{result.directory}[/bold]{where} with codebook {result.codebook_id} "
             f"(version {result.codebook_version})."]
+
+
+@renders(MigrateResult)
+def migrate_result(result: MigrateResult) -> list:
+    moved = ", ".join(f"{n} {t}" for t, n in result.rows.items() if n)
+    return [f"Moved project [bold]{result.project}[/bold] from {result.source} to {result.target} ({moved}); every "
+            "row was read back and compared before the folder switched."]
+
+
+@renders(TeamList)
+def team_list(result: TeamList) -> list:
+    table = Table(title=f"Team of {result.project}")
+    for col in ("role", "coder", "rights", "added"):
+        table.add_column(col)
+    for r in result.roles:
+        table.add_row(r.role, r.coder or "", "lead: reads every coder's codes" if r.lead else
+                      "coder: own codes, and every coder's once reconciled", r.added_at)
+    return [table]
 
 
 def _agreement_summary(agreement) -> Table:

@@ -1,4 +1,4 @@
-"""The project store: one SQLite file per project. Only this package writes SQL.
+"""The project store: one SQLite file per project, or one PostgreSQL database. Only this package writes SQL.
 
 This ``__init__`` is the store's one public face: the other stages import from ``duocode.store``, never from its
 modules (a contract in ``pyproject.toml``). The store keeps the codebook's YAML text and hands back the
@@ -7,7 +7,8 @@ modules (a contract in ``pyproject.toml``). The store keeps the codebook's YAML 
 Modules: ``project`` (opening, transactions, the event log, settings, the codebook), ``documents`` (texts,
 turns, informants), ``cases``, ``codes`` (codes and memos), ``proposals`` (double-coded case finding),
 ``consensus``, ``coding`` (progress and workbook baselines), ``precode`` (the pre-coder's candidates and
-suggestions), ``schema`` (migrations).
+suggestions), ``schema`` (migrations), ``team`` (PostgreSQL roles), ``transfer`` (``duocode migrate``),
+``_dialect`` (what differs between SQLite and PostgreSQL).
 """
 from duocode.store.cases import (Case, case_context, case_ids, case_informant, case_speaker, document_case_counts,
                                  get_case, insert_cases, list_cases)
@@ -20,8 +21,12 @@ from duocode.store.documents import (Document, DocumentSummary, Informant, Turn,
                                      insert_document, list_documents, text_sha256, write_informants)
 from duocode.store.precode import (ADOPT_ACTION, ADOPT_SOURCE, adopted_codes, case_spans, coded_pairs,
                                    coders_with_own_codes, labelled_codes, set_case_status, suggestion_rows)
-from duocode.store.project import CONSENSUS, DB_NAME, PRECODER, RESERVED_CODERS, Project, utcnow
+from duocode.store._dialect import Retryable
+from duocode.store.project import (CONSENSUS, DATABASE_ENV, DB_NAME, PRECODER, RESERVED_CODERS, URL_NAME, Project,
+                                   utcnow)
 from duocode.store.proposals import Proposal, insert_proposals, link_proposals, list_proposals, proposal_coders
+from duocode.store.team import TeamRole, add_team_role, session_role, team_roles
+from duocode.store.transfer import Transfer, move_project
 
 __all__ = [
     "ADOPT_ACTION", "ADOPT_SOURCE", "AGREED", "CONSENSUS", "DB_NAME", "PRECODER", "RESERVED_CODERS", "Case",
@@ -34,4 +39,7 @@ __all__ = [
     "insert_codes", "insert_document", "insert_proposals", "labelled_codes", "link_proposals", "list_cases", "list_documents",
     "list_proposals", "memo_counts", "memos", "proposal_coders", "set_case_status", "set_codes", "set_memo",
     "suggestion_rows", "text_sha256", "utcnow", "workbook_baseline", "write_informants",
+    # the PostgreSQL backend, team roles and migrate
+    "DATABASE_ENV", "Retryable", "TeamRole", "Transfer", "URL_NAME", "add_team_role", "move_project", "session_role",
+    "team_roles",
 ]

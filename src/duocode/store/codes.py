@@ -33,46 +33,50 @@ class CodeRow:
 def set_codes(project: "Project", rows: Iterable[CodeRow], *, source_file: str | None = None,
               action: str = "code") -> dict[str, int]:
     """Write codes (inside a transaction); log one event per actual change. Returns counts of
-    ``added``, ``changed``, ``removed`` and ``unchanged``."""
+    ``added``, ``changed``, ``removed`` and ``unchanged``.
+
+    The stored values of the coders concerned are read once and the writes go out in batches (one round trip per
+    kind of write rather than two per code, which a server backend pays for); a slot named twice ends as its
+    last row says."""
     project._require_tx()
     conn = project.conn
     now = utcnow()
+    rows = list(rows)
     counts = {"added": 0, "changed": 0, "removed": 0, "unchanged": 0}
     events = []
     kinds = {r[0]: r[1] for r in conn.execute("SELECT name, kind FROM coders")}
+    for coder in dict.fromkeys(r.coder for r in rows):
+        if coder not in kinds:
+            kind = coder if coder in RESERVED_CODERS else "human"
+            project.ensure_coder(coder, kind)
+            kinds[coder] = kind
+    args: list = []
+    stored: dict[tuple[str, str, str], tuple[str, str | None]] = {
+        (r[0], r[1], r[2]): (r[3], r[4]) for r in conn.execute(
+            "SELECT case_id, variable, coder, value, reason FROM codes WHERE "
+            + in_clause("coder", dict.fromkeys(r.coder for r in rows), args), args)} if rows else {}
+    writes: dict[tuple[str, str, str], tuple] = {}     # slot -> ("delete",) | ("upsert", row) | ("refresh", row)
     for row in rows:
-        if row.coder not in kinds:
-            kind = row.coder if row.coder in RESERVED_CODERS else "human"
-            project.ensure_coder(row.coder, kind)
-            kinds[row.coder] = kind
-        old = conn.execute("SELECT value, reason FROM codes WHERE case_id = ? AND variable = ? AND coder = ?",
-                           (row.case_id, row.variable, row.coder)).fetchone()
+        key = (row.case_id, row.variable, row.coder)
+        old = stored.get(key)
         old_value = old[0] if old else None
         if row.value is None:
             if old is None:
                 counts["unchanged"] += 1
                 continue
-            conn.execute("DELETE FROM codes WHERE case_id = ? AND variable = ? AND coder = ?",
-                         (row.case_id, row.variable, row.coder))
+            writes[key] = ("delete",)
+            stored.pop(key)
             counts["removed"] += 1
         elif old is not None and old_value == row.value and (row.reason is None or row.reason == old[1]):
             # Same value: refresh pre-coder details silently, log nothing.
             if row.confidence is not None or row.explanation is not None:
-                conn.execute("UPDATE codes SET confidence = ?, explanation = ? WHERE case_id = ? AND variable = ? "
-                             "AND coder = ?", (row.confidence, row.explanation, row.case_id, row.variable,
-                                                row.coder))
+                previous = writes.get(key)
+                writes[key] = ("upsert", row) if previous and previous[0] == "upsert" else ("refresh", row)
             counts["unchanged"] += 1
             continue
         else:
-            conn.execute(
-                "INSERT INTO codes(case_id, variable, coder, value, confidence, explanation, reason, decided_by, "
-                "source_file, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(case_id, variable, coder) DO UPDATE SET value = excluded.value, "
-                "confidence = excluded.confidence, explanation = excluded.explanation, reason = excluded.reason, "
-                "decided_by = excluded.decided_by, source_file = excluded.source_file, "
-                "updated_at = excluded.updated_at",
-                (row.case_id, row.variable, row.coder, row.value, row.confidence, row.explanation, row.reason,
-                 row.decided_by, source_file, now))
+            writes[key] = ("upsert", row)
+            stored[key] = (row.value, row.reason)
             counts["added" if old is None else "changed"] += 1
         detail = None
         if row.reason is not None or row.decided_by is not None:
@@ -82,6 +86,20 @@ def set_codes(project: "Project", rows: Iterable[CodeRow], *, source_file: str |
         events.append({"action": action, "entity": "code", "entity_id": row.case_id, "coder": row.coder,
                        "variable": row.variable, "old": old_value, "new": row.value, "source_file": source_file,
                        "detail": detail, "at": now})
+    conn.executemany("DELETE FROM codes WHERE case_id = ? AND variable = ? AND coder = ?",
+                     [key for key, w in writes.items() if w[0] == "delete"])
+    conn.executemany(
+        "INSERT INTO codes(case_id, variable, coder, value, confidence, explanation, reason, decided_by, "
+        "source_file, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(case_id, variable, coder) DO UPDATE SET value = excluded.value, "
+        "confidence = excluded.confidence, explanation = excluded.explanation, reason = excluded.reason, "
+        "decided_by = excluded.decided_by, source_file = excluded.source_file, "
+        "updated_at = excluded.updated_at",
+        [(r.case_id, r.variable, r.coder, r.value, r.confidence, r.explanation, r.reason, r.decided_by,
+          source_file, now) for w in writes.values() if w[0] == "upsert" for r in (w[1],)])
+    conn.executemany("UPDATE codes SET confidence = ?, explanation = ? WHERE case_id = ? AND variable = ? "
+                     "AND coder = ?", [(r.confidence, r.explanation, r.case_id, r.variable, r.coder)
+                                       for w in writes.values() if w[0] == "refresh" for r in (w[1],)])
     if events:
         project.log_events(events)
     return counts

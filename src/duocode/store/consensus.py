@@ -64,11 +64,12 @@ def consensus_values(project: "Project") -> dict[str, dict[str, str]]:
 
 def consensus_events(project: "Project", *, exclude_decided_by: str | None = None) -> list[ConsensusEvent]:
     """Logged consensus decisions in the order they were made (optionally leaving out one ``decided_by``)."""
-    sql = ("SELECT at, entity_id, variable, old_value, new_value, source_file, json_extract(detail, '$.reason'), "
-           "json_extract(detail, '$.decided_by') FROM events WHERE entity = 'code' AND coder = ?")
+    json = project.dialect.json_field
+    sql = (f"SELECT at, entity_id, variable, old_value, new_value, source_file, {json('detail', 'reason')}, "
+           f"{json('detail', 'decided_by')} FROM events WHERE entity = 'code' AND coder = ?")
     args: list = [CONSENSUS]
     if exclude_decided_by is not None:
-        sql += " AND (detail IS NULL OR json_extract(detail, '$.decided_by') IS NOT ?)"
+        sql += f" AND (detail IS NULL OR {project.dialect.is_distinct_from(json('detail', 'decided_by'))})"
         args.append(exclude_decided_by)
     return [ConsensusEvent(at, case_id, variable, old, new, reason, decided_by, source_file)
             for at, case_id, variable, old, new, source_file, reason, decided_by
@@ -78,7 +79,8 @@ def consensus_events(project: "Project", *, exclude_decided_by: str | None = Non
 def count_consensus_events(project: "Project", decided_by: str) -> int:
     """How many logged consensus changes were made by ``decided_by`` (e.g. ``auto``)."""
     return project.conn.execute(
-        "SELECT count(*) FROM events WHERE entity = 'code' AND coder = ? AND json_extract(detail, '$.decided_by') = ?",
+        "SELECT count(*) FROM events WHERE entity = 'code' AND coder = ? AND "
+        f"{project.dialect.json_field('detail', 'decided_by')} = ?",
         (CONSENSUS, decided_by)).fetchone()[0]
 
 

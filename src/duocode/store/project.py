@@ -1,4 +1,6 @@
-"""A duocode project: one SQLite file, ``DIR/duocode.db``.
+"""A duocode project: one SQLite file, ``DIR/duocode.db``, or a PostgreSQL database whose connection URL (never a
+password) ``DIR/duocode.url`` records; ``DUOCODE_DATABASE`` in the environment overrides that URL, so each coder
+connects as their own database role.
 
 Every command that writes does so inside :meth:`Project.transaction`, which rolls back on any exception, so a
 refused or failed command leaves the project exactly as it was.
@@ -6,8 +8,10 @@ refused or failed command leaves the project exactly as it was.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,10 +21,14 @@ from typing import Any
 
 from duocode.codebook import Codebook, codebook_from_text
 from duocode.errors import InputError, RefusedError
+from duocode.store._dialect import (POSTGRES, SQLITE, Dialect, Retryable, connect_postgres, is_postgres_url,
+                                    url_without_password)
 from duocode.store._sql import in_clause
-from duocode.store.schema import MIGRATIONS, SCHEMA_VERSION
+from duocode.store.schema import MIGRATIONS, PG_MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "duocode.db"
+URL_NAME = "duocode.url"   # a PostgreSQL project's folder: the connection URL, without any password
+DATABASE_ENV = "DUOCODE_DATABASE"
 PRECODER = "precoder"    # the pre-coder's codes are stored under this coder name
 CONSENSUS = "consensus"  # and the reconciled codes under this one
 RESERVED_CODERS = (PRECODER, CONSENSUS)
@@ -40,21 +48,36 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+def _check_version(version: int, path: Path | str) -> None:
     if version > SCHEMA_VERSION:
         raise RefusedError(f"the project was written by a newer duocode (schema {version}, this one knows "
                            f"{SCHEMA_VERSION})", path=str(path), expected="an upgraded duocode")
-    if version == SCHEMA_VERSION:
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for n in range(version, SCHEMA_VERSION):
+
+
+def _apply_migrations(conn, dialect: Dialect, version: int) -> None:
+    """Take the database from ``version`` to :data:`SCHEMA_VERSION` (inside the caller's transaction)."""
+    for n in range(version, SCHEMA_VERSION):
+        if dialect is POSTGRES:
+            conn.execute(PG_MIGRATIONS[n])   # one script: psycopg runs several statements without parameters
+        else:
             for statement in _split_sql(MIGRATIONS[n]):
                 conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    dialect.set_schema_version(conn, SCHEMA_VERSION)
+
+
+def _migrate(conn, path: Path | str, dialect: Dialect = SQLITE) -> None:
+    version = dialect.schema_version(conn)
+    _check_version(version, path)
+    if version == SCHEMA_VERSION:
+        return
+    dialect.begin_migration(conn)
+    try:
+        version = dialect.schema_version(conn)   # another duocode may have migrated while this one waited
+        _check_version(version, path)
+        if version < SCHEMA_VERSION:
+            _apply_migrations(conn, dialect, version)
         conn.execute("COMMIT")
-    except Exception:
+    except BaseException:
         conn.execute("ROLLBACK")
         raise
 
@@ -78,23 +101,37 @@ def _split_sql(script: str) -> list[str]:
 class Project:
     """An open project. Use :meth:`create` or :meth:`open`; close with :meth:`close` or ``with``."""
 
-    def __init__(self, directory: Path, conn: sqlite3.Connection):
+    def __init__(self, directory: Path, conn, dialect: Dialect = SQLITE, url: str | None = None):
         self.directory = directory
-        self.path = directory / DB_NAME
+        self.dialect = dialect
+        self.backend = dialect.name           # "sqlite" or "postgresql"
+        self.url = url_without_password(url) if url else None
+        self.path = directory / (URL_NAME if dialect is POSTGRES else DB_NAME)
         self.conn = conn
         self._codebook: Codebook | None = None
         self._in_transaction = False
 
     # -- opening -------------------------------------------------------------------------------------------
     @classmethod
-    def create(cls, directory: str | Path, codebook: "Codebook") -> "Project":
-        """Create ``DIR/duocode.db`` with ``codebook`` stored in it; refuses if a project is already there."""
+    def create(cls, directory: str | Path, codebook: "Codebook", *, database: str | None = None) -> "Project":
+        """Create ``DIR/duocode.db`` with ``codebook`` stored in it; refuses if a project is already there.
+
+        With ``database`` (a ``postgresql://`` URL) the project lives in that PostgreSQL database, which must exist
+        and hold no duocode project yet; ``DIR/duocode.url`` records the URL without its password, and the role
+        that connects becomes the project's owner and lead."""
         directory = Path(directory)
-        path = directory / DB_NAME
-        if path.exists():
-            raise RefusedError("a duocode project already exists here; nothing was changed", path=str(path))
+        if database is not None and not is_postgres_url(database):
+            raise InputError("not a PostgreSQL connection URL", path=database,
+                             expected="postgresql://USER@HOST[:PORT]/DATABASE")
+        for name in (DB_NAME, URL_NAME):
+            if (directory / name).exists():
+                raise RefusedError("a duocode project already exists here; nothing was changed",
+                                   path=str(directory / name))
         if directory.exists() and not directory.is_dir():
             raise InputError("not a directory", path=str(directory))
+        if database is not None:
+            return cls._create_postgres(directory, codebook, database)
+        path = directory / DB_NAME
         created_dir = not directory.exists()
         directory.mkdir(parents=True, exist_ok=True)
         try:
@@ -102,15 +139,7 @@ class Project:
             _migrate(conn, path)
             project = cls(directory, conn)
             with project.transaction():
-                now = utcnow()
-                conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", [
-                    ("project_id", str(uuid.uuid4())), ("created_at", now), ("workbook_key", secrets.token_hex(32)),
-                    ("settings", json.dumps({"hide_suggestions": True}))])
-                project._store_codebook(codebook)
-                for name in RESERVED_CODERS:
-                    conn.execute("INSERT INTO coders(name, kind, created_at) VALUES (?, ?, ?)", (name, name, now))
-                project.log_event("init", "project", str(directory), detail={"codebook": codebook.id,
-                                                                               "version": codebook.version})
+                project._fill_new(codebook)
         except BaseException:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
@@ -123,10 +152,64 @@ class Project:
         return project
 
     @classmethod
+    def _create_postgres(cls, directory: Path, codebook: "Codebook", database: str) -> "Project":
+        shown = url_without_password(database)
+        conn = connect_postgres(database)
+        created_dir = not directory.exists()
+        url_file = directory / URL_NAME
+        try:
+            project = cls(directory, conn, POSTGRES, database)
+            POSTGRES.begin_migration(conn)
+            project._in_transaction = True
+            try:
+                version = POSTGRES.schema_version(conn)
+                held = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]
+                if version or held:
+                    raise RefusedError("this database already holds a duocode project; nothing was changed",
+                                       path=shown, expected="an empty database (createdb NAME)")
+                _apply_migrations(conn, POSTGRES, 0)
+                project._fill_new(codebook)
+                conn.execute("INSERT INTO team_roles(role, coder, lead, added_at) VALUES (current_user, NULL, true, ?)",
+                             (utcnow(),))
+                directory.mkdir(parents=True, exist_ok=True)
+                url_file.write_text(shown + "\n", encoding="utf-8")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                project._in_transaction = False
+        except BaseException:
+            conn.close()
+            url_file.unlink(missing_ok=True)
+            if created_dir:
+                try:
+                    directory.rmdir()
+                except OSError:
+                    pass
+            raise
+        return project
+
+    def _fill_new(self, codebook: "Codebook") -> None:
+        """The rows of a new project (inside its first transaction)."""
+        conn = self.conn
+        now = utcnow()
+        conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", [
+            ("project_id", str(uuid.uuid4())), ("created_at", now), ("workbook_key", secrets.token_hex(32)),
+            ("settings", json.dumps({"hide_suggestions": True}))])
+        self._store_codebook(codebook)
+        for name in RESERVED_CODERS:
+            conn.execute("INSERT INTO coders(name, kind, created_at) VALUES (?, ?, ?)", (name, name, now))
+        self.log_event("init", "project", str(self.directory), detail={"codebook": codebook.id,
+                                                                    "version": codebook.version})
+
+    @classmethod
     def open(cls, directory: str | Path = ".") -> "Project":
         """Open an existing project, applying any forward migrations."""
         directory = Path(directory)
         path = directory / DB_NAME
+        if not path.is_file() and (directory / URL_NAME).is_file():
+            return cls._open_postgres(directory)
         if not path.is_file():
             raise InputError("not a duocode project (no duocode.db)", path=str(directory),
                              expected="a folder made by `duocode init`; give it with --project DIR")
@@ -137,6 +220,33 @@ class Project:
             raise InputError(f"the project database cannot be read: {exc}", path=str(path)) from None
         _migrate(conn, path)
         return cls(directory, conn)
+
+    @classmethod
+    def _open_postgres(cls, directory: Path) -> "Project":
+        url_file = directory / URL_NAME
+        url = os.environ.get(DATABASE_ENV) or url_file.read_text(encoding="utf-8").strip()
+        if not is_postgres_url(url):
+            raise InputError(f"not a PostgreSQL connection URL: {url_without_password(url)!r}",
+                             path=str(url_file) if not os.environ.get(DATABASE_ENV) else DATABASE_ENV,
+                             expected="postgresql://USER@HOST[:PORT]/DATABASE")
+        conn = connect_postgres(url)
+        try:
+            _migrate(conn, url_without_password(url), POSTGRES)
+            if conn.execute("SELECT to_regclass('meta') IS NULL").fetchone()[0]:
+                raise InputError("the database holds no duocode project", path=url_without_password(url),
+                                 expected=f"the database named in {url_file}")
+        except BaseException:
+            conn.close()
+            raise
+        return cls(directory, conn, POSTGRES, url)
+
+    @property
+    def schema_version(self) -> int:
+        return self.dialect.schema_version(self.conn)
+
+    def tables(self) -> list[str]:
+        """The names of the project's tables (the same on both backends), sorted."""
+        return self.dialect.tables(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -154,7 +264,7 @@ class Project:
         if self._in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.dialect.begin(self.conn)
         self._in_transaction = True
         try:
             yield self.conn
@@ -165,6 +275,19 @@ class Project:
             self.conn.execute("COMMIT")
         finally:
             self._in_transaction = False
+
+    def retrying(self, work, *, attempts: int = 8):
+        """``work()`` inside one transaction, run again (up to ``attempts`` times, with a short growing pause)
+        when PostgreSQL gives the transaction up for a serialization failure or a deadlock; returns its result.
+        ``work`` must do nothing outside the project (the rolled-back attempt leaves no trace)."""
+        for attempt in range(attempts):
+            try:
+                with self.transaction():
+                    return work()
+            except Retryable:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.02 * (2 ** attempt))
 
     def _require_tx(self) -> None:
         if not self._in_transaction:
@@ -250,8 +373,10 @@ class Project:
         self.log_event("set", "setting", key, old=old, new=value)
 
     def _store_codebook(self, codebook: "Codebook") -> None:
-        self.conn.execute("INSERT OR REPLACE INTO codebook(singleton, codebook_id, version, sha256, source, yaml,"
-                          " loaded_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+        self.conn.execute("INSERT INTO codebook(singleton, codebook_id, version, sha256, source, yaml, loaded_at)"
+                          " VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT(singleton) DO UPDATE SET "
+                          "codebook_id = excluded.codebook_id, version = excluded.version, sha256 = excluded.sha256, "
+                          "source = excluded.source, yaml = excluded.yaml, loaded_at = excluded.loaded_at",
                           (codebook.id, codebook.version, codebook.sha256, codebook.source, codebook.text, utcnow()))
         self._codebook = codebook
 
@@ -269,7 +394,7 @@ class Project:
     def ensure_coder(self, name: str, kind: str = "human") -> None:
         """Register a coder name (inside a transaction)."""
         self._require_tx()
-        self.conn.execute("INSERT OR IGNORE INTO coders(name, kind, created_at) VALUES (?, ?, ?)",
+        self.conn.execute("INSERT INTO coders(name, kind, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
                           (name, kind, utcnow()))
 
     def coders(self, *, kind: str | None = "human") -> list[str]:

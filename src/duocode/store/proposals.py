@@ -72,9 +72,10 @@ def insert_proposals(project: "Project", coder: str, spans: Iterable[tuple[str, 
             unchanged += 1
             continue
         existing.add(key)
-        cur = conn.execute('INSERT INTO proposals(coder, document_id, start, "end", source_file, created_at) '
-                           "VALUES (?, ?, ?, ?, ?, ?)", (coder, document, start, end, source_file, now))
-        events.append({"action": "propose", "entity": "proposal", "entity_id": str(cur.lastrowid), "coder": coder,
+        new_id = conn.execute('INSERT INTO proposals(coder, document_id, start, "end", source_file, created_at) '
+                              "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                              (coder, document, start, end, source_file, now)).fetchone()[0]
+        events.append({"action": "propose", "entity": "proposal", "entity_id": str(new_id), "coder": coder,
                        "new": f"{document}[{start}:{end}]", "source_file": source_file, "at": now})
         added += 1
     if events:
