@@ -22,6 +22,7 @@ import hashlib
 import json
 import random
 import uuid
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -276,14 +277,18 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
         fixed = fixed_texts(project, case)
         for j, value in enumerate(fixed, start=1):
             cell = ws.cell(row=r, column=j)
+            # the style first: a stamp replaces the whole style record, and _set may add a quote prefix to it
+            if j in (5, 7):
+                styles.stamp(cell, "context", font=styles.context, alignment=styles.wrap)
+            else:
+                styles.stamp(cell, "fixed", font=styles.body, alignment=styles.wrap)
             if value:
                 _set(cell, value[:MAX_CELL_TEXT])
-            cell.font = styles.context if j in (5, 7) else styles.body
-            cell.alignment = styles.wrap
         marks = []
         codes = own.get(case.id, {})
         for k, var in enumerate(variables):
             cell = ws.cell(row=r, column=n_fixed + 1 + k)
+            styles.stamp(cell, "entry", fill=styles.entry, protection=styles.unlocked, alignment=styles.top)
             value = codes.get(var.id)
             if value is not None:
                 marks.append(str(k))
@@ -293,24 +298,18 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
                     cell.value = int(number) if number.is_integer() else number
                 else:
                     _set(cell, value)
-            cell.fill = styles.entry
-            cell.protection = styles.unlocked
-            cell.alignment = styles.top
         memo_cell = ws.cell(row=r, column=memo_col)
+        styles.stamp(memo_cell, "memo", fill=styles.entry, protection=styles.unlocked, alignment=styles.wrap)
         if case.id in own_memos:
             _set(memo_cell, own_memos[case.id])
             marks.append("m")
-        memo_cell.fill = styles.entry
-        memo_cell.protection = styles.unlocked
-        memo_cell.alignment = styles.wrap
         for k, var in enumerate(variables if suggestions is not None else []):
             sug = suggestions.get(case.id, {}).get(var.id)
             cell = ws.cell(row=r, column=memo_col + 1 + k)
+            styles.stamp(cell, "suggestion", font=styles.suggestion, fill=styles.suggestion_fill,
+                         alignment=styles.wrap)
             if sug is not None:
                 _set(cell, suggestion_text(sug))
-            cell.font = styles.suggestion
-            cell.fill = styles.suggestion_fill
-            cell.alignment = styles.wrap
         prefilled_rows.append(",".join(marks))
         ws.row_dimensions[r].height = _row_height([(fixed[j], widths[j]) for j in (4, 5, 6)])
     return prefilled_rows, n_prefilled
@@ -347,7 +346,8 @@ def _set(cell, value: Any) -> None:
 
 
 class _Styles:
-    """The few styles of a coding workbook, created once (openpyxl shares equal styles anyway)."""
+    """The few styles of a coding workbook, created once (openpyxl shares equal styles anyway); one per
+    workbook."""
 
     def __init__(self) -> None:
         from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -362,6 +362,21 @@ class _Styles:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
         self.unlocked = Protection(locked=False)
+        self._records: dict = {}
+
+    def stamp(self, cell, kind: str, **styles) -> None:
+        """Give ``cell`` the ``styles`` (font=..., fill=...) of the combination ``kind``.
+
+        The first cell of a kind gets them one by one, as openpyxl's style properties register each in the
+        workbook (hashing the style object: half of writing a 500-case workbook in the profile); every later
+        cell of that kind gets a copy of the first one's style record, which holds the same registered ids."""
+        record = self._records.get(kind)
+        if record is None:
+            for name, value in styles.items():
+                setattr(cell, name, value)
+            self._records[kind] = copy(cell._style)
+        else:
+            cell._style = copy(record)
 
 
 def _write_header(ws, header: list[str], styles) -> None:
