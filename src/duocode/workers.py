@@ -43,6 +43,13 @@ def workers() -> int:
     return max(1, min(MAX_DEFAULT_WORKERS, cores))
 
 
+def batches(n: int, most: int = 16) -> list[range]:
+    """``range(n)`` in about four pieces per worker (so that one slow piece does not hold the others up), at most
+    ``most`` items in one (results come back, and memory is freed, piece by piece)."""
+    size = max(1, min(most, -(-n // (4 * workers()))))
+    return [range(a, min(n, a + size)) for a in range(0, n, size)]
+
+
 def _can_fork() -> bool:
     import multiprocessing
 

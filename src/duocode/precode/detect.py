@@ -391,16 +391,7 @@ def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], th
     return found, len(wanted), n_words, model.describe(thr)
 
 
-def _batches(n: int) -> list[range]:
-    """``range(n)`` in about four pieces per worker (so that a slow piece does not hold the others up), and
-    never more than :data:`BATCH` documents in one (results come back, and memory is freed, piece by piece)."""
-    from duocode.workers import workers
-
-    size = max(1, min(BATCH, -(-n // (4 * workers()))))
-    return [range(a, min(n, a + size)) for a in range(0, n, size)]
-
-
-BATCH = 16
+BATCH = 16   # documents per piece of work in a worker process
 
 
 def _read_in_workers(lexicon: "Lexicon", documents: list, report, stage: str) -> list[tuple[list, int]]:
@@ -408,10 +399,10 @@ def _read_in_workers(lexicon: "Lexicon", documents: list, report, stage: str) ->
     come back into this process's cache (suggest and evaluate use them next) where they fit in it."""
     from duocode.precode import detector as trained
     from duocode.precode.features import ANALYSIS_CACHE_SIZE, analyze_document, remember_analysis
-    from duocode.workers import parallel_map
+    from duocode.workers import batches, parallel_map
 
     keep = len(documents) <= ANALYSIS_CACHE_SIZE
-    pieces = _batches(len(documents))
+    pieces = batches(len(documents), BATCH)
 
     def read(piece: range):
         out = []
@@ -439,10 +430,10 @@ def _scan_in_workers(lexicon: "Lexicon", model, documents: list, threshold: floa
     processes (``known``: the sentence rows and word counts of documents already read, by document id)."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
-    from duocode.workers import parallel_map
+    from duocode.workers import batches, parallel_map
 
     known = known or {}
-    pieces = _batches(len(documents))
+    pieces = batches(len(documents), BATCH)
 
     def scan(piece: range):
         out = []

@@ -74,7 +74,13 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
 
     codebook = lexicon.codebook
     cold_start = m.ColdStart(lexicon)
-    cold = {cid: cold_start.predict(feats[cid]) for cid in sorted(feats)}
+    from duocode.workers import batches, parallel_map
+
+    every = sorted(feats)
+    pieces = batches(len(every), 512)
+    cold: dict[str, dict[str, m.Prediction]] = {}
+    for piece, out in zip(pieces, parallel_map(lambda p: [cold_start.predict(feats[every[i]]) for i in p], pieces)):
+        cold.update(zip((every[i] for i in piece), out))
     ids = sorted(feats) if targets is None else sorted(c for c in feats if c in targets)
     chosen = [v for v in cold_start.variables if variables is None or v.id in variables]
     preds: dict[str, dict[str, m.Prediction]] = {cid: {} for cid in ids}
@@ -93,8 +99,6 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
                 return model, None
             return model, [model.adjust_cold(cold[cid][var.id]) for cid in ids]
         return model, m.predict_trained(model, [feats[c] for c in ids], [cold[c] for c in ids])
-
-    from duocode.workers import parallel_map
 
     stage = f"fitting {plural(len(chosen), 'variable')}"
     report = progress or no_progress
