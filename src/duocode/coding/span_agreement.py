@@ -145,7 +145,8 @@ def span_agreement(project, *, coders: Sequence[str] | str | None = None, bootst
         return _scores(all_pieces[k], [continua[k]], m, bootstrap, samples, seed, doc,
                        {c: len(by_doc[doc][c]) for c in selected})
 
-    *per_document, overall = parallel_map(score, [*range(len(names)), -1])
+    # the corpus first: the longest piece (all documents' continua), so the documents fill the other workers
+    overall, *per_document = parallel_map(score, [-1, *range(len(names))])
     documents = dict(zip(names, per_document))
     return SpanAgreementResult(overall=overall, documents=documents, coders=selected, bootstrap=bootstrap,
                                samples=samples, seed=seed)
