@@ -43,3 +43,27 @@ def test_written_text_is_a_string_cell_never_a_formula(tmp_path, text):
     back = openpyxl.load_workbook(tmp_path / "t.xlsx")["Sheet"]["A1"]
     assert back.data_type == "s"
     assert back.value == text.replace("\ufffe", "\ufffd").replace("\x01", "\ufffd")
+
+
+def test_style_stamps_give_every_cell_the_styles_it_was_given_one_by_one():
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    from duocode.xlsx import StyleStamps, set_text
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="EAF1FB")
+    stamps = StyleStamps()
+    for r in range(1, 4):
+        stamps.apply(ws.cell(row=r, column=1), font=bold, fill=fill)
+        stamps.apply(ws.cell(row=r, column=2), font=bold)
+    set_text(ws.cell(row=3, column=1), "=1+1")          # after the stamp: the quote prefix stays
+    ws.cell(row=4, column=1).number_format = "0.00"      # a cell with a style of its own keeps it
+    stamps.apply(ws.cell(row=4, column=1), font=bold, fill=fill)
+    for r in range(1, 5):
+        assert ws.cell(row=r, column=1).font.bold and ws.cell(row=r, column=1).fill.fgColor.rgb == "00EAF1FB"
+    assert all(ws.cell(row=r, column=2).font.bold and ws.cell(row=r, column=2).fill.fill_type is None
+               for r in range(1, 4))
+    assert ws.cell(row=3, column=1).quotePrefix and not ws.cell(row=2, column=1).quotePrefix
+    assert ws.cell(row=4, column=1).number_format == "0.00"

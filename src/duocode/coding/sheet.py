@@ -22,7 +22,6 @@ import hashlib
 import json
 import random
 import uuid
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -279,16 +278,16 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
             cell = ws.cell(row=r, column=j)
             # the style first: a stamp replaces the whole style record, and _set may add a quote prefix to it
             if j in (5, 7):
-                styles.stamp(cell, "context", font=styles.context, alignment=styles.wrap)
+                styles.stamp(cell, font=styles.context, alignment=styles.wrap)
             else:
-                styles.stamp(cell, "fixed", font=styles.body, alignment=styles.wrap)
+                styles.stamp(cell, font=styles.body, alignment=styles.wrap)
             if value:
                 _set(cell, value[:MAX_CELL_TEXT])
         marks = []
         codes = own.get(case.id, {})
         for k, var in enumerate(variables):
             cell = ws.cell(row=r, column=n_fixed + 1 + k)
-            styles.stamp(cell, "entry", fill=styles.entry, protection=styles.unlocked, alignment=styles.top)
+            styles.stamp(cell, fill=styles.entry, protection=styles.unlocked, alignment=styles.top)
             value = codes.get(var.id)
             if value is not None:
                 marks.append(str(k))
@@ -299,14 +298,14 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
                 else:
                     _set(cell, value)
         memo_cell = ws.cell(row=r, column=memo_col)
-        styles.stamp(memo_cell, "memo", fill=styles.entry, protection=styles.unlocked, alignment=styles.wrap)
+        styles.stamp(memo_cell, fill=styles.entry, protection=styles.unlocked, alignment=styles.wrap)
         if case.id in own_memos:
             _set(memo_cell, own_memos[case.id])
             marks.append("m")
         for k, var in enumerate(variables if suggestions is not None else []):
             sug = suggestions.get(case.id, {}).get(var.id)
             cell = ws.cell(row=r, column=memo_col + 1 + k)
-            styles.stamp(cell, "suggestion", font=styles.suggestion, fill=styles.suggestion_fill,
+            styles.stamp(cell, font=styles.suggestion, fill=styles.suggestion_fill,
                          alignment=styles.wrap)
             if sug is not None:
                 _set(cell, suggestion_text(sug))
@@ -362,21 +361,14 @@ class _Styles:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
         self.unlocked = Protection(locked=False)
-        self._records: dict = {}
+        from duocode.xlsx import StyleStamps
 
-    def stamp(self, cell, kind: str, **styles) -> None:
-        """Give ``cell`` the ``styles`` (font=..., fill=...) of the combination ``kind``.
+        self._stamps = StyleStamps()
 
-        The first cell of a kind gets them one by one, as openpyxl's style properties register each in the
-        workbook (hashing the style object: half of writing a 500-case workbook in the profile); every later
-        cell of that kind gets a copy of the first one's style record, which holds the same registered ids."""
-        record = self._records.get(kind)
-        if record is None:
-            for name, value in styles.items():
-                setattr(cell, name, value)
-            self._records[kind] = copy(cell._style)
-        else:
-            cell._style = copy(record)
+    def stamp(self, cell, **styles) -> None:
+        """Give ``cell`` the ``styles`` (font=..., fill=...), fast (see
+        :class:`duocode.xlsx.StyleStamps`)."""
+        self._stamps.apply(cell, **styles)
 
 
 def _write_header(ws, header: list[str], styles) -> None:
