@@ -79,28 +79,35 @@ def check_zip(path, *, what: str, max_total: int, max_part: int | None = None,
             raise InputError(f"the {what} holds a part with an unsafe name ({info.filename!r})", path=label)
 
 
-def write_atomic(path: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so an interrupted or
-    failed write never leaves half a file; OS errors become an :class:`InputError` naming the path."""
+def replace_atomically(path: Path | str, write, *, what: str = "file") -> Path:
+    """Make ``path`` by ``write(tmp)`` into a temporary file in the same folder, then a rename, so an interrupted
+    or failed write never leaves half a file (nor the temporary one); OS errors become an :class:`InputError`
+    naming the path (``what``: "file", "workbook", ... in the message). The one atomic writer of duocode."""
     import os
     import tempfile
 
     out = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=str(out.parent))
+        fd, tmp = tempfile.mkstemp(prefix=f".duocode-{out.name}.", suffix=".part", dir=str(out.parent))
     except OSError as exc:
-        raise InputError(f"cannot write the file: {exc.strerror or exc}", path=str(out)) from None
+        raise InputError(f"cannot write the {what}: {exc.strerror or exc}", path=str(out)) from None
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        write(tmp)
+        # mkstemp creates the file readable by its owner only: give it the permissions a plain open() would
         mask = os.umask(0o022)
         os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)   # the permissions a plain open() would have given
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write the file: {exc.strerror or exc}", path=str(out)) from None
+        raise InputError(f"cannot write the {what}: {exc.strerror or exc}", path=str(out)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return out
+
+
+def write_atomic(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (:func:`replace_atomically`)."""
+    return replace_atomically(path, lambda tmp: Path(tmp).write_bytes(data))

@@ -11,14 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from duocode.errors import InputError, Problem
-from duocode.files import CSV_FORMULA_TRIGGERS as FORMULA_TRIGGERS, check_zip
+from duocode.files import CSV_FORMULA_TRIGGERS as FORMULA_TRIGGERS, check_zip, replace_atomically
 
 META_SHEET = "_duocode"
 # openpyxl holds a whole workbook in memory at roughly 50-70 times its XML size; 64 MiB of XML (a coding workbook
@@ -226,26 +224,6 @@ def save_workbook(wb, path: str | Path) -> Path:
     out = Path(path)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".duocode-", suffix=".xlsx", dir=str(out.parent))
     except OSError as exc:
         raise InputError(f"cannot write the workbook: {exc.strerror}", path=str(out)) from None
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        # mkstemp creates the file readable by its owner only; give the workbook the permissions any other
-        # file written here gets (0666 less the umask), as the file wb.save(out) would have.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write the workbook: {exc.strerror}", path=str(out)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    return replace_atomically(out, wb.save, what="workbook")

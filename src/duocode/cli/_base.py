@@ -210,11 +210,13 @@ def emit(result: Any, fmt: str | None, output: str | None = None, *, default: st
 def _write_or_echo(text: str, output: str | None, newline: str | None = None) -> None:
     if output:
         # Write next to the target and rename, so an interrupted run never leaves half a report.
-        target = Path(output)
-        tmp = target.with_name(f".{target.name}.part")
-        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
-            fh.write(text if text.endswith("\n") else text + "\n")
-        os.replace(tmp, target)
+        from duocode.files import replace_atomically
+
+        def into(tmp: str) -> None:
+            with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+                fh.write(text if text.endswith("\n") else text + "\n")
+
+        replace_atomically(output, into)
         # Keep stdout clean for machine formats written to a file: the note goes to stderr.
         click.echo(f"Wrote {output}", err=True)
     else:

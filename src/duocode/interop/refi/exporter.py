@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duocode.errors import InputError
+from duocode.files import replace_atomically, write_atomic
 from duocode.interop.refi.codetree import codebook_tree, value_guid
 from duocode.interop.refi.model import (CODEBOOK_NOTE_PREFIX, CODEBOOK_NS, PROJECT_NS, RECORD_FORMAT,
                                         RECORD_NOTE_PREFIX, RECORD_VERSION, RefiCode, stable_guid)
@@ -163,13 +163,13 @@ def export_refi(project: "Project", output: str | Path) -> RefiExportResult:
                          expected="FILE.qdpx (the whole project) or FILE.qdc (the codebook)")
     if suffix == ".qdc":
         data, result = _codebook_only(project, str(output))
-        _write_atomic(out, lambda fh: fh.write(data))
+        write_atomic(out, data)
         result.bytes = len(data)
         return result
     entries, result = _project(project, str(output))
 
-    def write(fh) -> None:
-        with zipfile.ZipFile(fh, "w") as zf:
+    def write(tmp: str) -> None:
+        with zipfile.ZipFile(tmp, "w") as zf:
             for name in sorted(entries, key=lambda n: (n != "project.qde", n)):
                 info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
@@ -177,20 +177,9 @@ def export_refi(project: "Project", output: str | Path) -> RefiExportResult:
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, entries[name], compresslevel=6)
 
-    _write_atomic(out, write)
+    replace_atomically(out, write)
     result.bytes = out.stat().st_size
     return result
-
-
-def _write_atomic(target: Path, write) -> None:
-    tmp = target.with_name(f".{target.name}.part")
-    try:
-        with open(tmp, "wb") as fh:
-            write(fh)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _codebook_only(project: "Project", label: str) -> tuple[bytes, RefiExportResult]:
