@@ -278,16 +278,16 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
             cell = ws.cell(row=r, column=j)
             # the style first: a stamp replaces the whole style record, and _set may add a quote prefix to it
             if j in (5, 7):
-                styles.stamp(cell, font=styles.context, alignment=styles.wrap)
+                styles.stamps.apply(cell, font=styles.context, alignment=styles.wrap)
             else:
-                styles.stamp(cell, font=styles.body, alignment=styles.wrap)
+                styles.stamps.apply(cell, font=styles.body, alignment=styles.wrap)
             if value:
                 _set(cell, value[:MAX_CELL_TEXT])
         marks = []
         codes = own.get(case.id, {})
         for k, var in enumerate(variables):
             cell = ws.cell(row=r, column=n_fixed + 1 + k)
-            styles.stamp(cell, fill=styles.entry, protection=styles.unlocked, alignment=styles.top)
+            styles.stamps.apply(cell, fill=styles.entry, protection=styles.unlocked, alignment=styles.top)
             value = codes.get(var.id)
             if value is not None:
                 marks.append(str(k))
@@ -298,15 +298,14 @@ def _write_rows(project: "Project", ws, cases: list, variables: list["Variable"]
                 else:
                     _set(cell, value)
         memo_cell = ws.cell(row=r, column=memo_col)
-        styles.stamp(memo_cell, fill=styles.entry, protection=styles.unlocked, alignment=styles.wrap)
+        styles.stamps.apply(memo_cell, fill=styles.entry, protection=styles.unlocked, alignment=styles.wrap)
         if case.id in own_memos:
             _set(memo_cell, own_memos[case.id])
             marks.append("m")
         for k, var in enumerate(variables if suggestions is not None else []):
             sug = suggestions.get(case.id, {}).get(var.id)
             cell = ws.cell(row=r, column=memo_col + 1 + k)
-            styles.stamp(cell, font=styles.suggestion, fill=styles.suggestion_fill,
-                         alignment=styles.wrap)
+            styles.stamps.apply(cell, font=styles.suggestion, fill=styles.suggestion_fill, alignment=styles.wrap)
             if sug is not None:
                 _set(cell, suggestion_text(sug))
         prefilled_rows.append(",".join(marks))
@@ -363,12 +362,7 @@ class _Styles:
         self.unlocked = Protection(locked=False)
         from duocode.xlsx import StyleStamps
 
-        self._stamps = StyleStamps()
-
-    def stamp(self, cell, **styles) -> None:
-        """Give ``cell`` the ``styles`` (font=..., fill=...), fast (see
-        :class:`duocode.xlsx.StyleStamps`)."""
-        self._stamps.apply(cell, **styles)
+        self.stamps = StyleStamps()   # styles.stamps.apply(cell, font=..., ...): the cells' styles, fast
 
 
 def _write_header(ws, header: list[str], styles) -> None:
