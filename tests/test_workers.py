@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from duocode.workers import parallel_map, workers
+from duocode.workers import parallel_items, parallel_map, workers
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
 
@@ -49,3 +49,12 @@ def test_a_nested_call_runs_inside_the_worker(monkeypatch):
     out = parallel_map(lambda x: parallel_map(lambda y: (y, os.getpid()), [x, x]), [1, 2])
     for inner in out:
         assert inner[0][1] == inner[1][1] != os.getpid()
+
+
+@pytest.mark.parametrize("n", ["1", "2"])
+def test_items_in_batches_come_back_flat_in_order_and_report_how_many_are_done(monkeypatch, n):
+    monkeypatch.setenv("DUOCODE_WORKERS", n)
+    seen: list[int] = []
+    out = parallel_items(lambda x: x * x, range(37), most=5, done=seen.append)
+    assert out == [x * x for x in range(37)]
+    assert seen[0] == 0 and seen[-1] == 37 and seen == sorted(seen) and all(k % 5 == 0 for k in seen[:-1])

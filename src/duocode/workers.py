@@ -50,6 +50,25 @@ def batches(n: int, most: int = 16) -> list[range]:
     return [range(a, min(n, a + size)) for a in range(0, n, size)]
 
 
+def parallel_items(function: Callable[[T], R], items: Sequence[T], *, most: int = 16,
+                   done: Callable[[int], None] | None = None) -> list[R]:
+    """``[function(x) for x in items]`` like :func:`parallel_map`, with the items sent to the workers in
+    :func:`batches` of at most ``most`` (one piece of work per item is too fine: each result travels back
+    alone). ``done(n)``: called with 0 first, then as the first n items are done."""
+    from itertools import accumulate
+
+    items = list(items)
+    pieces = batches(len(items), most)
+    finished = list(accumulate(len(p) for p in pieces))
+    report = done or (lambda n: None)
+    report(0)
+    out: list[R] = []
+    for chunk in parallel_map(lambda piece: [function(items[i]) for i in piece], pieces,
+                              done=lambda k: report(finished[k - 1])):
+        out.extend(chunk)
+    return out
+
+
 def _can_fork() -> bool:
     import multiprocessing
 

@@ -399,28 +399,20 @@ def _read_in_workers(lexicon: "Lexicon", documents: list, report, stage: str) ->
     come back into this process's cache (suggest and evaluate use them next) where they fit in it."""
     from duocode.precode import detector as trained
     from duocode.precode.features import ANALYSIS_CACHE_SIZE, analyze_document, remember_analysis
-    from duocode.workers import batches, parallel_map
+    from duocode.workers import parallel_items
 
     keep = len(documents) <= ANALYSIS_CACHE_SIZE
-    pieces = batches(len(documents), BATCH)
 
-    def read(piece: range):
-        out = []
-        for i in piece:
-            analysis = analyze_document(lexicon, documents[i])
-            out.append((analysis if keep else None, trained.sentence_rows(lexicon, analysis), analysis.n_words))
-        return out
+    def read(document):
+        analysis = analyze_document(lexicon, document)
+        return analysis if keep else None, trained.sentence_rows(lexicon, analysis), analysis.n_words
 
-    def tick(k: int) -> None:
-        report(stage, sum(len(p) for p in pieces[:k]), len(documents))
-
-    tick(0)
     results = []
-    for piece, out in zip(pieces, parallel_map(read, pieces, done=tick)):
-        for i, (analysis, rows, n_words) in zip(piece, out):
-            if analysis is not None:
-                remember_analysis(lexicon, documents[i], analysis)
-            results.append((rows, n_words))
+    for document, (analysis, rows, n_words) in zip(documents, parallel_items(
+            read, documents, most=BATCH, done=lambda n: report(stage, n, len(documents)))):
+        if analysis is not None:
+            remember_analysis(lexicon, document, analysis)
+        results.append((rows, n_words))
     return results
 
 
@@ -430,32 +422,23 @@ def _scan_in_workers(lexicon: "Lexicon", model, documents: list, threshold: floa
     processes (``known``: the sentence rows and word counts of documents already read, by document id)."""
     from duocode.precode import detector as trained
     from duocode.precode.features import analyze_document
-    from duocode.workers import batches, parallel_map
+    from duocode.workers import parallel_items
 
     known = known or {}
-    pieces = batches(len(documents), BATCH)
 
-    def scan(piece: range):
-        out = []
-        for i in piece:
-            doc = documents[i]
-            if doc.id in known:
-                doc_rows, n = known[doc.id]
-            else:
-                analysis = analyze_document(lexicon, doc)
-                doc_rows, n = trained.sentence_rows(lexicon, analysis), analysis.n_words
-            out.append((trained.trained_candidates(model, doc_rows, {doc.id: doc.text}, threshold=threshold), n))
-        return out
+    def scan(doc):
+        if doc.id in known:
+            doc_rows, n = known[doc.id]
+        else:
+            analysis = analyze_document(lexicon, doc)
+            doc_rows, n = trained.sentence_rows(lexicon, analysis), analysis.n_words
+        return trained.trained_candidates(model, doc_rows, {doc.id: doc.text}, threshold=threshold), n
 
-    def tick(k: int) -> None:
-        report(SCANNING, sum(len(p) for p in pieces[:k]), len(documents))
-
-    tick(0)
     found, n_words = [], 0
-    for out in parallel_map(scan, pieces, done=tick):
-        for candidates, n in out:
-            found += candidates
-            n_words += n
+    for candidates, n in parallel_items(scan, documents, most=BATCH,
+                                        done=lambda k: report(SCANNING, k, len(documents))):
+        found += candidates
+        n_words += n
     return found, n_words
 
 

@@ -491,7 +491,7 @@ def features_for_cases(lexicon: Lexicon, project, cases: list["Case"], *, progre
     """Features of every case, each document analysed once (documents in id order, for determinism);
     ``progress`` (a :data:`duocode._util.Progress`) hears of every document done, under ``stage``."""
     from duocode.store import get_document
-    from duocode.workers import batches, parallel_map
+    from duocode.workers import parallel_items
 
     by_doc: dict[str, list["Case"]] = {}
     for c in cases:
@@ -499,32 +499,25 @@ def features_for_cases(lexicon: Lexicon, project, cases: list["Case"], *, progre
     names = sorted(by_doc)
     documents = [get_document(project, d) for d in names]   # read here: the workers never touch the database
     keep = len(names) <= ANALYSIS_CACHE_SIZE
-    pieces = batches(len(names))
 
-    def read(piece: range):
-        """The features of the cases of these documents (in worker processes), with each analysis made here."""
-        out = []
-        for i in piece:
-            document = documents[i]
-            if document is None:
-                out.append((None, {}))
-                continue
-            fresh = not is_analysed(lexicon, document)
-            analysis = analyze_document(lexicon, document)
-            doc_level = document_evidence(lexicon, analysis)
-            out.append((analysis if fresh and keep else None,
-                        {c.id: case_features(lexicon, analysis, c, doc_level) for c in by_doc[names[i]]}))
-        return out
+    def read(i: int):
+        """The features of the cases of document i (in a worker process), with its analysis if made there."""
+        document = documents[i]
+        if document is None:
+            return None, {}
+        fresh = not is_analysed(lexicon, document)
+        analysis = analyze_document(lexicon, document)
+        doc_level = document_evidence(lexicon, analysis)
+        return (analysis if fresh and keep else None,
+                {c.id: case_features(lexicon, analysis, c, doc_level) for c in by_doc[names[i]]})
 
     report = progress or no_progress
-    report(stage, 0, len(names))
     feats: dict[str, CaseFeatures] = {}
-    for piece, out in zip(pieces, parallel_map(read, pieces, done=lambda k: report(
-            stage, sum(len(p) for p in pieces[:k]), len(names)))):
-        for i, (analysis, found) in zip(piece, out):
-            if analysis is not None:
-                remember_analysis(lexicon, documents[i], analysis)
-            feats.update(found)
+    for document, (analysis, found) in zip(documents, parallel_items(
+            read, range(len(names)), done=lambda n: report(stage, n, len(names)))):
+        if analysis is not None:
+            remember_analysis(lexicon, document, analysis)
+        feats.update(found)
     return feats
 
 

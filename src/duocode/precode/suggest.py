@@ -74,13 +74,10 @@ def compute_suggestions(lexicon: "Lexicon", feats: dict[str, "CaseFeatures"], la
 
     codebook = lexicon.codebook
     cold_start = m.ColdStart(lexicon)
-    from duocode.workers import batches, parallel_map
+    from duocode.workers import parallel_items, parallel_map
 
     every = sorted(feats)
-    pieces = batches(len(every), 512)
-    cold: dict[str, dict[str, m.Prediction]] = {}
-    for piece, out in zip(pieces, parallel_map(lambda p: [cold_start.predict(feats[every[i]]) for i in p], pieces)):
-        cold.update(zip((every[i] for i in piece), out))
+    cold = dict(zip(every, parallel_items(lambda cid: cold_start.predict(feats[cid]), every, most=512)))
     ids = sorted(feats) if targets is None else sorted(c for c in feats if c in targets)
     chosen = [v for v in cold_start.variables if variables is None or v.id in variables]
     preds: dict[str, dict[str, m.Prediction]] = {cid: {} for cid in ids}
