@@ -143,11 +143,7 @@ class Project:
         except BaseException:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
-            if created_dir:
-                try:
-                    directory.rmdir()
-                except OSError:
-                    pass
+            _remove_new_folder(directory, created_dir)
             raise
         return project
 
@@ -182,11 +178,7 @@ class Project:
         except BaseException:
             conn.close()
             url_file.unlink(missing_ok=True)
-            if created_dir:
-                try:
-                    directory.rmdir()
-                except OSError:
-                    pass
+            _remove_new_folder(directory, created_dir)
             raise
         return project
 
@@ -426,3 +418,12 @@ class Project:
             sql += " AND d.kind = 'human'"
         sql += " ORDER BY k.case_id, k.variable, k.coder"
         return [tuple(r) for r in self.conn.execute(sql, args)]
+
+
+def _remove_new_folder(directory: Path, created: bool) -> None:
+    """Undo a failed create: remove the project folder when the create made it and it is empty again."""
+    if created:
+        try:
+            directory.rmdir()
+        except OSError:
+            pass
