@@ -421,22 +421,29 @@ def _scan_in_workers(lexicon: "Lexicon", model, documents: list, threshold: floa
     """The trained ``model``'s candidates in ``documents`` and their informant words, scanned in the worker
     processes (``known``: the sentence rows and word counts of documents already read, by document id)."""
     from duocode.precode import detector as trained
-    from duocode.precode.features import analyze_document
+    from duocode.precode.features import ANALYSIS_CACHE_SIZE, analyze_document, is_analysed, remember_analysis
     from duocode.workers import parallel_items
 
     known = known or {}
+    keep = len(documents) <= ANALYSIS_CACHE_SIZE
 
     def scan(doc):
+        """Doc's candidates and informant words, with its analysis when made here (suggest reads it next)."""
+        fresh = None
         if doc.id in known:
             doc_rows, n = known[doc.id]
         else:
+            made = not is_analysed(lexicon, doc)
             analysis = analyze_document(lexicon, doc)
             doc_rows, n = trained.sentence_rows(lexicon, analysis), analysis.n_words
-        return trained.trained_candidates(model, doc_rows, {doc.id: doc.text}, threshold=threshold), n
+            fresh = analysis if made and keep else None
+        return trained.trained_candidates(model, doc_rows, {doc.id: doc.text}, threshold=threshold), n, fresh
 
     found, n_words = [], 0
-    for candidates, n in parallel_items(scan, documents, most=BATCH,
-                                        done=lambda k: report(SCANNING, k, len(documents))):
+    for doc, (candidates, n, analysis) in zip(documents, parallel_items(
+            scan, documents, most=BATCH, done=lambda k: report(SCANNING, k, len(documents)))):
+        if analysis is not None:
+            remember_analysis(lexicon, doc, analysis)
         found += candidates
         n_words += n
     return found, n_words
