@@ -53,16 +53,6 @@ ATTRIBUTIONS = ["positive_performance", "positive_benevolence", "positive_value"
                 "negative_benevolence", "negative_value"]
 
 
-def f1_yes(pairs: list[tuple[str, str]]) -> dict:
-    tp = sum(1 for y, p in pairs if y == "yes" and p == "yes")
-    fp = sum(1 for y, p in pairs if y != "yes" and p == "yes")
-    fn = sum(1 for y, p in pairs if y == "yes" and p != "yes")
-    prec = tp / (tp + fp) if tp + fp else None
-    rec = tp / (tp + fn) if tp + fn else None
-    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
-    return {"f1": f1, "precision": prec, "recall": rec, "tp": tp, "fp": fp, "fn": fn}
-
-
 def detection_trained_on_dev(project, lexicon, split: dict[str, str]) -> dict:
     """Per non-dev split: the detector trained on the dev interviews' cases, scanning that split's interviews."""
     from duocode.precode import detector as trained
@@ -100,6 +90,7 @@ def measure(corpus: Path) -> dict:
     from duocode.precode.labels import Labels, training_labels
     from duocode.precode.lexicon import build_lexicon
     from duocode.precode.model import ColdStart
+    from duocode.precode.external import yes_f1
     from duocode.precode.suggest import compute_suggestions
     from duocode.store import Project
     from duocode.store.cases import list_cases
@@ -159,8 +150,8 @@ def measure(corpus: Path) -> dict:
             "detection_trained": det_trained.get(s) if s != "dev" else
             {"cross_validated": det.rows_of("trained"), "folds": det.folds},
             "tmp_type_accuracy_cold_start": round(cold_tt, 3),
-            "attribution_f1_cold_start": f1_yes(cold_pairs),
-            "attribution_f1_trained_on_dev": f1_yes(tr_pairs),
+            "attribution_f1_cold_start": yes_f1(cold_pairs),
+            "attribution_f1_trained_on_dev": yes_f1(tr_pairs),
             "trained_on_dev": {"pooled_accuracy": round(sum(ok) / len(ok), 3),
                                "ece": expected_calibration_error(conf, ok), "n": len(ok), "per_variable": per_var},
         }

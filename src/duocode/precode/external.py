@@ -58,11 +58,13 @@ class ExternalEvaluation:
 
 
 def yes_f1(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """F1 of the value ``yes`` over (gold, predicted) pairs, with its counts."""
+    """F1 of the value ``yes`` over (gold, predicted) pairs, with its precision, recall and counts."""
     tp = sum(1 for y, p in pairs if y == "yes" and p == "yes")
     fp = sum(1 for y, p in pairs if y != "yes" and p == "yes")
     fn = sum(1 for y, p in pairs if y == "yes" and p != "yes")
-    return {"f1": round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else None, "tp": tp, "fp": fp, "fn": fn}
+    return {"f1": round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else None,
+            "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+            "recall": round(tp / (tp + fn), 4) if tp + fn else None, "tp": tp, "fp": fp, "fn": fn}
 
 
 def evaluate_external(project: "Project", directory: str | Path, *, seed: int = 0) -> ExternalEvaluation:
