@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from duocode.audit import VERDICT_WORDS
+
 COEFFICIENT_NAMES = {"percent_agreement": "Percent agreement", "krippendorff_alpha": "Krippendorff's α",
                      "cohen_kappa": "Cohen's κ", "fleiss_kappa": "Fleiss' κ", "gwet_ac1": "Gwet's AC1",
                      "scott_pi": "Scott's π", "brennan_prediger": "Brennan–Prediger κ"}
-VERDICT_WORDS = {"supported": "supported", "contradicted": "contradicted", "mixed": "mixed",
-                 "no_evidence": "no evidence", "inconclusive": "inconclusive"}
 
 
 @dataclass
