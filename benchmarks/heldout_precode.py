@@ -20,7 +20,10 @@ Then the demo corpus by cross-validation (5 folds, interviews out), for comparis
 recall >= 0.75 at precision >= 0.45; learned recall >= 0.90 at precision >= 0.50; ``tmp_type`` accuracy
 >= 0.75; F1 of ``yes`` over the six attributions >= 0.70; ECE <= 0.10.
 
-Usage: python benchmarks/heldout_precode.py [--json] [--no-demo]
+``--embedding minilm`` runs the trained detectors on the optional MiniLM model instead of wordllama (each run
+computes its vectors once, in this process; the seed corpus's are shared by the situations).
+
+Usage: python benchmarks/heldout_precode.py [--json] [--no-demo] [--embedding wordllama|minilm]
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 SETS = ("tmp-a", "tmp-b")
+EMBEDDING = "wordllama"      # --embedding
 ATTRIBUTIONS = ["positive_performance", "positive_benevolence", "positive_value", "negative_performance",
                 "negative_benevolence", "negative_value"]
 
@@ -59,7 +63,7 @@ def external(folder: Path, seeded: bool) -> dict:
 
     project = _project(None if seeded else _without_seed())
     try:
-        res = evaluate_external(project, folder)
+        res = evaluate_external(project, folder, embedding=EMBEDDING)
     finally:
         project.close()
     return {"detection": _det(res.detection), "tmp_type_accuracy": res.variables.get("tmp_type", {}).get("accuracy"),
@@ -79,10 +83,10 @@ def leave_one_out(folder: Path) -> dict:
     try:
         load_corpus(project, read_corpus(folder), coders=False)
         n_docs = len(read_corpus(folder).documents)
-        res = evaluate(project, folds=n_docs, learning_curve=False)
+        res = evaluate(project, folds=n_docs, learning_curve=False, detection=False)
         from duocode.precode.evaluate import evaluate_detection
 
-        det = evaluate_detection(project, folds=n_docs)
+        det = evaluate_detection(project, folds=n_docs, embedding=EMBEDDING)
     finally:
         project.close()
     return _summary(res, det)
@@ -116,7 +120,7 @@ def demo() -> dict:
     try:
         load_corpus(project, read_corpus(ROOT / "corpora" / "demo"), coders=False)
         res = evaluate(project, folds=5, learning_curve=False, detection=False)
-        det = evaluate_detection(project)
+        det = evaluate_detection(project, embedding=EMBEDDING)
     finally:
         project.close()
     return _summary(res, det)
@@ -126,7 +130,10 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--no-demo", action="store_true")
+    ap.add_argument("--embedding", choices=("wordllama", "minilm"), default="wordllama")
     args = ap.parse_args(argv)
+    global EMBEDDING
+    EMBEDDING = args.embedding
     out: dict = {}
     for name in SETS:
         folder = ROOT / "benchmarks" / "heldout" / name

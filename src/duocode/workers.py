@@ -29,6 +29,13 @@ MAX_DEFAULT_WORKERS = 4
 
 _TASK: Callable | None = None      # the function the forked workers run (inherited, never pickled)
 _ITEMS: Sequence | None = None
+_PARENT: int | None = None          # the process that forked the workers
+
+
+def in_worker() -> bool:
+    """Whether this code runs in a forked worker process (which must not write to the project: it shares the
+    parent's database connection)."""
+    return _TASK is not None and os.getpid() != _PARENT
 
 
 def workers() -> int:
@@ -97,7 +104,7 @@ def parallel_map(function: Callable[[T], R], items: Sequence[T], *,
     """``[function(x) for x in items]``, computed by up to :func:`workers` forked processes; an exception in any
     item is raised here, as the list comprehension would. ``function`` may be a closure: it is inherited by the
     workers, not pickled; its results must pickle. ``done(k)``: called as the first k results are in."""
-    global _TASK, _ITEMS
+    global _TASK, _ITEMS, _PARENT
     items = list(items)
     n = min(workers(), len(items))
     tick = done or (lambda k: None)
@@ -114,7 +121,7 @@ def parallel_map(function: Callable[[T], R], items: Sequence[T], *,
     import warnings
     from concurrent.futures import ProcessPoolExecutor
 
-    _TASK, _ITEMS = function, items
+    _TASK, _ITEMS, _PARENT = function, items, os.getpid()
     try:
         with warnings.catch_warnings():
             # Python 3.12+ warns that forking a process with threads (BLAS's, here) "may lead to deadlocks"; the

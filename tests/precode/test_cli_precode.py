@@ -104,7 +104,7 @@ def test_adopt_and_settings(runner, proj_dir, shop_project):
     res = run(runner, "precode", "adopt", "--coder", "ines", "--variables", "liked", "--project", proj_dir)
     assert res.exit_code == 0 and "1 suggestions copied into ines's codes" in res.output
     res = run(runner, "precode", "settings", "--show-suggestions", "--project", proj_dir, "--format", "json")
-    assert json.loads(res.stdout) == {"hide_suggestions": False, "changed": True}
+    assert json.loads(res.stdout) == {"hide_suggestions": False, "changed": True, "embedding": "wordllama"}
     with Project.open(proj_dir) as p:
         assert p.settings["hide_suggestions"] is False
 

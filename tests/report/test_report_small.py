@@ -117,11 +117,12 @@ def test_a_version_1_project_gains_the_pages_column_empty(tmp_path):
     proj = _small(tmp_path)
     conn = sqlite3.connect(proj / "duocode.db")
     conn.execute("ALTER TABLE documents DROP COLUMN pages")      # back to what schema 1 wrote
+    conn.execute("DROP TABLE embeddings")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
     with Project.open(proj) as p:
-        assert p.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+        assert p.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
         assert document_pages(p) == {"D1": None}
 
 

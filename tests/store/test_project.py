@@ -128,7 +128,7 @@ def test_both_backends_make_the_same_tables_and_columns_in_the_same_order(tmp_pa
     with Project.create(tmp_path / "lite", codebook) as lite, \
             Project.create(tmp_path / "pg", codebook, database=pg_url) as pg:
         assert columns(lite) == columns(pg)
-        assert len(columns(lite)) == 12
+        assert len(columns(lite)) == 13
         assert pg.path.read_text(encoding="utf-8").strip() == pg.url
 
 

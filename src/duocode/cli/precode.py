@@ -10,6 +10,15 @@ precode_group = group("precode", "NLP pre-coding (offline): candidate cases, sug
                                  "Suggestions are stored as coder 'precoder' and never count as a human coder.")
 
 
+# the backends' names, without importing the pre-coder (`duocode --help` stays light); a test checks they agree
+EMBEDDINGS = ("wordllama", "minilm")
+embedding_option = click.option(
+    "--embedding", type=click.Choice(EMBEDDINGS), default=None,
+    help="The trained detector's embedding model: wordllama (fast, the default) or minilm (optional: `make "
+         "minilm`; reads meaning in context, ~1,400 words/s per core, its vectors kept in the project). "
+         "Default: the project's setting (`precode settings --embedding`).")
+
+
 def _finite(ctx, param, value):
     """Reject nan / inf, which click's float ranges let through (usage error, exit 2)."""
     import math
@@ -31,10 +40,11 @@ def _finite(ctx, param, value):
               help="rules: the codebook's keywords and cue rules; trained: a detector trained on the project's "
                    "cases; seed: trained on the codebook's seed corpus; auto: trained once there are 8 cases in "
                    "2 documents, the seed corpus before that where the codebook names one, else the rules.")
-@click.option("--dry-run", is_flag=True, help="Report what would be proposed; store nothing.")
+@click.option("--dry-run", is_flag=True, help="Report what would be proposed; store no candidates.")
+@embedding_option
 @project_option
 @format_option(["table", "json"])
-def precode_detect(documents, min_confidence, threshold, method, dry_run, project, fmt):
+def precode_detect(documents, min_confidence, threshold, method, dry_run, embedding, project, fmt):
     """Find candidate cases in the transcripts and store them (source precoder, status candidate).
 
     Every informant sentence is scored by a logistic regression over its words, its meaning (embeddings of the
@@ -49,13 +59,15 @@ def precode_detect(documents, min_confidence, threshold, method, dry_run, projec
       duocode precode detect --project study
       duocode precode detect --documents P01,P02 --dry-run --format json --project study
       duocode precode detect --method rules --threshold 1.0 --project study
+      duocode precode detect --embedding minilm --project study
     """
     from duocode import precode   # the function detect shares its module's name: call it through the face
 
     with open_project(project) as proj:
         with stage_progress() as report:
             result = precode.detect(proj, documents=split_ids(documents), min_confidence=min_confidence,
-                                    dry_run=dry_run, threshold=threshold, method=method, progress=report)
+                                    dry_run=dry_run, threshold=threshold, method=method, progress=report,
+                                    embedding=embedding)
         emit(result, fmt)
 
 
@@ -142,10 +154,12 @@ def precode_suggest(seed, variables, include_candidates, dry_run, project, fmt, 
 @click.option("--external", "external", default=None, type=click.Path(file_okay=False),
               help="Score instead on a folder the pre-coder never saw: interviews/*.txt plus gold.csv "
                    "(document, quote, a column per variable), trained as detect and suggest would train.")
+@embedding_option
 @project_option
 @format_option(["table", "json", "xlsx"])
 @output_option
-def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, external, project, fmt, output):
+def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, external, embedding, project, fmt,
+                     output):
     """Measure the pre-coder against the human codes by cross-validation.
 
     Accuracy, macro-F1, Cohen's kappa (next to the human coders' kappa), per-class precision and recall,
@@ -164,13 +178,13 @@ def precode_evaluate(folds, seed, variables, no_learning_curve, no_detection, ex
         if fmt == "xlsx":
             raise click.UsageError("--external reports as table or json")
         with open_project(project) as proj:
-            emit(precode.evaluate_external(proj, external, seed=seed), fmt, output)
+            emit(precode.evaluate_external(proj, external, seed=seed, embedding=embedding), fmt, output)
         return
     with open_project(project) as proj:
         with stage_progress() as report:
             result = precode.evaluate(proj, folds=folds, seed=seed, variables=split_ids(variables),
                                       learning_curve=not no_learning_curve, detection=not no_detection,
-                                      progress=report)
+                                      progress=report, embedding=embedding)
         precode.record_evaluation(proj, result)
         emit(result, fmt, output)
 
@@ -221,17 +235,21 @@ def precode_adopt(coder, variables, cases, project, fmt):
 @precode_group.command("settings")
 @click.option("--hide-suggestions/--show-suggestions", "hide", default=None,
               help="Keep suggestions out of coders' sight (the default) or show them.")
+@click.option("--embedding", type=click.Choice(EMBEDDINGS), default=None,
+              help="The trained detector's embedding model from now on: wordllama (the default) or minilm "
+                   "(optional, installed with `make minilm`; its vectors are kept in the project).")
 @project_option
 @format_option(["table", "json"])
-def precode_settings(hide, project, fmt):
-    """Show or change whether pre-coder suggestions are hidden from coders.
+def precode_settings(hide, embedding, project, fmt):
+    """Show or change whether pre-coder suggestions are hidden from coders, and the embedding model.
 
     \b
     Example:
       duocode precode settings --project study
       duocode precode settings --show-suggestions --project study
+      duocode precode settings --embedding minilm --project study
     """
-    from duocode.precode import set_hide_suggestions
+    from duocode.precode import change_settings
 
     with open_project(project) as proj:
-        emit(set_hide_suggestions(proj, hide), fmt)
+        emit(change_settings(proj, hide=hide, embedding=embedding), fmt)

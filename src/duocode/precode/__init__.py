@@ -32,8 +32,10 @@ from duocode.precode.evaluate import (OVERLAP_RULE, EvaluationResult, evaluate, 
                                      recorded_evaluation)
 from duocode.precode.evaluate import _detection_method as detection_method
 from duocode.precode.external import ExternalEvaluation, evaluate_external
-from duocode.precode.suggest import AdoptResult, SettingResult, SuggestResult, adopt, set_hide_suggestions, suggest
+from duocode.precode.embed import BACKENDS as EMBEDDINGS
+from duocode.precode.suggest import (AdoptResult, SettingResult, SuggestResult, adopt, change_settings,
+                                     set_hide_suggestions, suggest)
 
-__all__ = ["LIST_CANDIDATES", "OVERLAP_RULE", "AdoptResult", "DetectResult", "EvaluationResult", "ExternalEvaluation", "NextResult", "ReviewResult",
-           "SettingResult", "SuggestResult", "accept", "adopt", "detect", "detection_method", "evaluate", "evaluate_external",
+__all__ = ["EMBEDDINGS", "LIST_CANDIDATES", "OVERLAP_RULE", "AdoptResult", "DetectResult", "EvaluationResult", "ExternalEvaluation", "NextResult", "ReviewResult",
+           "SettingResult", "SuggestResult", "accept", "adopt", "change_settings", "detect", "detection_method", "evaluate", "evaluate_external",
            "next_cases", "precode_demo", "record_evaluation", "recorded_evaluation", "reject", "set_hide_suggestions", "suggest"]

@@ -233,8 +233,8 @@ SCANNING = "scanning the documents"
 
 # -- the stage ---------------------------------------------------------------------------------------------------
 def detect(project: "Project", *, documents: list[str] | None = None, min_confidence: float = 0.0,
-           threshold: float | None = None, method: str = "auto", dry_run: bool = False, progress=None
-           ) -> DetectResult:
+           threshold: float | None = None, method: str = "auto", dry_run: bool = False, progress=None,
+           embedding: str | None = None) -> DetectResult:
     """Find candidate cases in the project's documents and store them (status ``candidate``, source
     ``precoder``) with their confidence and explanation, all in one transaction.
 
@@ -255,15 +255,18 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         (:data:`~duocode.precode.detector.MIN_CASES` in :data:`~duocode.precode.detector.MIN_DOCUMENTS`
         documents), before that the seed corpus where the codebook has one, else the rules.
     dry_run : bool
-        Find and report, store nothing.
+        Find and report, store no candidates (vectors of a cached embedding model are still kept).
     progress : callable, optional
         A :data:`duocode._util.Progress`: hears of every document read and scanned, and of the training.
+    embedding : {"wordllama", "minilm"}, optional
+        The trained detector's embedding model (:mod:`duocode.precode.embed`; default: the project's setting,
+        else wordllama). minilm's vectors are read from the project and the new ones written to it.
 
     Raises
     ------
     InputError
         Unknown document ids, a project without documents, an unknown method, a probability threshold outside
-        0..1, or ``trained`` without enough cases to train on.
+        0..1, ``trained`` without enough cases to train on, or an embedding model that is not installed.
     """
     from duocode.precode import detector as trained
     from duocode.precode.lexicon import build_lexicon
@@ -302,11 +305,15 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
     if (use_trained or use_seed) and threshold is not None and not 0.0 <= threshold <= 1.0:
         problems.add(f"--threshold {threshold} is outside 0..1 (the trained detector's threshold is a probability)")
     problems.raise_if_any()
+    from duocode.precode.embed import chosen
+
+    # the model is checked when asked for, or when the project's setting names it and a trained detector runs
+    backend = chosen(project, embedding) if embedding is not None or use_trained or use_seed else None
     lexicon = build_lexicon(project.codebook)
     model = None
     warnings = list(lexicon.warnings)
     if use_trained:
-        scanned = _detect_trained(project, lexicon, wanted, training, threshold, progress or no_progress)
+        scanned = _detect_trained(project, lexicon, wanted, training, threshold, progress or no_progress, backend)
         if scanned is None:
             reason = ("every informant sentence of the documents holding cases lies inside a case, so the "
                       "detector has no sentence outside a case to learn from")
@@ -319,7 +326,7 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
         else:
             found, n_docs, n_words, model = scanned
     if use_seed and not use_trained:
-        scanned = _detect_seeded(project, lexicon, wanted, threshold, progress or no_progress)
+        scanned = _detect_seeded(project, lexicon, wanted, threshold, progress or no_progress, backend)
         if scanned is None:
             warnings.append(f"the seed corpus {seed_folder} holds too few cases to learn from; the rules were used")
             use_seed = False
@@ -354,19 +361,29 @@ def detect(project: "Project", *, documents: list[str] | None = None, min_confid
 
 
 def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
-                    training: dict[str, list[tuple[int, int]]], threshold: float | None, report):
+                    training: dict[str, list[tuple[int, int]]], threshold: float | None, report,
+                    embedding: str = "wordllama"):
     """Train on the documents holding cases, then scan ``wanted``; each document is analysed once. None when
-    the training sentences are all of one kind (all inside cases, or none), so there is nothing to learn."""
+    the training sentences are all of one kind (all inside cases, or none), so there is nothing to learn.
+
+    With an embedding model cached in the project, the scanned documents are read first too, and every vector
+    is read from the project or computed and written here, before the scan's worker processes start."""
     from duocode.precode import detector as trained
+    from duocode.precode.embed import cached
     from duocode.store import get_document
 
     documents = {d: get_document(project, d) for d in dict.fromkeys([*training, *wanted])}
     reading = f"reading the {plural(len(training), 'document')} that hold cases"
     read = _read_in_workers(lexicon, [documents[d] for d in training], report, reading)
     known = dict(zip(training, read))
+    if cached(embedding):
+        known.update(_read_scanned(lexicon, [documents[d] for d in wanted if d not in known], report))
+        report(EMBEDDING)
+        trained.prepare_embeddings(project, embedding, (r for d in wanted for r in known[d][0]))
     report(TRAINING)
-    model, default = trained.fit_detector(lexicon, {d: r for d, (r, _n) in known.items()}, training,
-                                          texts=(doc.text for doc in documents.values()))
+    model, default = trained.fit_detector(lexicon, {d: r for d, (r, _n) in known.items() if d in training},
+                                          training, texts=(doc.text for doc in documents.values()),
+                                          embedding=embedding, project=project)
     if model is None:
         return None
     thr = default if threshold is None else threshold
@@ -374,20 +391,39 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
     return found, len(wanted), n_words, model.describe(thr)
 
 
+EMBEDDING = "embedding the sentences (vectors not yet in the project)"
+
+
+def _read_scanned(lexicon: "Lexicon", documents: list, report) -> dict[str, tuple[list, int]]:
+    """The sentence rows and informant words of the documents to scan, by document id, read in the workers."""
+    if not documents:
+        return {}
+    read = _read_in_workers(lexicon, documents, report, f"reading the {plural(len(documents), 'document')} to scan")
+    return {doc.id: r for doc, r in zip(documents, read)}
+
+
 TRAINING = "training the detector"
 
 
-def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], threshold: float | None, report):
+def _detect_seeded(project: "Project", lexicon: "Lexicon", wanted: list[str], threshold: float | None, report,
+                   embedding: str = "wordllama"):
     """Scan ``wanted`` with the detector trained on the codebook's seed corpus (None: nothing to learn)."""
     from duocode.precode import detector as trained
+    from duocode.precode.embed import cached
     from duocode.store import get_document
 
+    documents = [get_document(project, d) for d in wanted]
+    known = None
+    if cached(embedding):
+        known = _read_scanned(lexicon, documents, report)
+        report(EMBEDDING)
+        trained.prepare_embeddings(project, embedding, (r for rows, _n in known.values() for r in rows))
     report(TRAINING + " on the seed corpus")
-    model, default = trained.fit_detector(lexicon, {}, {})
+    model, default = trained.fit_detector(lexicon, {}, {}, embedding=embedding, project=project)
     if model is None:
         return None
     thr = default if threshold is None else threshold
-    found, n_words = _scan_in_workers(lexicon, model, [get_document(project, d) for d in wanted], thr, report)
+    found, n_words = _scan_in_workers(lexicon, model, documents, thr, report, known)
     return found, len(wanted), n_words, model.describe(thr)
 
 

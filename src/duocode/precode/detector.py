@@ -131,7 +131,8 @@ def learnable(labels: list[bool]) -> bool:
 class TrainedDetector:
     """Logistic regression over the rules' evidence and TF-IDF words of a sentence and its neighbours."""
 
-    def __init__(self) -> None:
+    def __init__(self, embedding: str = "wordllama") -> None:
+        self.embedding = embedding  # the embedding backend (duocode.precode.embed) of the meaning block
         self.seed = ""              # the seed corpus it was trained on, if any
         self.n_own: int | None = None  # how many of the project's own cases it was trained on beside the seed
         self.n_sentences = 0
@@ -157,7 +158,7 @@ class TrainedDetector:
         from duocode.precode.embed import embed
 
         positive = [r for r, y in zip(rows, labels) if y]
-        self._pos_vectors = embed([r.text for r in positive])    # for "most like this coded passage"
+        self._pos_vectors = embed([r.text for r in positive], self.embedding)   # "most like this coded passage"
         self._pos_rows = [(r.document, r.text) for r in positive]
         self.n_sentences, self.n_positive = len(rows), sum(labels)
         self.n_cases, self.n_documents = n_cases, len({r.document for r in rows})
@@ -167,8 +168,7 @@ class TrainedDetector:
         return self._stack(rows, self.words.transform([r.text for r in rows]),
                            self.context.transform([r.context for r in rows]))
 
-    @staticmethod
-    def _stack(rows: list[SentenceRow], words, context):
+    def _stack(self, rows: list[SentenceRow], words, context):
         from scipy.sparse import csr_matrix, hstack
 
         from duocode.precode.embed import embed
@@ -176,7 +176,8 @@ class TrainedDetector:
         numeric = csr_matrix([r.numeric for r in rows]) if rows else csr_matrix((0, len(NUMERIC_NAMES)))
         # one block of meaning: the sentence's embedding plus its neighbours' at half weight (a sum rather than
         # two blocks: the same recall and precision on the held-out sets, half the memory on large projects)
-        meaning = csr_matrix(embed([r.text for r in rows]) + CONTEXT_WEIGHT * embed([r.context for r in rows]))
+        meaning = csr_matrix(embed([r.text for r in rows], self.embedding)
+                             + CONTEXT_WEIGHT * embed([r.context for r in rows], self.embedding))
         return hstack([numeric, words, CONTEXT_WEIGHT * context, meaning]).tocsr()
 
     def predict(self, rows: list[SentenceRow]) -> list[float]:
@@ -207,7 +208,7 @@ class TrainedDetector:
 
         if not rows or not self._pos_rows:
             return [("", "", 0.0) for _ in rows]
-        sims = embed([r.text for r in rows]) @ self._pos_vectors.T
+        sims = embed([r.text for r in rows], self.embedding) @ self._pos_vectors.T
         out = []
         for i in range(len(rows)):
             j = int(sims[i].argmax())
@@ -221,9 +222,12 @@ class TrainedDetector:
             where = f"interviews of the codebook's seed corpus '{self.seed}'"
             if self.n_own:
                 where += f" and the project's coded documents ({self.n_own} cases)"
+        from duocode.precode.embed import DEFAULT, MODELS
+
+        meaning = "" if self.embedding == DEFAULT else f"; meaning from {MODELS[self.embedding]}"
         return (f"trained detector: logistic regression on {self.n_sentences:,} informant sentences of "
                 f"{self.n_documents} {where} ({self.n_positive:,} of them in {self.n_cases:,} cases); "
-                f"sentences with probability >= {threshold:g} are hits")
+                f"sentences with probability >= {threshold:g} are hits{meaning}")
 
 
 def training_set(rows_by_document: dict[str, list[SentenceRow]], spans: dict[str, list[tuple[int, int]]]
@@ -304,7 +308,7 @@ def trained_candidates(detector: TrainedDetector, rows: list[SentenceRow], texts
 # -- a seed corpus: learning before the project has cases of its own --------------------------------------------
 SEED_UNTIL = 100     # the project's own cases from which on the seed corpus is left out of training
 _SEED_ROWS: dict[tuple[str, str], tuple[dict, dict]] = {}
-_SEED_FITS: dict[tuple[str, str, tuple[str, ...]], TrainedDetector | None] = {}
+_SEED_FITS: dict[tuple[str, str, tuple[str, ...], str], TrainedDetector | None] = {}
 
 
 def seed_rows(lexicon: "Lexicon", folder) -> tuple[dict[str, list[SentenceRow]], dict[str, list[tuple[int, int]]]]:
@@ -326,7 +330,8 @@ def seed_rows(lexicon: "Lexicon", folder) -> tuple[dict[str, list[SentenceRow]],
 
 
 def fit_detector(lexicon: "Lexicon", rows: dict[str, list[SentenceRow]], spans: dict[str, list[tuple[int, int]]],
-                 *, texts: Iterable[str] = ()) -> tuple[TrainedDetector | None, float]:
+                 *, texts: Iterable[str] = (), embedding: str = "wordllama", project: "Project | None" = None
+                 ) -> tuple[TrainedDetector | None, float]:
     """The detector ``detect`` uses, and its default threshold.
 
     Trained on the project's cases (``spans``, whose documents' rows are in ``rows``; none before the project
@@ -336,31 +341,68 @@ def fit_detector(lexicon: "Lexicon", rows: dict[str, list[SentenceRow]], spans: 
     A seed interview whose text is one of ``texts`` (the project's, or the ones to be scanned; only read when
     the seed is used) is left out, so that a project built from the seed corpus itself is never scored on what
     it trained on. A fit on the seed alone is kept for the process. None when there is nothing to learn (every
-    sentence inside a case, or none, or no cases at all)."""
+    sentence inside a case, or none, or no cases at all).
+
+    ``embedding``: the backend of the meaning features; ``project``: where a cached backend's vectors of the
+    training sentences are read and written (only in the process that owns the project; see
+    :func:`prepare_embeddings`)."""
     from duocode.precode.seeds import SEED_PREFIX, repeated_in, seed_corpus
 
     n_own = sum(len(v) for v in spans.values())
     folder = seed_corpus(lexicon.codebook) if n_own < SEED_UNTIL else None
     if folder is None:
-        return _fit(rows, spans, None, n_own), PROBABILITY_THRESHOLD
+        prepare_embeddings(project, embedding, (r for d in spans for r in rows[d]))
+        return _fit(rows, spans, None, n_own, embedding), PROBABILITY_THRESHOLD
     s_rows, s_spans = seed_rows(lexicon, folder)
     left_out = {SEED_PREFIX + d for d in repeated_in(folder, texts)}
     keep = [d for d in s_spans if d not in left_out]
     rows = {**{d: s_rows[d] for d in keep}, **rows}
     if n_own:
-        return _fit(rows, {**{d: s_spans[d] for d in keep}, **spans}, folder, n_own), SEED_THRESHOLD
-    key = (str(folder), lexicon.codebook.sha256, tuple(keep))
+        spans = {**{d: s_spans[d] for d in keep}, **spans}
+        prepare_embeddings(project, embedding, (r for d in spans for r in rows[d]))
+        return _fit(rows, spans, folder, n_own, embedding), SEED_THRESHOLD
+    key = (str(folder), lexicon.codebook.sha256, tuple(keep), embedding)
     if key not in _SEED_FITS:
         seed_spans = {d: s_spans[d] for d in keep}
-        _SEED_FITS[key] = _fit(rows, seed_spans, folder, None) if enough_to_train(seed_spans) else None
+        prepare_embeddings(project, embedding, (r for d in seed_spans for r in rows[d]))
+        _SEED_FITS[key] = _fit(rows, seed_spans, folder, None, embedding) if enough_to_train(seed_spans) else None
     return _SEED_FITS[key], SEED_THRESHOLD
 
 
-def _fit(rows, spans, folder, n_own: int | None) -> TrainedDetector | None:
+def prepare_embeddings(project: "Project | None", embedding: str, rows: Iterable[SentenceRow]) -> None:
+    """For a backend whose vectors are cached in the project (minilm): read the vectors of the rows' sentences
+    and contexts from ``project``, compute the missing ones and write them to it, so that the detector's fits
+    and scans, here or in forked workers, find every vector in this process's cache. Does nothing for the
+    default backend or without a project."""
+    from duocode.precode.embed import cached, embed
+
+    if project is None or not cached(embedding):
+        return
+    texts: list[str] = []
+    for r in rows:
+        texts += (r.text, r.context)
+    embed(texts, embedding, project=project)
+
+
+def prepare_seed_embeddings(project: "Project | None", embedding: str, lexicon: "Lexicon") -> None:
+    """:func:`prepare_embeddings` for every sentence of the codebook's seed corpus (when it names one), before
+    worker processes fit detectors that learn from it."""
+    from duocode.precode.embed import cached
+    from duocode.precode.seeds import seed_corpus
+
+    if project is None or not cached(embedding):
+        return
+    folder = seed_corpus(lexicon.codebook)
+    if folder is not None:
+        s_rows, _spans = seed_rows(lexicon, folder)
+        prepare_embeddings(project, embedding, (r for rows in s_rows.values() for r in rows))
+
+
+def _fit(rows, spans, folder, n_own: int | None, embedding: str = "wordllama") -> TrainedDetector | None:
     train_rows, labels, n_cases = training_set(rows, spans)
     if not spans or not learnable(labels):
         return None
-    detector = TrainedDetector().fit(train_rows, labels, n_cases=n_cases)
+    detector = TrainedDetector(embedding).fit(train_rows, labels, n_cases=n_cases)
     if folder is not None:
         detector.seed, detector.n_own = Path(folder).name, n_own
     return detector

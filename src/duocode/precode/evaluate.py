@@ -191,6 +191,7 @@ class DetectionEvaluation:
     by_threshold: list[dict[str, Any]] = field(default_factory=list)   # rows of both methods, with "method"
     method: str = "rules"              # the method `precode detect` would use, which the headline figures are of
     folds: int | None = None           # documents-out folds of the trained detector's cross-validation
+    embedding: str = "wordllama"       # the trained detector's embedding model (duocode.precode.embed)
 
     def rows_of(self, method: str) -> list[dict[str, Any]]:
         return [r for r in self.by_threshold if r["method"] == method]
@@ -285,17 +286,20 @@ def _rows(ws, header, rows, set_text) -> None:
 
 # -- the stage ---------------------------------------------------------------------------------------------------
 def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: list[str] | None = None,
-             learning_curve: bool = True, detection: bool = True, progress=None) -> EvaluationResult:
+             learning_curve: bool = True, detection: bool = True, progress=None,
+             embedding: str | None = None) -> EvaluationResult:
     """Cross-validate the pre-coder against the human codes (and detection against human cases);
     ``progress`` (a :data:`duocode._util.Progress`) hears of every document read and every variable and
-    detection fold done.
+    detection fold done; ``embedding``: the trained detector's embedding model (default: the project's
+    setting, else wordllama).
 
     Raises
     ------
     InputError
         ``folds`` below 2, unknown variables, or no variable with at least ``folds`` labelled cases (the message
-        says how many are needed and how many there are).
+        says how many are needed and how many there are), or an embedding model that is not installed.
     """
+    from duocode.precode.embed import chosen
     from duocode.precode.features import features_for_cases
     from duocode.precode.labels import training_labels
     from duocode.precode.lexicon import build_lexicon
@@ -304,6 +308,8 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
 
     if folds < 2:
         raise InputError(f"--folds {folds} is too small", expected="at least 2")
+    if detection:
+        embedding = chosen(project, embedding)
     codebook = project.codebook
     categorical = [v for v in codebook.variables if v.is_categorical]
     if variables:
@@ -401,8 +407,8 @@ def evaluate(project: "Project", *, folds: int = 5, seed: int = 0, variables: li
                 point["mean_n_train"] = round(sum(full_sizes) / len(full_sizes), 1)
             lc.append(point)
     # detection is cross-validated with the same number of folds as the variables, at most DETECTION_FOLDS
-    det = (evaluate_detection(project, lexicon, folds=min(folds, DETECTION_FOLDS), progress=progress)
-           if detection else None)
+    det = (evaluate_detection(project, lexicon, folds=min(folds, DETECTION_FOLDS), progress=progress,
+                              embedding=embedding) if detection else None)
     return EvaluationResult(folds, seed, results, pooled, lc, det, skipped, list(lexicon.warnings))
 
 
@@ -527,10 +533,12 @@ def _curve(var, ids, y_all, feats, cold, splits, seed, labels, design=None) -> d
 
 def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str] | None = None,
                        thresholds: tuple[float, ...] = DETECTION_THRESHOLDS, folds: int = DETECTION_FOLDS,
-                       progress=None) -> DetectionEvaluation | None:
+                       progress=None, embedding: str | None = None) -> DetectionEvaluation | None:
     """Recall and precision of detection against the human cases (``None`` when there are none).
 
     Only documents holding at least one human case are scanned (others may simply not have been read yet).
+    ``embedding``: the trained detector's embedding model (default: the project's setting, else wordllama); a
+    model cached in the project has every vector read or computed here, before the folds' worker processes.
     """
     from duocode.precode.detect import DEFAULT_THRESHOLD, find_candidates
     from duocode.precode.features import analyze_document
@@ -545,6 +553,9 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
     if not humans:
         return None
     from duocode.precode import detector as trained
+    from duocode.precode.embed import chosen
+
+    backend = chosen(project, embedding)
 
     lexicon = lexicon or build_lexicon(project.codebook)
     docs = sorted({c.document for c in humans})
@@ -569,7 +580,7 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
             held = set(docs[k::folds])
             fit_on = {d: v for d, v in training.items() if d not in held}
             model, default = trained.fit_detector(lexicon, {d: sentence_rows[d] for d in fit_on}, fit_on,
-                                                  texts=texts.values())
+                                                  texts=texts.values(), embedding=backend)
             if model is None:
                 return default, {}
             test_rows = [r for d in sorted(held) for r in sentence_rows[d]]
@@ -580,6 +591,10 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
         from duocode.workers import parallel_map
 
         report = progress or no_progress
+        trained.prepare_embeddings(project, backend, (r for rows in sentence_rows.values() for r in rows))
+        fewest = min(sum(len(v) for d, v in training.items() if d not in set(docs[k::folds])) for k in range(folds))
+        if fewest < trained.SEED_UNTIL:     # some fold's detector learns from the seed corpus too
+            trained.prepare_seed_embeddings(project, backend, lexicon)
         stage = f"cross-validating detection ({folds} folds, documents out)"
         report(stage, 0, folds)
         for default_thr, by_threshold in parallel_map(fold, range(folds), done=lambda k: report(stage, k, folds)):
@@ -591,7 +606,7 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
     default = next(r for r in rows if r["method"] == method and r["threshold"] == default_thr)
     return DetectionEvaluation(len(humans), default["n_candidates"], default["n_matched"], default["recall"],
                                default["precision"], default_thr, documents=docs, by_threshold=rows,
-                               method=method, folds=folds)
+                               method=method, folds=folds, embedding=backend)
 
 
 def detection_row(method: str, threshold: float, candidates: list, human_spans: list[tuple[str, int, int]]

@@ -19,7 +19,8 @@ codebook alone), applied to the folder's interviews:
   pooled over the yes/no variables other than the case variable (for TMP: the six attributions).
 
 The folder is loaded into a temporary project (so its quotes are located and its codes validated as any
-import would be) that is deleted afterwards; nothing is written to the project or the folder.
+import would be) that is deleted afterwards; nothing is written to the project or the folder (so the vectors of
+a cached embedding model are computed for the run and kept in the temporary project only).
 """
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ class ExternalEvaluation:
     pooled: dict[str, Any] = field(default_factory=dict)
     yes_f1: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    embedding: str = "wordllama"              # the trained detectors' embedding model
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -67,8 +69,10 @@ def yes_f1(pairs: list[tuple[str, str]]) -> dict[str, Any]:
             "recall": round(tp / (tp + fn), 4) if tp + fn else None, "tp": tp, "fp": fp, "fn": fn}
 
 
-def evaluate_external(project: "Project", directory: str | Path, *, seed: int = 0) -> ExternalEvaluation:
-    """Score the project's pre-coder on a folder of transcripts with gold cases (see the module docstring).
+def evaluate_external(project: "Project", directory: str | Path, *, seed: int = 0,
+                      embedding: str | None = None) -> ExternalEvaluation:
+    """Score the project's pre-coder on a folder of transcripts with gold cases (see the module docstring);
+    ``embedding``: the trained detectors' embedding model (default: the project's setting, else wordllama).
 
     Raises
     ------
@@ -77,8 +81,10 @@ def evaluate_external(project: "Project", directory: str | Path, *, seed: int = 
         names the file and line).
     """
     from duocode.precode.corpus import load_corpus, read_corpus
+    from duocode.precode.embed import chosen
     from duocode.store import Project as StoreProject
 
+    backend = chosen(project, embedding)
     directory = Path(directory)
     data = read_corpus(directory)
     if not data.documents:
@@ -91,12 +97,13 @@ def evaluate_external(project: "Project", directory: str | Path, *, seed: int = 
         gold = StoreProject.create(Path(tmp) / "gold", project.codebook)
         try:
             load_corpus(gold, data, coders=False)
-            return _score(project, gold, directory, seed)
+            return _score(project, gold, directory, seed, backend)
         finally:
             gold.close()
 
 
-def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> ExternalEvaluation:
+def _score(project: "Project", gold: "Project", directory: Path, seed: int, embedding: str = "wordllama"
+           ) -> ExternalEvaluation:
     from duocode.precode import detector as trained
     from duocode.precode.detect import DEFAULT_THRESHOLD, find_candidates
     from duocode.precode.evaluate import (DETECTION_THRESHOLDS, TRAINED_THRESHOLDS, detection_row,
@@ -124,6 +131,9 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
     headline = ("rules", DEFAULT_THRESHOLD)
     learned_from = "the codebook alone"
 
+    # a cached model's vectors of the scanned sentences, computed once (kept in the temporary project only)
+    trained.prepare_embeddings(gold, embedding, rows)
+
     def learned(method: str, detector, default: float) -> None:
         probs = detector.predict(rows)
         det_rows.extend(detection_row(method, t, trained.trained_candidates(detector, rows, texts, threshold=t,
@@ -132,7 +142,8 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
 
     folder = seed_corpus(codebook)
     if folder is not None:
-        seeded, thr = trained.fit_detector(lexicon, {}, {}, texts=texts.values())
+        seeded, thr = trained.fit_detector(lexicon, {}, {}, texts=texts.values(), embedding=embedding,
+                                           project=gold)
         if seeded is not None:
             learned("seed corpus", seeded, thr)
             headline = ("seed corpus", thr)
@@ -141,7 +152,8 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
     if trained.enough_to_train(spans):
         own_rows = {d: trained.sentence_rows(lexicon, analyze_document(lexicon, get_document(project, d)))
                     for d in spans}
-        own, thr = trained.fit_detector(lexicon, own_rows, spans, texts=texts.values())
+        own, thr = trained.fit_detector(lexicon, own_rows, spans, texts=texts.values(), embedding=embedding,
+                                        project=gold)
         if own is not None:
             learned("project's cases", own, thr)
             headline = ("project's cases", thr)
@@ -204,4 +216,4 @@ def _score(project: "Project", gold: "Project", directory: Path, seed: int) -> E
         det_rows, variables,
         {"accuracy": round(sum(ok) / len(ok), 4) if ok else None, "ece": expected_calibration_error(conf, ok),
          "n": len(ok)},
-        f1, warnings)
+        f1, warnings, embedding)

@@ -265,16 +265,33 @@ def adopt(project: "Project", coder: str, *, variables: list[str] | None = None,
 class SettingResult:
     hide_suggestions: bool
     changed: bool
+    embedding: str = "wordllama"
 
     def to_dict(self) -> dict:
-        return {"hide_suggestions": self.hide_suggestions, "changed": self.changed}
+        return {"hide_suggestions": self.hide_suggestions, "changed": self.changed, "embedding": self.embedding}
 
 
 def set_hide_suggestions(project: "Project", hide: bool | None) -> SettingResult:
     """Set (or with ``None`` just report) the project setting ``hide_suggestions``; changes are logged."""
+    return change_settings(project, hide=hide)
+
+
+def change_settings(project: "Project", *, hide: bool | None = None, embedding: str | None = None
+                    ) -> SettingResult:
+    """Set (or with ``None`` leave, and report) the pre-coder's project settings ``hide_suggestions`` and
+    ``embedding`` (the trained detector's embedding model, :mod:`duocode.precode.embed`; it must be installed
+    to be chosen); changes are logged."""
+    from duocode.precode.embed import DEFAULT, SETTING, check
+
     current = bool(project.settings.get("hide_suggestions", True))
-    if hide is None or hide == current:
-        return SettingResult(current, False)
+    model = project.settings.get(SETTING) or DEFAULT
+    new_hide = current if hide is None else hide
+    new_model = model if embedding is None else check(embedding)
+    if (new_hide, new_model) == (current, model):
+        return SettingResult(current, False, model)
     with project.transaction():
-        project.set_setting("hide_suggestions", hide)
-    return SettingResult(hide, True)
+        if new_hide != current:
+            project.set_setting("hide_suggestions", new_hide)
+        if new_model != model:
+            project.set_setting(SETTING, new_model)
+    return SettingResult(new_hide, True, new_model)

@@ -163,7 +163,9 @@ def setting_result(result: SettingResult) -> list:
     state = ("hidden from coders (`sheet --with-suggestions` is refused until a methodologist runs "
              "`duocode precode settings --show-suggestions`)" if result.hide_suggestions else
              "allowed: a coder workbook shows them when written with `sheet --with-suggestions`")
-    return [f"Pre-coder suggestions are {state}" + ("" if result.changed else " (unchanged)")]
+    return [f"Pre-coder suggestions are {state}" + ("" if result.changed else " (unchanged)"),
+            f"The trained detector's embedding model: {result.embedding} (`duocode precode settings --embedding "
+            "wordllama|minilm`)"]
 
 
 def _short_mode(mode: str) -> str:

@@ -6,7 +6,7 @@ modules (a contract in ``pyproject.toml``). The store keeps the codebook's YAML 
 
 Modules: ``project`` (opening, transactions, the event log, settings, the codebook), ``documents`` (texts,
 turns, informants), ``cases``, ``codes`` (codes and memos), ``proposals`` (double-coded case finding),
-``consensus``, ``coding`` (progress and workbook baselines), ``precode`` (the pre-coder's candidates and
+``consensus``, ``coding`` (progress and workbook baselines), ``embeddings`` (the cache of slow embeddings), ``precode`` (the pre-coder's candidates and
 suggestions), ``schema`` (migrations), ``team`` (PostgreSQL roles), ``transfer`` (``duocode migrate``),
 ``_dialect`` (what differs between SQLite and PostgreSQL).
 """
@@ -16,6 +16,7 @@ from duocode.store.codes import AGREED, CodeRow, code_rows, codes_by_case, inser
 from duocode.store.coding import changes_since, coded_counts, coder_kinds, memo_counts, workbook_baseline
 from duocode.store.consensus import (ConsensusCode, ConsensusEvent, consensus_codes, consensus_events,
                                      consensus_values, count_consensus_events, informant_of_documents)
+from duocode.store.embeddings import cached_embedding_keys, cached_embeddings, count_embeddings, store_embeddings
 from duocode.store.documents import (Document, DocumentSummary, Informant, Turn, count_words, document_hashes,
                                      document_ids, document_pages, document_text, get_document, informant_attributes, informants,
                                      insert_document, list_documents, text_sha256, write_informants)
@@ -32,13 +33,14 @@ __all__ = [
     "ADOPT_ACTION", "ADOPT_SOURCE", "AGREED", "CONSENSUS", "DB_NAME", "PRECODER", "RESERVED_CODERS", "Case",
     "CodeRow", "ConsensusCode", "ConsensusEvent", "Document", "DocumentSummary", "Informant", "Project", "Proposal",
     "Turn", "adopted_codes", "case_context", "case_ids", "case_informant", "case_spans", "case_speaker",
-    "changes_since", "code_rows", "coded_counts", "coded_pairs", "coder_kinds", "coders_with_own_codes",
+    "cached_embedding_keys", "cached_embeddings", "changes_since", "code_rows", "count_embeddings",
+    "coded_counts", "coded_pairs", "coder_kinds", "coders_with_own_codes",
     "codes_by_case", "consensus_codes", "consensus_events", "consensus_values", "count_consensus_events",
     "count_words", "document_case_counts", "document_hashes", "document_ids", "document_pages", "document_text", "get_case",
     "get_document", "informant_attributes", "informant_of_documents", "informants", "insert_cases",
     "insert_codes", "insert_document", "insert_proposals", "labelled_codes", "link_proposals", "list_cases", "list_documents",
     "list_proposals", "memo_counts", "memos", "proposal_coders", "set_case_status", "set_codes", "set_memo",
-    "suggestion_rows", "text_sha256", "utcnow", "workbook_baseline", "write_informants",
+    "store_embeddings", "suggestion_rows", "text_sha256", "utcnow", "workbook_baseline", "write_informants",
     # the PostgreSQL backend, team roles and migrate
     "DATABASE_ENV", "Retryable", "TeamRole", "Transfer", "URL_NAME", "add_team_role", "move_project", "session_role",
     "team_roles",

@@ -233,6 +233,39 @@ V2 = """
 ALTER TABLE documents ADD COLUMN pages INTEGER CHECK (pages IS NULL OR pages >= 0);
 """
 
-MIGRATIONS: list[str] = [V1, V2]
-PG_MIGRATIONS: list[str] = [_postgres_v1(), V2]
+# Version 3: a cache of passage embeddings that are slow to compute (the optional MiniLM model of the pre-coder),
+# one row per model and text: the text's SHA-256 (hex) and its vector as little-endian float32 bytes. Text that
+# is no longer in the project may stay cached; the rows hold no coder's data (no row-level security needed).
+V3 = """
+CREATE TABLE embeddings (
+    model       TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    vector      BLOB NOT NULL,
+    PRIMARY KEY (model, text_sha256)
+);
+"""
+
+
+def _postgres_v3() -> str:
+    """V3 for PostgreSQL: ``BYTEA`` for the vectors, byte-wise text; the roles already in the team read the new
+    table as they read every other (a coder's role reads, a lead's role writes too)."""
+    script = V3.replace("BLOB", "BYTEA")
+    script = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', script)
+    return script + """
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT role, lead FROM team_roles LOOP
+        IF r.lead THEN
+            EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON embeddings TO %I', r.role);
+        ELSE
+            EXECUTE format('GRANT SELECT ON embeddings TO %I', r.role);
+        END IF;
+    END LOOP;
+END $$;
+"""
+
+
+MIGRATIONS: list[str] = [V1, V2, V3]
+PG_MIGRATIONS: list[str] = [_postgres_v1(), V2, _postgres_v3()]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # parents before children (the foreign keys)
 TABLES = ("meta", "codebook", "coders", "documents", "turns", "informants", "informant_attributes", "cases",
-          "proposals", "codes", "memos", "events")
+          "proposals", "codes", "memos", "events", "embeddings")
 MOVED = ".moved"
 
 
