@@ -391,7 +391,7 @@ def _detect_trained(project: "Project", lexicon: "Lexicon", wanted: list[str],
     return found, len(wanted), n_words, model.describe(thr)
 
 
-EMBEDDING = "embedding the sentences (vectors not yet in the project)"
+EMBEDDING = "embedding the sentences (vectors the project does not hold yet)"
 
 
 def _read_scanned(lexicon: "Lexicon", documents: list, report) -> dict[str, tuple[list, int]]:
