@@ -434,52 +434,35 @@ def _read_in_workers(lexicon: "Lexicon", documents: list, report, stage: str) ->
     """Each document's sentence rows and informant word count, analysed in the worker processes; the analyses
     come back into this process's cache (suggest and evaluate use them next) where they fit in it."""
     from duocode.precode import detector as trained
-    from duocode.precode.features import ANALYSIS_CACHE_SIZE, analyze_document, remember_analysis
-    from duocode.workers import parallel_items
+    from duocode.precode.features import analysed_in_workers
 
-    keep = len(documents) <= ANALYSIS_CACHE_SIZE
+    def read(_document, analysis):
+        return trained.sentence_rows(lexicon, analysis()), analysis().n_words
 
-    def read(document):
-        analysis = analyze_document(lexicon, document)
-        return analysis if keep else None, trained.sentence_rows(lexicon, analysis), analysis.n_words
-
-    results = []
-    for document, (analysis, rows, n_words) in zip(documents, parallel_items(
-            read, documents, most=BATCH, done=lambda n: report(stage, n, len(documents)))):
-        if analysis is not None:
-            remember_analysis(lexicon, document, analysis)
-        results.append((rows, n_words))
-    return results
+    return analysed_in_workers(lexicon, documents, read, most=BATCH,
+                               done=lambda n: report(stage, n, len(documents)))
 
 
 def _scan_in_workers(lexicon: "Lexicon", model, documents: list, threshold: float, report,
                      known: dict[str, tuple[list, int]] | None = None) -> tuple[list[Candidate], int]:
     """The trained ``model``'s candidates in ``documents`` and their informant words, scanned in the worker
-    processes (``known``: the sentence rows and word counts of documents already read, by document id)."""
+    processes (``known``: the sentence rows and word counts of documents already read, by document id); the
+    analyses made for the scan come back into this process's cache (suggest reads them next)."""
     from duocode.precode import detector as trained
-    from duocode.precode.features import ANALYSIS_CACHE_SIZE, analyze_document, is_analysed, remember_analysis
-    from duocode.workers import parallel_items
+    from duocode.precode.features import analysed_in_workers
 
     known = known or {}
-    keep = len(documents) <= ANALYSIS_CACHE_SIZE
 
-    def scan(doc):
-        """Doc's candidates and informant words, with its analysis when made here (suggest reads it next)."""
-        fresh = None
+    def scan(doc, analysis):
         if doc.id in known:
             doc_rows, n = known[doc.id]
         else:
-            made = not is_analysed(lexicon, doc)
-            analysis = analyze_document(lexicon, doc)
-            doc_rows, n = trained.sentence_rows(lexicon, analysis), analysis.n_words
-            fresh = analysis if made and keep else None
-        return trained.trained_candidates(model, doc_rows, {doc.id: doc.text}, threshold=threshold), n, fresh
+            doc_rows, n = trained.sentence_rows(lexicon, analysis()), analysis().n_words
+        return trained.trained_candidates(model, doc_rows, {doc.id: doc.text}, threshold=threshold), n
 
     found, n_words = [], 0
-    for doc, (candidates, n, analysis) in zip(documents, parallel_items(
-            scan, documents, most=BATCH, done=lambda k: report(SCANNING, k, len(documents)))):
-        if analysis is not None:
-            remember_analysis(lexicon, doc, analysis)
+    for candidates, n in analysed_in_workers(lexicon, documents, scan, most=BATCH,
+                                             done=lambda k: report(SCANNING, k, len(documents))):
         found += candidates
         n_words += n
     return found, n_words

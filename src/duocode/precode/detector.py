@@ -314,14 +314,15 @@ _SEED_FITS: dict[tuple[str, str, tuple[str, ...], str], TrainedDetector | None] 
 def seed_rows(lexicon: "Lexicon", folder) -> tuple[dict[str, list[SentenceRow]], dict[str, list[tuple[int, int]]]]:
     """The seed corpus's sentence rows per document and its case spans, document ids prefixed
     :data:`~duocode.precode.seeds.SEED_PREFIX` (made once per process and codebook)."""
-    from duocode.precode.features import analyze_in_workers
+    from duocode.precode.features import analysed_in_workers
     from duocode.precode.seeds import SEED_PREFIX, seed_documents
 
     key = (str(folder), lexicon.codebook.sha256)
     if key not in _SEED_ROWS:
         documents, spans = seed_documents(folder)
-        # analysed in the worker processes and kept, so that suggest's seed training reads them again
-        rows = {SEED_PREFIX + a.document: sentence_rows(lexicon, a) for a in analyze_in_workers(lexicon, documents)}
+        # read in the worker processes, the analyses kept, so that suggest's seed training reads them again
+        rows = dict(zip((SEED_PREFIX + doc.id for doc in documents), analysed_in_workers(
+            lexicon, documents, lambda _doc, analysis: sentence_rows(lexicon, analysis()))))
         for doc_rows in rows.values():
             for r in doc_rows:
                 r.document = SEED_PREFIX + r.document

@@ -152,15 +152,34 @@ def remember_analysis(lexicon: Lexicon, document: "Document", analysis: DocAnaly
     return analysis
 
 
-def analyze_in_workers(lexicon: Lexicon, documents: list["Document"]) -> list[DocAnalysis]:
-    """:func:`analyze_document` of each document, those not at hand analysed in the worker processes and kept
-    in this process's cache (where they fit), so that what runs next here reads them without analysing again."""
+def analysed_in_workers(lexicon: Lexicon, documents: list, work, *, most: int = 16, done=None) -> list:
+    """``[work(document, analysis) for document in documents]`` in the worker processes, where ``analysis()``
+    gives the document's analysis (made on the first call, only if ``work`` asks for it). Analyses made in a
+    worker come back into this process's cache when the documents fit in it, so that what runs next here (suggest
+    after detect, for one) reads them without analysing again. ``done``: as for
+    :func:`duocode.workers.parallel_items`."""
     from duocode.workers import parallel_items
 
-    todo = [d for d in documents if not is_analysed(lexicon, d)]
-    for document, analysis in zip(todo, parallel_items(lambda d: analyze_document(lexicon, d), todo)):
-        remember_analysis(lexicon, document, analysis)
-    return [analyze_document(lexicon, d) for d in documents]
+    keep = len(documents) <= ANALYSIS_CACHE_SIZE
+
+    def run(document):
+        made: list[tuple[DocAnalysis, bool]] = []
+
+        def analysis() -> DocAnalysis:
+            if not made:
+                fresh = not is_analysed(lexicon, document)
+                made.append((analyze_document(lexicon, document), fresh))
+            return made[0][0]
+
+        result = work(document, analysis)
+        return result, (made[0][0] if made and made[0][1] and keep else None)
+
+    out = []
+    for document, (result, analysis) in zip(documents, parallel_items(run, documents, most=most, done=done)):
+        if analysis is not None:
+            remember_analysis(lexicon, document, analysis)
+        out.append(result)
+    return out
 
 
 def _cache_key(document: "Document") -> tuple:
@@ -502,32 +521,24 @@ def features_for_cases(lexicon: Lexicon, project, cases: list["Case"], *, progre
     """Features of every case, each document analysed once (documents in id order, for determinism);
     ``progress`` (a :data:`duocode._util.Progress`) hears of every document done, under ``stage``."""
     from duocode.store import get_document
-    from duocode.workers import parallel_items
 
     by_doc: dict[str, list["Case"]] = {}
     for c in cases:
         by_doc.setdefault(c.document, []).append(c)
     names = sorted(by_doc)
     documents = [get_document(project, d) for d in names]   # read here: the workers never touch the database
-    keep = len(names) <= ANALYSIS_CACHE_SIZE
 
-    def read(i: int):
-        """The features of the cases of document i (in a worker process), with its analysis if made there."""
-        document = documents[i]
+    def read(document, analysis) -> dict[str, CaseFeatures]:
+        """The features of the document's cases (in a worker process)."""
         if document is None:
-            return None, {}
-        fresh = not is_analysed(lexicon, document)
-        analysis = analyze_document(lexicon, document)
-        doc_level = document_evidence(lexicon, analysis)
-        return (analysis if fresh and keep else None,
-                {c.id: case_features(lexicon, analysis, c, doc_level) for c in by_doc[names[i]]})
+            return {}
+        made = analysis()
+        doc_level = document_evidence(lexicon, made)
+        return {c.id: case_features(lexicon, made, c, doc_level) for c in by_doc[document.id]}
 
     report = progress or no_progress
     feats: dict[str, CaseFeatures] = {}
-    for document, (analysis, found) in zip(documents, parallel_items(
-            read, range(len(names)), done=lambda n: report(stage, n, len(names)))):
-        if analysis is not None:
-            remember_analysis(lexicon, document, analysis)
+    for found in analysed_in_workers(lexicon, documents, read, done=lambda n: report(stage, n, len(names))):
         feats.update(found)
     return feats
 
