@@ -142,11 +142,7 @@ def embed(texts: list[str], backend: str = DEFAULT, *, project: "Project | None"
     todo = sorted({t for t in texts if t.strip() and t not in _cache})
     if todo:
         vectors = model().embed(todo, norm=True, batch_size=256)
-        with _lock:
-            if len(_cache) + len(todo) > _CACHE_LIMIT:
-                _cache.clear()
-            for t, v in zip(todo, vectors):
-                _cache[t] = np.asarray(v, dtype=np.float32)
+        _remember(_cache, todo, [np.asarray(v, dtype=np.float32) for v in vectors])
     for i, t in enumerate(texts):
         v = _cache.get(t)
         if v is None and t.strip():      # evicted by another thread's batch: embed it on its own
@@ -180,11 +176,9 @@ def _embed_cached(texts: list[str], backend: str, project: "Project | None") -> 
     todo = [t for t in wanted if t not in cache]
     if todo:
         if in_worker():
-            vectors = _compute_in_worker(todo, backend)
+            _remember(cache, todo, _compute_in_worker(todo, backend))
         else:
-            vectors = compute(todo, backend)
-            COUNTS["computed"] += len(todo)
-        _remember(cache, todo, vectors)
+            _compute_into(cache, todo, backend)
     for i, t in enumerate(texts):
         v = cache.get(t)
         if v is None and t.strip():      # evicted since: embed it on its own
@@ -192,6 +186,13 @@ def _embed_cached(texts: list[str], backend: str, project: "Project | None") -> 
         if v is not None:
             out[i] = v
     return out
+
+
+def _compute_into(cache: dict, texts: list[str], backend: str) -> None:
+    """Compute the vectors of ``texts`` in this process (and its workers), keep them in ``cache``, count them."""
+    if texts:
+        _remember(cache, texts, compute(texts, backend))
+        COUNTS["computed"] += len(texts)
 
 
 def _remember(cache: dict, texts: list[str], vectors) -> None:
@@ -223,11 +224,7 @@ def _sync_with_project(project: "Project", backend: str, wanted: list[str], cach
     missing = [t for t in wanted if keys[t] not in present]
     if not missing:
         return
-    todo = [t for t in missing if t not in cache]
-    if todo:
-        vectors = compute(todo, backend)
-        COUNTS["computed"] += len(todo)
-        _remember(cache, todo, vectors)
+    _compute_into(cache, [t for t in missing if t not in cache], backend)
     rows = [(keys[t], np.asarray(cache[t], dtype="<f4").tobytes()) for t in missing if t in cache]
     with project.transaction():
         store_embeddings(project, name, rows)
