@@ -575,9 +575,11 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
         found: dict[float, list] = {thr: [] for thr in grid}
         default_thr = trained.PROBABILITY_THRESHOLD
 
+        held_out = [set(docs[k::folds]) for k in range(folds)]   # the documents each fold leaves out
+
         def fold(k: int):
             """Fold k's detector's default threshold and its candidates at every threshold of the grid."""
-            held = set(docs[k::folds])
+            held = held_out[k]
             fit_on = {d: v for d, v in training.items() if d not in held}
             model, default = trained.fit_detector(lexicon, {d: sentence_rows[d] for d in fit_on}, fit_on,
                                                   texts=texts.values(), embedding=backend)
@@ -592,7 +594,7 @@ def evaluate_detection(project: "Project", lexicon=None, *, documents: list[str]
 
         report = progress or no_progress
         trained.prepare_embeddings(project, backend, (r for rows in sentence_rows.values() for r in rows))
-        fewest = min(sum(len(v) for d, v in training.items() if d not in set(docs[k::folds])) for k in range(folds))
+        fewest = min(sum(len(v) for d, v in training.items() if d not in held) for held in held_out)
         if fewest < trained.SEED_UNTIL:     # some fold's detector learns from the seed corpus too
             trained.prepare_seed_embeddings(project, backend, lexicon)
         stage = f"cross-validating detection ({folds} folds, documents out)"
