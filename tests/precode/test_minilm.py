@@ -55,7 +55,7 @@ def test_the_numpy_encoder_gives_sentence_transformers_vectors(fresh_minilm):
 
 
 @needs_minilm
-def test_the_vectors_do_not_depend_on_the_number_of_workers_or_the_batch(fresh_minilm, monkeypatch):
+def test_the_vectors_do_not_depend_on_the_number_of_workers(fresh_minilm, monkeypatch):
     import numpy as np
 
     from duocode.precode import minilm
