@@ -1,10 +1,12 @@
 """Benchmark: the pre-coder on held-out interviews that nobody tuned against, next to the demo corpus.
 
-The held-out sets (``benchmarks/heldout/tmp-a``, ``tmp-b``) were written by two writers who read only the
+The held-out sets (``benchmarks/heldout/tmp-a`` to ``tmp-d``) were written by four writers who read only the
 research workflow and the TMP codebook's definitions (no keywords, no examples, no cue list, no interview of the
 demo corpus, no code), each with hard negatives (firms, websites, e-mails, friends' advice without
 personalization); see each folder's NOTES.md. ``tmp-b`` arrived first and the one constant chosen since
-(:data:`duocode.precode.detector.SEED_THRESHOLD`) was chosen on it; ``tmp-a`` has had nothing chosen on it.
+(:data:`duocode.precode.detector.SEED_THRESHOLD`) was chosen on it; ``tmp-a`` has had nothing chosen on it, but
+its misses have been studied, so it now serves, with ``tmp-b``, for development. ``tmp-c`` and ``tmp-d`` came
+last and have been neither studied nor chosen on: they are the test sets.
 
 For each set, three situations a team meets:
 
@@ -37,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-SETS = ("tmp-a", "tmp-b", "tmp-c", "tmp-d")   # tmp-c, tmp-d: the newest, nothing chosen on them
+SETS = ("tmp-a", "tmp-b", "tmp-c", "tmp-d")
 EMBEDDING = "wordllama"      # --embedding
 ATTRIBUTIONS = ["positive_performance", "positive_benevolence", "positive_value", "negative_performance",
                 "negative_benevolence", "negative_value"]
