@@ -3,9 +3,9 @@
 The held-out sets (``benchmarks/heldout/tmp-a`` to ``tmp-d``) were written by four writers who read only the
 research workflow and the TMP codebook's definitions (no keywords, no examples, no cue list, no interview of the
 demo corpus, no code), each with hard negatives (firms, websites, e-mails, friends' advice without
-personalization); see each folder's NOTES.md. ``tmp-b`` arrived first and the one constant chosen since
-(:data:`duocode.precode.detector.SEED_THRESHOLD`) was chosen on it; ``tmp-a`` has had nothing chosen on it, but
-its misses have been studied, so it now serves, with ``tmp-b``, for development. ``tmp-c`` and ``tmp-d`` came
+personalization); see each folder's NOTES.md. ``tmp-a`` and ``tmp-b`` came first and serve for development:
+``tmp-a``'s misses were studied, and the one constant chosen since
+(:data:`duocode.precode.detector.SEED_THRESHOLD`) was chosen on the two of them. ``tmp-c`` and ``tmp-d`` came
 last and have been neither studied nor chosen on: they are the test sets.
 
 For each set, three situations a team meets:
