@@ -216,6 +216,11 @@ def test_gamma_without_units_is_undefined():
     assert pooled_gamma([Continuum.of([[], []], 100)]).value is None
 
 
+def test_gamma_refuses_zero_random_continua_instead_of_returning_nan():
+    with pytest.raises(ValueError, match="n_samples must be 1 or more"):
+        gamma([[(0, 10)], [(2, 12)]], 100, n_samples=0)
+
+
 @pytest.mark.skipif(os.environ.get("DUOCODE_LIVE_PYGAMMA") != "1",
                     reason="set DUOCODE_LIVE_PYGAMMA=1: pygamma-agreement takes ~25 s to import (numba)")
 def test_observed_disorder_equals_pygamma_agreement_live():

@@ -115,6 +115,13 @@ def test_agree_spans_on_the_demo_project_is_fast(built_demo):
     assert elapsed < 20, f"span agreement took {elapsed:.1f} s on the demo"
 
 
+def test_span_agreement_refuses_zero_samples_with_a_message(marked):
+    from duocode.errors import InputError
+
+    with pytest.raises(InputError, match="samples must be 1 or more"):
+        span_agreement(marked, samples=0)
+
+
 def test_a_documents_gamma_does_not_depend_on_the_bootstrap_setting(marked):
     with_ci = span_agreement(marked, bootstrap=200).documents["D1"]
     without = span_agreement(marked, bootstrap=0).documents["D1"]

@@ -250,6 +250,9 @@ def pooled_gamma(continua: Sequence[Continuum], *, n_samples: int = 30, rng: np.
                  seed: int | None = None, alpha: float = 1.0, beta: float = 1.0,
                  delta_empty: float = 1.0) -> GammaEstimate:
     """γ of several separate continua (the documents of a corpus) with the same n coders, taken together."""
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be 1 or more (got {n_samples}): the chance disorder is the mean "
+                         "disorder of that many random continua")
     kw = dict(alpha=alpha, beta=beta, delta_empty=delta_empty)
     continua = [c for c in continua if c.n_units]
     if not continua:

@@ -102,6 +102,9 @@ def span_agreement(project, *, coders: Sequence[str] | str | None = None, bootst
     from duocode.agreement import Continuum, unitizing_pieces
     from duocode.store import RESERVED_CODERS, list_documents, list_proposals, proposal_coders
 
+    if samples < 1:
+        raise InputError(f"samples must be 1 or more (got {samples})",
+                         expected="the number of random continua for γ's chance disorder, e.g. 30")
     seed = 0 if seed is None else int(seed)
     available = proposal_coders(project)
     named = split_ids(coders)
