@@ -377,3 +377,14 @@ def test_workbook_of_another_codebook_follows_its_audit_section(tmp_path):
     assert "E2" not in {str(r).split(":")[0] for r in ws.merged_cells.ranges}
     assert result.to_dict()["moderators"]["visits"]["advice"]["5"] == {"n": 1, "bad": 0, "fine": 0, "good": 1}
     p.close()
+
+
+def test_terminal_audit_lists_the_propositions_without_a_type_below_table_ii(tmp_path, runner):
+    from audit_fixtures import DATA, GARDEN
+
+    texts = {cid: ("G", f"Garden passage {cid}.") for cid in GARDEN}
+    p = build_project(tmp_path / "p", DATA / "garden.yaml", texts, {}, GARDEN)
+    p.close()
+    result = runner.invoke(main, ["audit", "--project", str(tmp_path / "p")], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "Propositions without a type: G1: inconclusive (from G1a, G1b)" in result.output

@@ -59,6 +59,10 @@ def audit_result(result: AuditResult) -> list:
         table.add_row(PROPOSITIONS_GROUP, "", *("\n".join(result.proposition_line(p)
                                                           for p in result.propositions_of(t)) for t in m.types))
     out: list = [table]
+    untyped = result.propositions_of(None)
+    if untyped:   # they belong to no column (as in the Markdown and the workbook, which give them a line or row)
+        out.append(escape("Propositions without a type: "
+                          + "; ".join(result.proposition_line(p) for p in untyped)))
     if result.propositions:
         out.append(_propositions_table(result, "Propositions: the tests behind the verdicts"))
     out += [f"[italic]{n}[/italic]" for n in result.notes()]
