@@ -251,3 +251,19 @@ def test_an_empty_project_with_the_same_codebook_takes_the_import(small_project,
     Project.create(tmp_path / "other", load_codebook("telecare")).close()
     with pytest.raises(RefusedError, match="is not the file's"):
         import_refi(tmp_path / "x.qdpx", tmp_path / "other")
+
+
+def test_an_empty_project_on_postgresql_takes_the_import(small_project, tmp_path, pg_url):
+    """A team's PostgreSQL project folder holds only ``duocode.url``: that is a project, not a busy folder."""
+    from duocode.codebook import load_codebook
+    from duocode.interop.refi.exporter import export_refi
+    from duocode.interop.refi.importer import import_refi
+    from duocode.store import Project, list_documents
+    from refi_helpers import MINI
+
+    export_refi(small_project, tmp_path / "x.qdpx")
+    Project.create(tmp_path / "team", load_codebook(MINI), database=pg_url).close()
+    assert [p.name for p in (tmp_path / "team").iterdir()] == ["duocode.url"]
+    assert import_refi(tmp_path / "x.qdpx", tmp_path / "team").documents == 2
+    with Project.open(tmp_path / "team") as project:
+        assert project.backend == "postgresql" and len(list_documents(project)) == 2

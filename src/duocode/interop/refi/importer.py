@@ -659,7 +659,7 @@ def _losses(imp: _Importer) -> None:
 def _target(directory: str | Path) -> tuple[Path, Path | None, bool]:
     """``(folder, first folder to create or None, whether a project is already there)``; refuses a folder that
     holds anything but an empty project."""
-    from duocode.store import DB_NAME
+    from duocode.store import DB_NAME, URL_NAME
 
     d = Path(directory)
     if d.exists() and not d.is_dir():
@@ -669,7 +669,7 @@ def _target(directory: str | Path) -> tuple[Path, Path | None, bool]:
         while not first.parent.exists():
             first = first.parent
         return d, first, False
-    if (d / DB_NAME).exists():
+    if (d / DB_NAME).exists() or (d / URL_NAME).exists():   # a project on SQLite or on PostgreSQL
         return d, None, True
     if any(d.iterdir()):
         raise RefusedError("the folder is not empty; `duocode refi import` makes a new project", path=str(d),
