@@ -8,7 +8,7 @@ personalization); see each folder's NOTES.md. ``tmp-a`` and ``tmp-b`` came first
 (:data:`duocode.precode.detector.SEED_THRESHOLD`) was chosen on the two of them. ``tmp-c`` and ``tmp-d`` came
 last and have been neither studied nor chosen on: they are the test sets.
 
-For each set, three situations a team meets:
+For each set, four situations a team meets:
 
 * **before any coding, codebook alone**: a project whose codebook names no seed corpus (the rules: the
   codebook's keywords and examples and its cue pack);
@@ -16,7 +16,9 @@ For each set, three situations a team meets:
   (the bundled demo corpus) — ``precode evaluate --external``;
 * **after coding the other interviews**: the set's own interviews coded, each scored by a pre-coder that
   learned from the others (leave one interview out; detection and suggestions), as ``precode evaluate``
-  measures inside a project.
+  measures inside a project;
+* **after coding the other interviews, without a seed corpus**: the same, for a codebook that names no seed
+  corpus (what a team with a codebook of its own gets: the pre-coder learns from their ten or so cases alone).
 
 Then the demo corpus by cross-validation (5 folds, interviews out), for comparison. Targets (issue 21): cold
 recall >= 0.75 at precision >= 0.45; learned recall >= 0.90 at precision >= 0.50; ``tmp_type`` accuracy
@@ -77,11 +79,11 @@ def _det(row: dict) -> dict:
     return {k: row[k] for k in ("method", "threshold", "recall", "precision", "n_candidates", "n_matched")}
 
 
-def leave_one_out(folder: Path) -> dict:
+def leave_one_out(folder: Path, seeded: bool = True) -> dict:
     from duocode.precode.corpus import load_corpus, read_corpus
     from duocode.precode.evaluate import evaluate
 
-    project = _project()
+    project = _project(None if seeded else _without_seed())
     try:
         load_corpus(project, read_corpus(folder), coders=False)
         n_docs = len(read_corpus(folder).documents)
@@ -143,7 +145,8 @@ def main(argv: list[str]) -> int:
             continue
         t0 = time.perf_counter()
         out[name] = {"codebook_alone": external(folder, seeded=False), "cold_seed": external(folder, seeded=True),
-                     "learned_leave_one_out": leave_one_out(folder), "seconds": None}
+                     "learned_leave_one_out": leave_one_out(folder),
+                     "learned_without_seed": leave_one_out(folder, seeded=False), "seconds": None}
         out[name]["seconds"] = round(time.perf_counter() - t0, 1)
     if not args.no_demo:
         out["demo"] = {"learned_cross_validated": demo()}

@@ -122,6 +122,30 @@ def test_classifier_on_the_rules_answers_alone_is_chosen_when_it_does_as_well(co
     assert "rules say kind=" in liked["C01"].explanation
 
 
+def test_with_fewer_than_20_labels_the_rules_stay_and_only_their_confidence_is_learned(coded_project):
+    # 12 labelled cases: a classifier did worse than the rules on every corpus measured at that size, so the
+    # rules keep their answers and only their confidence is fitted (one temperature) on the team's labels.
+    from duocode.store.codes import CodeRow, set_codes
+
+    with coded_project.transaction():
+        set_codes(coded_project, [CodeRow(f"C{i:02d}", "liked", coder, None)
+                                  for i in range(1, 25) for coder in ("ines", "jonas")])
+    rules = suggest(coded_project, variables=["liked"], dry_run=True)    # no labels: the rules as they are
+    assert rules.models["liked"].startswith("cold start (0 labelled cases")
+    before = {s.case_id: s for s in rules.suggestions}
+    with coded_project.transaction():
+        set_codes(coded_project, [CodeRow(f"C{i:02d}", "liked", "consensus", "no") for i in range(1, 13)])
+    result = suggest(coded_project, variables=["liked"], dry_run=True)
+    assert result.models["liked"].startswith("cold start (12 labelled cases, training needs 20)")
+    after = {s.case_id: s for s in result.suggestions}
+    assert {c: s.value for c, s in after.items()} == {c: s.value for c, s in before.items()}
+    assert all(s.explanation.startswith("cold start (rules temperature-calibrated on 12 labelled cases")
+               for s in after.values())
+    # the labels all say "no": the rules' "yes" answers are less sure of themselves than before
+    yes = [c for c, s in after.items() if s.value == "yes"]
+    assert yes and all(after[c].confidence < before[c].confidence for c in yes)
+
+
 def test_same_project_and_seed_give_the_same_suggestions(coded_project):
     a = suggest(coded_project, seed=3, dry_run=True).to_dict()
     b = suggest(coded_project, seed=3, dry_run=True).to_dict()

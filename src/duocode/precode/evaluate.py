@@ -510,10 +510,10 @@ def _seed_for_folds(lexicon, project, labels, ready, feats, folds):
 
 
 def _curve(var, ids, y_all, feats, cold, splits, seed, labels, design=None) -> dict[int, tuple[float, float]]:
-    from duocode.precode.model import MIN_TRAIN
+    from duocode.precode.model import MIN_CALIBRATE
 
     largest = min(len(tr) for tr, _ in splits)
-    sizes = [s for s in CURVE_SIZES if MIN_TRAIN <= s < largest]
+    sizes = [s for s in CURVE_SIZES if MIN_CALIBRATE <= s < largest]
     rng = random.Random(seed)
     out = {}
     for size in sizes:
