@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-SETS = ("tmp-a", "tmp-b", "tmp-c", "tmp-d")
+SETS = ("tmp-a", "tmp-b", "tmp-c", "tmp-d", "tmp-e", "tmp-f")
 EMBEDDING = "wordllama"      # --embedding
 ATTRIBUTIONS = ["positive_performance", "positive_benevolence", "positive_value", "negative_performance",
                 "negative_benevolence", "negative_value"]
