@@ -189,3 +189,25 @@ def test_merge_warns_when_one_coders_longer_span_chains_two_separate_proposals_i
     assert spans(docs) == [("C01", "D1", 10, 30), ("C02", "D2", 0, 9)]      # the contract's rule is kept
     assert result.warnings == ["case C01 joins proposals that do not overlap each other (ines: 12-18, jonas: "
                                "20-26) through maya's longer span; check its extent"]
+
+
+def test_codes_import_warns_when_blank_is_case_cells_remove_the_merges_derived_codes(docs, tmp_path, runner):
+    import_proposals(docs, write(tmp_path, "a.csv", [("D1", 10, 50), ("D1", 100, 150)]), "ines")
+    import_proposals(docs, write(tmp_path, "b.csv", [("D1", 20, 60)]), "jonas")
+    merge_cases(docs)
+    codes = tmp_path / "ines_codes.csv"
+    codes.write_text("case_id,is_case,kind\nC01,,alpha\nC02,yes,beta\n", encoding="utf-8")
+    result = runner.invoke(duocode.cli.main, ["codes", "import", str(codes), "--coder", "ines",
+                                              "--project", str(docs.directory), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["removed"] == 1 and len(data["warnings"]) == 1
+    assert "removed ines's is_case codes for 1 case (C01)" in data["warnings"][0]
+    assert codes_by_case(docs, "ines", variables=["is_case"]) == {"C02": {"is_case": "yes"}}
+    merge_cases(docs)      # what the warning offers: the derived codes come back
+    assert codes_by_case(docs, "ines", variables=["is_case"]) == {"C01": {"is_case": "yes"}, "C02": {"is_case": "yes"}}
+    # a file without the column, or with the codes filled in, warns of nothing
+    codes.write_text("case_id,kind\nC01,alpha\n", encoding="utf-8")
+    again = runner.invoke(duocode.cli.main, ["codes", "import", str(codes), "--coder", "ines",
+                                             "--project", str(docs.directory)])
+    assert again.exit_code == 0 and "Warning" not in again.output

@@ -124,9 +124,10 @@ class CodesImportResult:
     path: str
     rows: int
     counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"coder": self.coder, "file": self.path, "rows": self.rows, **self.counts}
+        return {"coder": self.coder, "file": self.path, "rows": self.rows, **self.counts, "warnings": self.warnings}
 
 
 def import_codes(project: "Project", csv_path: str | Path, coder: str) -> CodesImportResult:
@@ -159,12 +160,33 @@ def import_codes(project: "Project", csv_path: str | Path, coder: str) -> CodesI
     rows = read_wide_csv(project, csv_path, extra_columns=())
     codes = [CodeRow(r.case_id, var, coder, value) for r in rows for var, value in r.values.items()]
     source = str(csv_path)
+    warnings = _case_finding_removed(project, coder, rows)
     with project.transaction():
         project.ensure_coder(coder, "human")
         counts = set_codes(project, codes, source_file=source, action="code")
         project.log_event("import", "codes", None, coder=coder, source_file=source,
                           detail={"rows": len(rows), **counts})
-    return CodesImportResult(coder, source, len(rows), counts)
+    return CodesImportResult(coder, source, len(rows), counts, warnings)
+
+
+def _case_finding_removed(project: "Project", coder: str, rows: list[WideRow]) -> list[str]:
+    """A warning when blank ``is_case`` cells remove codes the coder has there: usually the ones ``cases merge``
+    derived from their proposals, which a file made for the other variables leaves empty."""
+    from duocode.codebook import CASE_VARIABLE
+    from duocode.store import codes_by_case
+
+    blank = [r.case_id for r in rows if CASE_VARIABLE in r.values and r.values[CASE_VARIABLE] is None]
+    if not blank:
+        return []
+    had = codes_by_case(project, coder, variables=[CASE_VARIABLE])
+    gone = [cid for cid in blank if CASE_VARIABLE in had.get(cid, {})]
+    if not gone:
+        return []
+    shown = ", ".join(gone[:10]) + (", ..." if len(gone) > 10 else "")
+    return [f"the file's blank {CASE_VARIABLE} cells removed {coder}'s {CASE_VARIABLE} codes for "
+            f"{len(gone)} case{'s' if len(gone) != 1 else ''} ({shown}), which `cases merge` derives from the case "
+            f"proposals; to keep them, leave the {CASE_VARIABLE} column out of the file, or run `duocode cases "
+            "merge` again"]
 
 
 # -- codes export ------------------------------------------------------------------------------------------------

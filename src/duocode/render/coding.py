@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -20,7 +21,8 @@ from duocode.render import renders
 def codes_import_result(result: CodesImportResult) -> list:
     c = result.counts
     return [f"Imported {plural(result.rows, 'case')} for coder [bold]{result.coder}[/bold] from {result.path}: "
-            f"{c['added']} added, {c['changed']} changed, {c['removed']} removed, {c['unchanged']} unchanged."]
+            f"{c['added']} added, {c['changed']} changed, {c['removed']} removed, {c['unchanged']} unchanged."
+            ] + [f"[yellow]Warning:[/yellow] {escape(w)}" for w in result.warnings]
 
 
 @renders(CodesExport)
