@@ -183,10 +183,11 @@ def main(argv: list[str]) -> int:
     peak, own, pss = _peak_mib(), _own_mib(), sampler.stop()
 
     # Once cases exist, `detect` trains a detector on them (method auto); time a full re-scan with it.
+    sampler = PssSampler().start()
     t3 = time.perf_counter()
     again = detect(project, dry_run=True)
     t_trained = time.perf_counter() - t3
-    peak_trained = _peak_mib()
+    pss_trained = sampler.stop()
     recall = _recall(project, episodes)
     print(f"corpus: {n_words:,} words in {len(episodes)} interviews (generated and stored in {t_gen:.1f} s)")
     print(f"detect: {len(det.candidates):,} candidates in {t_detect:.1f} s ({n_words / t_detect:,.0f} words/s); "
@@ -203,7 +204,8 @@ def main(argv: list[str]) -> int:
           f"{own:,.0f} MiB, with the largest worker's added {peak:,.0f} MiB (overstates: a forked worker shares "
           f"the parent's pages)")
     print(f"re-scan with the detector trained on the accepted cases ({again.method}: {again.model}): "
-          f"{t_trained:.1f} s ({n_words / t_trained:,.0f} words/s), peak memory so far {peak_trained:,.0f} MiB")
+          f"{t_trained:.1f} s ({n_words / t_trained:,.0f} words/s), peak memory {pss_trained:,.0f} MiB (proportional "
+          f"set sizes summed, as above)")
     project.close()
     return 0
 
