@@ -1,12 +1,13 @@
 """Benchmark: the pre-coder on held-out interviews that nobody tuned against, next to the demo corpus.
 
-The held-out sets (``benchmarks/heldout/tmp-a`` to ``tmp-d``) were written by four writers who read only the
+The held-out sets (``benchmarks/heldout/tmp-a`` to ``tmp-f``) were written by six writers who read only the
 research workflow and the TMP codebook's definitions (no keywords, no examples, no cue list, no interview of the
 demo corpus, no code), each with hard negatives (firms, websites, e-mails, friends' advice without
 personalization); see each folder's NOTES.md. ``tmp-a`` and ``tmp-b`` came first and serve for development:
 ``tmp-a``'s misses were studied, and the one constant chosen since
-(:data:`duocode.precode.detector.SEED_THRESHOLD`) was chosen on the two of them. ``tmp-c`` and ``tmp-d`` came
-last and have been neither studied nor chosen on: they are the test sets.
+(:data:`duocode.precode.detector.SEED_THRESHOLD`) was chosen on the two of them. ``tmp-c`` to ``tmp-f`` have
+been neither studied nor chosen on: they are the test sets (``tmp-e`` and ``tmp-f`` arrived after the last
+change to the detector and were first scored with it as it stands).
 
 For each set, four situations a team meets:
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from duocode._util import plural
 from duocode.coding._common import check_coder
 from duocode.errors import InputError
 from duocode.files import csv_safe
@@ -184,7 +185,7 @@ def _case_finding_removed(project: "Project", coder: str, rows: list[WideRow]) -
         return []
     shown = ", ".join(gone[:10]) + (", ..." if len(gone) > 10 else "")
     return [f"the file's blank {CASE_VARIABLE} cells removed {coder}'s {CASE_VARIABLE} codes for "
-            f"{len(gone)} case{'s' if len(gone) != 1 else ''} ({shown}), which `cases merge` derives from the case "
+            f"{plural(len(gone), 'case')} ({shown}), which `cases merge` derives from the case "
             f"proposals; to keep them, leave the {CASE_VARIABLE} column out of the file, or run `duocode cases "
             "merge` again"]
 

@@ -512,7 +512,7 @@ def fit_variable(var: "Variable", feats: list[CaseFeatures], cold: list[dict[str
     n = len(labels)
     if n < min_train:
         reason = f"{n} labelled cases, training needs {min_train}"
-        if n < MIN_CALIBRATE or not all(var.id in c for c in cold):
+        if n < MIN_CALIBRATE:
             return VariableModel(var.id, "cold start", n, reason=reason)
         return VariableModel(var.id, "cold start", n, reason=reason, label_source=label_source,
                              _cold_calibrator=_temperature_calibrator(
